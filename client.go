@@ -1,0 +1,471 @@
+package secondarydns
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// maxBody is the most of any response body the SDK reads. The largest real
+// answer of these endpoints is well under 4 KiB.
+const maxBody = 1 << 20
+
+// maxSnippet is how much of a body that is not an envelope APIError keeps.
+const maxSnippet = 512
+
+// Client is a Cloudflare API client for the Secondary DNS outgoing zone
+// transfer endpoints. Its configuration is fixed by NewClient; it is safe for
+// concurrent use by multiple goroutines, and per-call options never change it.
+type Client struct {
+	// Outgoing holds the outgoing zone transfer endpoints
+	// (/zones/{zone_id}/secondary_dns/outgoing...).
+	Outgoing *OutgoingService
+
+	cfg *config // behind a pointer so no fmt verb can reach the credentials
+}
+
+// NewClient returns a client configured by opts. Exactly one kind of
+// credential is required: WithAPIToken, WithAPIKey or WithEnv. Every invalid
+// option fails it with an error wrapping ErrInvalidInput.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := &config{
+		clientLevel: true,
+		maxRetries:  DefaultMaxRetries,
+		sleep:       sleepContext,
+		now:         time.Now,
+		jitter:      fullJitter,
+	}
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	if cfg.cred.kind == credNone {
+		return nil, invalid("no credentials: use WithAPIToken, WithAPIKey or WithEnv")
+	}
+	if cfg.base == nil {
+		cfg.base, _ = parseBaseURL(DefaultBaseURL)
+	}
+	if cfg.hc == nil {
+		cfg.hc = &http.Client{CheckRedirect: refuseRedirect}
+	}
+	cfg.clientLevel = false
+	cfg.headersChanged = true
+	cfg.finish()
+	c := &Client{cfg: cfg}
+	c.Outgoing = &OutgoingService{client: c}
+	return c, nil
+}
+
+// endpoint describes one API operation; the pipeline needs nothing else.
+type endpoint struct {
+	method string
+	suffix string // after /zones/{zone_id}/secondary_dns/outgoing
+	// createLike marks a write that is unsafe to repeat once the server may
+	// have received it (see retryableError).
+	createLike bool
+}
+
+// envelope is Cloudflare's response wrapper, decoded once into the typed result.
+type envelope[T any] struct {
+	envelopeHead
+	Result *T `json:"result"`
+}
+
+// envelopeHead is the part of the envelope every response shares.
+type envelopeHead struct {
+	Success  *bool    `json:"success"`
+	Errors   infoList `json:"errors"`
+	Messages infoList `json:"messages"`
+}
+
+func (h *envelopeHead) head() *envelopeHead { return h }
+
+// isEnvelope tells an envelope from other JSON (a proxy's {"message": ...}).
+func (h *envelopeHead) isEnvelope() bool {
+	return h.Success != nil || len(h.Errors) > 0
+}
+
+func (e *envelope[T]) hasResult() bool { return e.Result != nil }
+
+// decoder is what the non-generic pipeline needs from an envelope[T].
+type decoder interface {
+	head() *envelopeHead
+	hasResult() bool
+}
+
+// call runs one operation and returns its typed result. It is the only place
+// endpoint methods reach the pipeline.
+func call[T any](ctx context.Context, c *Client, ep *endpoint, zoneID string, body []byte, opts []Option) (*T, error) {
+	env := new(envelope[T])
+	if err := c.do(ctx, ep, zoneID, body, opts, env); err != nil {
+		return nil, err
+	}
+	return env.Result, nil
+}
+
+// deref turns a pipeline result into a value result.
+func deref[T any](p *T, err error) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return *p, nil
+}
+
+// attempt is the outcome of one request.
+type attempt struct {
+	status int
+	header http.Header
+	ray    string
+	apiErr *APIError // non-nil for a non-2xx or success=false answer
+	// hasRetryAfter is set when the answer carried a valid Retry-After
+	// (apiErr.RetryAfter, possibly 0).
+	hasRetryAfter bool
+	err           error // transport failure; or the call's final error
+}
+
+// do is the request pipeline: check the input, build the request, send it
+// with retries, read the body under a limit and unwrap the envelope into dst.
+func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byte, opts []Option, dst decoder) error {
+	if ctx == nil {
+		return invalid("the context is nil")
+	}
+	cfg, err := c.cfg.forCall(opts)
+	if err != nil {
+		return err
+	}
+	if cfg.response != nil {
+		*cfg.response = Response{}
+	}
+	if err := validateZoneID("zone ID", zoneID); err != nil {
+		return err
+	}
+
+	// One string holds the URL; the path APIError reports is a slice of it.
+	u := cfg.base.prefix + "/zones/" + zoneID + "/secondary_dns/outgoing" + ep.suffix
+	path := u[len(cfg.base.prefix)-len(cfg.base.path):]
+	if cfg.rawQuery != "" {
+		u += "?" + cfg.rawQuery
+	}
+
+	r := run{cfg: cfg, ep: ep, url: u, path: path, body: body, dst: dst}
+	err = r.loop(ctx)
+	if cfg.response != nil {
+		resp := cfg.response
+		resp.StatusCode, resp.Header, resp.RayID, resp.Attempts = r.last.status, r.last.header, r.last.ray, r.attempts
+		resp.Messages = r.messages
+	}
+	return err
+}
+
+// run is the state of one call across its attempts.
+type run struct {
+	cfg      *config
+	ep       *endpoint
+	url      string
+	path     string
+	body     []byte
+	dst      decoder
+	attempts int
+	last     attempt
+	messages []ResponseInfo
+}
+
+func (r *run) loop(ctx context.Context) error {
+	var lastAPIErr *APIError
+	for {
+		if err := ctx.Err(); err != nil {
+			return r.ctxError(err, lastAPIErr)
+		}
+		if r.cfg.limiter != nil {
+			if err := r.cfg.limiter.Wait(ctx); err != nil {
+				if ctx.Err() != nil {
+					return r.ctxError(err, lastAPIErr)
+				}
+				return fmt.Errorf("secondarydns: %s %s: rate limiter: %w", r.ep.method, r.path, err)
+			}
+		}
+		r.attempts++
+		start := r.cfg.now()
+		a := r.send(ctx)
+		r.last = a
+		r.logAttempt(ctx, &a, r.cfg.now().Sub(start))
+		if a.err == nil && a.apiErr == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return r.ctxError(ctx.Err(), lastAPIErr)
+		}
+		if a.apiErr != nil {
+			lastAPIErr = a.apiErr
+		}
+		wait, retry, reason := r.decide(&a)
+		r.logDecision(ctx, retry, wait, reason)
+		if !retry {
+			if a.apiErr != nil {
+				return a.apiErr
+			}
+			return a.err
+		}
+		if err := r.cfg.sleep(ctx, wait); err != nil {
+			return r.ctxError(err, lastAPIErr)
+		}
+	}
+}
+
+// ctxError reports the end of the context, wrapping the last API error so a
+// caller can still see why the call was retrying.
+func (r *run) ctxError(err error, last *APIError) error {
+	if last != nil {
+		return fmt.Errorf("secondarydns: %s %s: %w (after %d attempts; last error: %w)", r.ep.method, r.path, err, r.attempts, last)
+	}
+	return fmt.Errorf("secondarydns: %s %s: %w", r.ep.method, r.path, err)
+}
+
+// send makes one attempt.
+func (r *run) send(ctx context.Context) attempt {
+	var rd io.Reader
+	if r.body != nil {
+		// A fresh reader over the encoded body for every attempt: a reader
+		// consumed by a failed attempt must never be sent again.
+		rd = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.ep.method, r.url, rd)
+	if err != nil {
+		return attempt{err: fmt.Errorf("%w: building the request: %v", ErrInvalidInput, err)}
+	}
+	req.Header = r.cfg.header.Clone()
+	if r.body != nil {
+		req.Header["Content-Type"] = jsonContentType
+	}
+	resp, err := r.cfg.hc.Do(req)
+	if err != nil {
+		return attempt{err: r.transportError(err)}
+	}
+	a := attempt{status: resp.StatusCode, header: resp.Header, ray: resp.Header.Get("Cf-Ray")}
+
+	buf := getBuffer()
+	defer putBuffer(buf)
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1))
+	resp.Body.Close()
+	if err != nil {
+		a.err = r.transportError(fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err))
+		return a
+	}
+	r.readResponse(&a, buf.Bytes())
+	return a
+}
+
+var jsonContentType = []string{"application/json"}
+
+// readResponse turns a complete response into the call's result or error.
+func (r *run) readResponse(a *attempt, b []byte) {
+	ok := a.status >= 200 && a.status <= 299
+	tooLarge := len(b) > maxBody
+	if tooLarge {
+		b = b[:maxBody]
+	}
+	if ok && !tooLarge {
+		err := json.Unmarshal(b, r.dst)
+		h := r.dst.head()
+		r.messages = h.Messages
+		switch {
+		case err == nil && h.Success != nil && *h.Success && r.dst.hasResult():
+			return
+		case err == nil && h.Success == nil:
+			a.err = r.invalidResponse(a, "the body is not a Cloudflare envelope (no \"success\" field)")
+			return
+		case err == nil && *h.Success && !r.dst.hasResult():
+			a.err = r.invalidResponse(a, "the envelope has no result")
+			return
+		case err == nil:
+			// success=false on a 2xx: an API error of no HTTP class.
+		default:
+			// The result did not decode. If the envelope still says
+			// success=false, the API error is the better answer.
+			var head envelopeHead
+			if json.Unmarshal(b, &head) != nil || head.Success == nil || *head.Success {
+				a.err = r.invalidResponse(a, describeDecodeError(err))
+				return
+			}
+			*h = head
+			r.messages = h.Messages
+		}
+	}
+	if ok && tooLarge {
+		a.err = r.invalidResponse(a, "the body exceeds 1 MiB")
+		return
+	}
+	a.apiErr = r.apiError(a, b, ok)
+}
+
+// apiError builds the *APIError for a non-2xx answer or a 2xx success=false.
+func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
+	e := &APIError{
+		StatusCode: a.status,
+		Method:     r.ep.method,
+		Path:       r.path,
+		RayID:      a.ray,
+	}
+	e.RetryAfter, a.hasRetryAfter = parseRetryAfter(a.header.Get("Retry-After"), r.cfg.now())
+	var head *envelopeHead
+	if decoded {
+		head = r.dst.head()
+	} else {
+		var h envelopeHead
+		if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &h) == nil && h.isEnvelope() {
+			head = &h
+			r.messages = h.Messages
+		}
+	}
+	cred := r.cfg.cred
+	if head != nil {
+		e.Errors = scrubInfos(head.Errors, cred)
+		e.Messages = scrubInfos(head.Messages, cred)
+		r.messages = e.Messages
+		return e
+	}
+	if len(b) > maxSnippet {
+		b = b[:maxSnippet]
+	}
+	e.Body = cred.scrubIfNeeded(string(b))
+	return e
+}
+
+// scrubInfos removes the client's credentials from API-supplied text: a proxy
+// or misconfigured edge may echo request headers back.
+func scrubInfos(list infoList, cred credentials) []ResponseInfo {
+	for i := range list {
+		list[i].Message = cred.scrubIfNeeded(list[i].Message)
+		list[i].DocumentationURL = cred.scrubIfNeeded(list[i].DocumentationURL)
+		if list[i].Source != nil {
+			list[i].Source.Pointer = cred.scrubIfNeeded(list[i].Source.Pointer)
+		}
+		list[i].ErrorChain = scrubInfos(list[i].ErrorChain, cred)
+	}
+	return list
+}
+
+func (r *run) invalidResponse(a *attempt, why string) error {
+	ray := ""
+	if a.ray != "" {
+		ray = ", ray " + oneLine(a.ray, 64)
+	}
+	return fmt.Errorf("%w: %s %s: HTTP %d%s: %s", ErrInvalidResponse, r.ep.method, r.path, a.status, ray, why)
+}
+
+// describeDecodeError names the field a decoding error is about without the
+// struct names encoding/json would print.
+func describeDecodeError(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var fe *fieldError
+	switch {
+	case errors.As(err, &fe):
+		return "result." + fe.Error()
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Sprintf("%s: got a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type.Kind().String()))
+	case errors.As(err, &se):
+		return "the body is not valid JSON: " + se.Error()
+	}
+	return err.Error()
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
+}
+
+// transportError wraps a failure to get a complete response. The *url.Error
+// is unwrapped because its text repeats the URL, query included.
+func (r *run) transportError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		err = ue.Err
+	}
+	return &TransportError{Method: r.ep.method, Path: r.path, Err: err}
+}
+
+// TransportError reports a request that got no complete response: the
+// connection could not be made, broke, or timed out. Err is the underlying
+// cause (a *net.OpError, io.ErrUnexpectedEOF, a TLS error...).
+type TransportError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+// Error describes the failure on one line.
+func (e *TransportError) Error() string {
+	return "secondarydns: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+func (r *run) logAttempt(ctx context.Context, a *attempt, d time.Duration) {
+	l := r.cfg.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.ep.method),
+		slog.String("path", r.path),
+		slog.Int("status", a.status),
+		slog.Int("attempt", r.attempts),
+		slog.Duration("duration", d),
+		slog.String("ray_id", a.ray),
+	}
+	if a.err != nil {
+		attrs = append(attrs, slog.String("error", a.err.Error()))
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, "secondarydns: request", attrs...)
+}
+
+func (r *run) logDecision(ctx context.Context, retry bool, wait time.Duration, reason string) {
+	l := r.cfg.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, "secondarydns: retry decision",
+		slog.String("method", r.ep.method),
+		slog.String("path", r.path),
+		slog.Int("attempt", r.attempts),
+		slog.Bool("retry", retry),
+		slog.Duration("wait", wait),
+		slog.String("reason", reason),
+	)
+}
+
+// Bodies are read into pooled buffers: every call reads one, and the decoded
+// result copies what it keeps.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 {
+		return // let an unusually large buffer go rather than pin it
+	}
+	b.Reset()
+	bufPool.Put(b)
+}

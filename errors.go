@@ -1,0 +1,236 @@
+package secondarydns
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentinel errors. Compare with errors.Is; every error the SDK returns for one
+// of these conditions wraps the matching sentinel.
+var (
+	// ErrInvalidInput reports a bad argument or option. Nothing was sent.
+	ErrInvalidInput = errors.New("secondarydns: invalid input")
+	// ErrInvalidResponse reports a 2xx response whose body is not a valid
+	// Cloudflare envelope or whose result cannot be represented in Go types
+	// without losing data. Its message carries the HTTP status and ray ID.
+	ErrInvalidResponse = errors.New("secondarydns: invalid response")
+
+	// ErrBadRequest matches an *APIError with HTTP status 400.
+	ErrBadRequest = errors.New("secondarydns: bad request")
+	// ErrUnauthorized matches an *APIError with HTTP status 401.
+	ErrUnauthorized = errors.New("secondarydns: unauthorized")
+	// ErrForbidden matches an *APIError with HTTP status 403.
+	ErrForbidden = errors.New("secondarydns: forbidden")
+	// ErrNotFound matches an *APIError with HTTP status 404 (for example a
+	// zone that has no outgoing configuration).
+	ErrNotFound = errors.New("secondarydns: not found")
+	// ErrConflict matches an *APIError with HTTP status 409.
+	ErrConflict = errors.New("secondarydns: conflict")
+	// ErrRateLimited matches an *APIError with HTTP status 429.
+	ErrRateLimited = errors.New("secondarydns: rate limited")
+	// ErrServerError matches an *APIError with any 5xx status.
+	ErrServerError = errors.New("secondarydns: server error")
+)
+
+// ResponseInfo is one entry of the envelope's errors or messages arrays.
+//
+// Decoding is lenient: a bare JSON string becomes an entry with only Message
+// set, because some Cloudflare edges answer with "errors": ["text"].
+type ResponseInfo struct {
+	Code             int            `json:"code"`
+	Message          string         `json:"message"`
+	DocumentationURL string         `json:"documentation_url,omitempty"`
+	Source           *ErrorSource   `json:"source,omitempty"`
+	ErrorChain       []ResponseInfo `json:"error_chain,omitempty"`
+}
+
+// ErrorSource points at the part of the request an error is about.
+type ErrorSource struct {
+	Pointer string `json:"pointer,omitempty"`
+}
+
+// UnmarshalJSON accepts the documented object form and a bare string.
+func (ri *ResponseInfo) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		*ri = ResponseInfo{}
+		return json.Unmarshal(b, &ri.Message)
+	}
+	// The alias drops this method so the default decoding applies.
+	type plain ResponseInfo
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*ri = ResponseInfo(p)
+	return nil
+}
+
+// infoList decodes an envelope's errors or messages: an array of entries, a
+// single entry, a bare string or null. Anything else decodes to nothing rather
+// than failing the call, because the status code already tells what happened.
+type infoList []ResponseInfo
+
+func (l *infoList) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(b, &items) != nil {
+			return nil
+		}
+		out := make(infoList, 0, len(items))
+		for _, it := range items {
+			var ri ResponseInfo
+			if ri.UnmarshalJSON(it) == nil {
+				out = append(out, ri)
+			}
+		}
+		*l = out
+	case '{', '"':
+		var ri ResponseInfo
+		if ri.UnmarshalJSON(b) == nil {
+			*l = infoList{ri}
+		}
+	}
+	return nil
+}
+
+// APIError is returned for every non-2xx response, whatever its body, and for
+// a 2xx response whose envelope says "success": false.
+//
+// Use errors.As to reach it and errors.Is with the HTTP-class sentinels
+// (ErrNotFound, ErrServerError, ...) to branch on the status.
+type APIError struct {
+	StatusCode int            // HTTP status
+	Method     string         // e.g. "GET"
+	Path       string         // escaped request path as sent, no host, no query
+	Errors     []ResponseInfo // from the envelope (empty when the body was not one)
+	Messages   []ResponseInfo // informational messages from the envelope
+	RayID      string         // the cf-ray response header; quote it to Cloudflare support
+	RetryAfter time.Duration  // from the Retry-After header, when present and valid
+	Body       string         // at most the first 512 bytes of a body that was not an envelope
+}
+
+// Error returns one line: method, path, status, the first error's code and
+// message, and the ray ID.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("secondarydns: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if e.StatusCode >= 200 && e.StatusCode < 300 {
+		b.WriteString(" with success=false")
+	}
+	switch {
+	case len(e.Errors) > 0:
+		b.WriteString(": ")
+		first := e.Errors[0]
+		if first.Code != 0 {
+			b.WriteString("[")
+			b.WriteString(strconv.Itoa(first.Code))
+			b.WriteString("] ")
+		}
+		b.WriteString(oneLine(first.Message, 200))
+		if n := len(e.Errors) - 1; n > 0 {
+			b.WriteString(" (and ")
+			b.WriteString(strconv.Itoa(n))
+			b.WriteString(" more)")
+		}
+	case e.Body != "":
+		b.WriteString(": body: ")
+		b.WriteString(strconv.Quote(oneLine(e.Body, 80)))
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString(" (retry after ")
+		b.WriteString(e.RetryAfter.String())
+		b.WriteByte(')')
+	}
+	if e.RayID != "" {
+		b.WriteString(" (ray ")
+		b.WriteString(oneLine(e.RayID, 64))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether target is the HTTP-class sentinel for e's status.
+// A 2xx response with success=false belongs to no class.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServerError:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	return false
+}
+
+// HasCode reports whether any error in the envelope, or any entry nested in
+// an error's error_chain, carries the Cloudflare error code.
+func (e *APIError) HasCode(code int) bool {
+	return hasCode(e.Errors, code)
+}
+
+func hasCode(list []ResponseInfo, code int) bool {
+	for i := range list {
+		if list[i].Code == code || hasCode(list[i].ErrorChain, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine collapses every run of whitespace (newlines included) to one space,
+// drops control characters and cuts the result to at most max bytes, so an
+// API message can never break a log line or an Error() string.
+func oneLine(s string, max int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if b.Len()+utf8.RuneLen(r) > max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

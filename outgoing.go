@@ -1,0 +1,221 @@
+package secondarydns
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// OutgoingService calls the endpoints under
+// /zones/{zone_id}/secondary_dns/outgoing ("Cloudflare as primary"): the
+// configuration of which secondary nameservers may pull a zone, whether
+// transfers are enabled, and a forced DNS NOTIFY. Reach it as Client.Outgoing.
+type OutgoingService struct {
+	client *Client
+}
+
+// Outgoing is a zone's primary (outgoing transfer) configuration.
+//
+// Decoding is lenient where the API is loose and strict where data would be
+// lost: times accept RFC 3339 with any fractional precision and "Z" or an
+// offset, and "", null or an absent field mean the zero time; soa_serial
+// accepts any integral JSON number that fits a uint32 (2019102400.0 too);
+// unknown fields are ignored. Anything else fails with an error naming the
+// field. Encoding uses the API's field names and omits zero times.
+type Outgoing struct {
+	ID                  string    `json:"id,omitempty"`
+	Name                string    `json:"name,omitempty"`
+	Peers               []string  `json:"peers,omitempty"`
+	SOASerial           uint32    `json:"soa_serial,omitempty"`
+	CheckedTime         time.Time `json:"checked_time,omitzero"`          // zero when absent, null or ""
+	CreatedTime         time.Time `json:"created_time,omitzero"`          // zero when absent, null or ""
+	LastTransferredTime time.Time `json:"last_transferred_time,omitzero"` // zero when absent, null or ""
+}
+
+// OutgoingParams is the body of Create and Update.
+type OutgoingParams struct {
+	Name  string   `json:"name"`  // the zone name, e.g. "example.com." (a trailing dot is allowed)
+	Peers []string `json:"peers"` // peer IDs; nil is sent as []
+}
+
+// outgoingWire is Outgoing as the API sends it, before the lenient parts are
+// interpreted. Times arrive as strings so null and "" both become "".
+type outgoingWire struct {
+	ID                  string     `json:"id"`
+	Name                string     `json:"name"`
+	Peers               []string   `json:"peers"`
+	SOASerial           wireSerial `json:"soa_serial"`
+	CheckedTime         string     `json:"checked_time"`
+	CreatedTime         string     `json:"created_time"`
+	LastTransferredTime string     `json:"last_transferred_time"`
+}
+
+// UnmarshalJSON decodes the API's representation; see Outgoing for the rules.
+func (o *Outgoing) UnmarshalJSON(b []byte) error {
+	var w outgoingWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	out := Outgoing{ID: w.ID, Name: w.Name, Peers: w.Peers, SOASerial: uint32(w.SOASerial)}
+	var err error
+	if out.CheckedTime, err = parseAPITime("checked_time", w.CheckedTime); err != nil {
+		return err
+	}
+	if out.CreatedTime, err = parseAPITime("created_time", w.CreatedTime); err != nil {
+		return err
+	}
+	if out.LastTransferredTime, err = parseAPITime("last_transferred_time", w.LastTransferredTime); err != nil {
+		return err
+	}
+	*o = out
+	return nil
+}
+
+// fieldError names the field of a result that could not be represented.
+type fieldError struct {
+	field string
+	why   string
+}
+
+func (e *fieldError) Error() string { return e.field + ": " + e.why }
+
+// parseAPITime accepts RFC 3339 with any fractional precision; the API's
+// examples use microseconds and an offset ("2019-10-24T17:09:42.883908+01:00").
+func parseAPITime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, &fieldError{field, strconv.Quote(s) + " is not an RFC 3339 time"}
+	}
+	return t, nil
+}
+
+// wireSerial decodes soa_serial, which the schema types as a JSON number, not
+// an integer. Integral values in uint32 range are kept exactly whatever their
+// spelling (2019102400, 2019102400.0, 2.0191024e9); anything else is refused
+// rather than rounded or truncated.
+type wireSerial uint32
+
+func (s *wireSerial) UnmarshalJSON(b []byte) error {
+	lit := string(b)
+	if lit == "null" {
+		*s = 0
+		return nil
+	}
+	if v, err := strconv.ParseUint(lit, 10, 32); err == nil {
+		*s = wireSerial(v)
+		return nil
+	}
+	if len(lit) == 0 || !(lit[0] == '-' || lit[0] >= '0' && lit[0] <= '9') {
+		return &fieldError{"soa_serial", "got " + truncate(lit, 40) + ", want an unsigned 32-bit integer"}
+	}
+	// An exact rational view of the literal: no float rounding can turn
+	// 4294967295.5 into a valid serial.
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok || !r.IsInt() || r.Sign() < 0 || !r.Num().IsUint64() || r.Num().Uint64() > 1<<32-1 {
+		return &fieldError{"soa_serial", truncate(lit, 40) + " is not an integer in uint32 range"}
+	}
+	*s = wireSerial(r.Num().Uint64())
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// The eight operations. Only Create is unsafe to repeat once it may have
+// reached the server: a repeated create could fail with a conflict after the
+// first one succeeded. The three action POSTs are idempotent in effect (a
+// repeated NOTIFY is harmless: secondaries compare SOA serials).
+var (
+	opGet         = endpoint{method: http.MethodGet}
+	opCreate      = endpoint{method: http.MethodPost, createLike: true}
+	opUpdate      = endpoint{method: http.MethodPut}
+	opDelete      = endpoint{method: http.MethodDelete}
+	opEnable      = endpoint{method: http.MethodPost, suffix: "/enable"}
+	opDisable     = endpoint{method: http.MethodPost, suffix: "/disable"}
+	opForceNotify = endpoint{method: http.MethodPost, suffix: "/force_notify"}
+	opStatus      = endpoint{method: http.MethodGet, suffix: "/status"}
+)
+
+// emptyObject is the body of the action POSTs: the API requires a JSON body
+// but defines no fields.
+var emptyObject = []byte("{}")
+
+// Get returns the zone's outgoing transfer configuration.
+// It calls GET /zones/{zone_id}/secondary_dns/outgoing. A zone without one
+// gives an *APIError matching ErrNotFound.
+func (s *OutgoingService) Get(ctx context.Context, zoneID string, opts ...Option) (*Outgoing, error) {
+	return call[Outgoing](ctx, s.client, &opGet, zoneID, nil, opts)
+}
+
+// Create creates the zone's outgoing transfer configuration.
+// It calls POST /zones/{zone_id}/secondary_dns/outgoing with {"name","peers"}.
+// Because a repeated create is not safe, it is retried only on 429 and on
+// failures to connect.
+func (s *OutgoingService) Create(ctx context.Context, zoneID string, params OutgoingParams, opts ...Option) (*Outgoing, error) {
+	body, err := params.encode()
+	if err != nil {
+		return nil, err
+	}
+	return call[Outgoing](ctx, s.client, &opCreate, zoneID, body, opts)
+}
+
+// Update replaces the zone's outgoing transfer configuration (name and peers).
+// It calls PUT /zones/{zone_id}/secondary_dns/outgoing with {"name","peers"}.
+func (s *OutgoingService) Update(ctx context.Context, zoneID string, params OutgoingParams, opts ...Option) (*Outgoing, error) {
+	body, err := params.encode()
+	if err != nil {
+		return nil, err
+	}
+	return call[Outgoing](ctx, s.client, &opUpdate, zoneID, body, opts)
+}
+
+// Delete deletes the zone's outgoing transfer configuration and returns the
+// deleted configuration's ID. Deleting does not disable transfers first; call
+// Disable for that.
+// It calls DELETE /zones/{zone_id}/secondary_dns/outgoing (no body).
+func (s *OutgoingService) Delete(ctx context.Context, zoneID string, opts ...Option) (string, error) {
+	res, err := call[deleted](ctx, s.client, &opDelete, zoneID, nil, opts)
+	if err != nil {
+		return "", err
+	}
+	return res.ID, nil
+}
+
+// deleted is Delete's result.
+type deleted struct {
+	ID string `json:"id"`
+}
+
+// ForceNotify sends a DNS NOTIFY to the zone's secondaries and clears the
+// zone's IXFR backlog. It returns the API's answer, e.g. "OK".
+// It calls POST /zones/{zone_id}/secondary_dns/outgoing/force_notify with {}.
+func (s *OutgoingService) ForceNotify(ctx context.Context, zoneID string, opts ...Option) (string, error) {
+	return deref(call[string](ctx, s.client, &opForceNotify, zoneID, emptyObject, opts))
+}
+
+// encode validates the parameters and returns the request body. nil peers are
+// sent as [] because the API requires the array.
+func (p OutgoingParams) encode() ([]byte, error) {
+	if err := validateName(p.Name); err != nil {
+		return nil, err
+	}
+	for i, id := range p.Peers {
+		if err := validateZoneID("peers["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+	}
+	if p.Peers == nil {
+		p.Peers = []string{}
+	}
+	return json.Marshal(p)
+}

@@ -1,0 +1,97 @@
+package secondarydns
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxIDLen bounds zone and peer IDs. Cloudflare's are 32 hex characters; the
+// schema sets no limit, so the SDK leaves room without accepting anything
+// absurd in a URL path.
+const maxIDLen = 64
+
+// validateZoneID checks an identifier that goes into the URL path (or, for
+// peers, names an account object): 1 to 64 of [A-Za-z0-9_-]. what names the
+// argument in the error.
+func validateZoneID(what, id string) error {
+	if id == "" {
+		return invalid("%s is empty", what)
+	}
+	if len(id) > maxIDLen {
+		return invalid("%s is %d characters long; the limit is %d", what, len(id), maxIDLen)
+	}
+	for i := 0; i < len(id); i++ {
+		if ch := id[i]; !isIDChar(ch) {
+			if ch == '.' && what == "zone ID" {
+				return invalid("zone ID %s looks like a zone name: pass the zone ID, not the zone name", quoteShort(id))
+			}
+			return invalid("%s %s contains %s at byte %d; only letters, digits, '-' and '_' are allowed", what, quoteShort(id), quoteByte(id, i), i)
+		}
+	}
+	return nil
+}
+
+func isIDChar(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_'
+}
+
+// validateName checks a zone name the way DNS does: labels of 1 to 63
+// octets, at most 253 octets without the one optional trailing dot, no
+// whitespace or control characters. Punycode and underscores are fine. The
+// characters that have a meaning in URLs (/ ? # % \) are refused too: no zone
+// name contains them, and they usually mean a URL was pasted.
+func validateName(name string) error {
+	switch {
+	case name == "":
+		return invalid("name is empty")
+	case strings.TrimSpace(name) == "":
+		return invalid("name is only whitespace")
+	case !utf8.ValidString(name):
+		return invalid("name is not valid UTF-8")
+	}
+	for i, r := range name {
+		switch {
+		case unicode.IsSpace(r):
+			return invalid("name %s contains whitespace at byte %d", quoteShort(name), i)
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			return invalid("name %s contains a control character at byte %d", quoteShort(name), i)
+		case strings.ContainsRune(`/?#%\`, r):
+			return invalid("name %s contains %q; pass a zone name such as \"example.com.\", not a URL", quoteShort(name), r)
+		}
+	}
+	n := strings.TrimSuffix(name, ".")
+	if len(n) > 253 {
+		return invalid("name is %d octets long without the trailing dot; the limit is 253", len(n))
+	}
+	for i, label := range strings.Split(n, ".") {
+		switch {
+		case label == "":
+			return invalid("name %s has an empty label (label %d)", quoteShort(name), i+1)
+		case len(label) > 63:
+			return invalid("name %s has a label of %d octets (label %d); the limit is 63", quoteShort(name), len(label), i+1)
+		}
+	}
+	return nil
+}
+
+// quoteShort quotes user input for an error message, cut to a readable length.
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		s = s[:80]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		return strconv.Quote(s) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+func quoteByte(s string, i int) string {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError {
+		return strconv.Quote(s[i : i+1])
+	}
+	return strconv.QuoteRune(r)
+}
