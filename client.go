@@ -338,7 +338,7 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 	if len(b) > maxSnippet {
 		b = b[:maxSnippet]
 	}
-	e.Body = cred.scrubIfNeeded(string(b))
+	e.Body = cred.scrub(string(b))
 	return e
 }
 
@@ -346,10 +346,10 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 // or misconfigured edge may echo request headers back.
 func scrubInfos(list infoList, cred credentials) []ResponseInfo {
 	for i := range list {
-		list[i].Message = cred.scrubIfNeeded(list[i].Message)
-		list[i].DocumentationURL = cred.scrubIfNeeded(list[i].DocumentationURL)
+		list[i].Message = cred.scrub(list[i].Message)
+		list[i].DocumentationURL = cred.scrub(list[i].DocumentationURL)
 		if list[i].Source != nil {
-			list[i].Source.Pointer = cred.scrubIfNeeded(list[i].Source.Pointer)
+			list[i].Source.Pointer = cred.scrub(list[i].Source.Pointer)
 		}
 		list[i].ErrorChain = scrubInfos(list[i].ErrorChain, cred)
 	}
@@ -371,28 +371,16 @@ func describeDecodeError(err error) string {
 	var se *json.SyntaxError
 	var fe *fieldError
 	switch {
+	case errors.As(err, &fe) && fe.field == "":
+		return "result: " + fe.why
 	case errors.As(err, &fe):
 		return "result." + fe.Error()
 	case errors.As(err, &te) && te.Field != "":
-		return fmt.Sprintf("%s: got a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type.Kind().String()))
+		return te.Field + ": got a JSON " + te.Value + ", want " + jsonKind(te.Type.Kind())
 	case errors.As(err, &se):
 		return "the body is not valid JSON: " + se.Error()
 	}
 	return err.Error()
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "slice", "array":
-		return "array"
-	case "struct", "map":
-		return "object"
-	case "bool":
-		return "boolean"
-	}
-	return "number"
 }
 
 // transportError wraps a failure to get a complete response. The *url.Error
@@ -468,4 +456,32 @@ func putBuffer(b *bytes.Buffer) {
 	}
 	b.Reset()
 	bufPool.Put(b)
+}
+
+// Format prints a client without its configuration, whatever the verb, so
+// no rendering of a Client (or of a struct holding one) can show a credential.
+func (c Client) Format(f fmt.State, _ rune) {
+	kind := "none"
+	base := ""
+	if c.cfg != nil {
+		base = c.cfg.base.prefix
+		switch c.cfg.cred.kind {
+		case credToken:
+			kind = "API token " + redacted
+		case credKey:
+			kind = "email+key " + redacted
+		}
+	}
+	fmt.Fprintf(f, "secondarydns.Client{base: %s, credentials: %s}", base, kind)
+}
+
+// Format prints the service like its Client, for the same reason.
+func (s OutgoingService) Format(f fmt.State, verb rune) {
+	if s.client == nil {
+		_, _ = io.WriteString(f, "secondarydns.OutgoingService{}")
+		return
+	}
+	_, _ = io.WriteString(f, "secondarydns.OutgoingService{")
+	s.client.Format(f, verb)
+	_, _ = io.WriteString(f, "}")
 }

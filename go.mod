@@ -2,4 +2,14 @@ module github.com/dnsxfer/secondarydns
 
 go 1.24
 
-require github.com/google/go-querystring v1.2.0 // indirect
+require (
+	github.com/google/go-querystring v1.2.0
+	github.com/jarcoal/httpmock v1.4.2
+	github.com/stretchr/testify v1.11.1
+)
+
+require (
+	github.com/davecgh/go-spew v1.1.1 // indirect
+	github.com/pmezard/go-difflib v1.0.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
+)

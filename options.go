@@ -318,22 +318,23 @@ type secret string
 
 const redacted = "[redacted]"
 
-func (secret) String() string                  { return redacted }
-func (secret) GoString() string                { return `"` + redacted + `"` }
-func (secret) Format(f fmt.State, _ rune)      { _, _ = io.WriteString(f, redacted) }
-func (secret) LogValue() slog.Value            { return slog.StringValue(redacted) }
-func (secret) MarshalText() ([]byte, error)    { return []byte(redacted), nil }
-func (s secret) reveal() string                { return string(s) }
-func (s secret) appearsIn(b string) bool       { return s != "" && strings.Contains(b, string(s)) }
-func (s secret) scrub(b string) string         { return strings.ReplaceAll(b, string(s), redacted) }
+func (secret) String() string               { return redacted }
+func (secret) GoString() string             { return `"` + redacted + `"` }
+func (secret) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redacted) }
+func (secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s secret) reveal() string             { return string(s) }
+
+// Format keeps credentials redacted even when printed on their own.
 func (credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "credentials("+redacted+")") }
-func (c credentials) scrub(s string) string    { return c.key.scrub(c.email.scrub(c.token.scrub(s))) }
-func (c credentials) appearIn(s string) bool {
-	return c.token.appearsIn(s) || c.key.appearsIn(s) || c.email.appearsIn(s)
-}
-func (c credentials) scrubIfNeeded(s string) string {
-	if c.appearIn(s) {
-		return c.scrub(s)
+
+// scrub replaces every one of these credentials found in s: a proxy or a
+// misconfigured edge may echo request headers back in a body.
+func (c credentials) scrub(s string) string {
+	for _, v := range [...]secret{c.token, c.key, c.email} {
+		if v != "" && strings.Contains(s, string(v)) {
+			s = strings.ReplaceAll(s, string(v), redacted)
+		}
 	}
 	return s
 }
@@ -529,4 +530,21 @@ func (e errorString) Error() string { return string(e) }
 // credential among args.
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
+}
+
+// withSleep replaces the wait between attempts. Tests use it so no test
+// waits for real; it is unexported on purpose.
+func withSleep(fn func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *config) error { c.sleep = fn; return nil }
+}
+
+// withClock replaces the clock used for Retry-After dates and durations.
+func withClock(now func() time.Time) Option {
+	return func(c *config) error { c.now = now; return nil }
+}
+
+// withJitter replaces the random draw of the backoff wait; it receives the
+// upper bound of the wait.
+func withJitter(fn func(max time.Duration) time.Duration) Option {
+	return func(c *config) error { c.jitter = fn; return nil }
 }

@@ -3,8 +3,10 @@ package secondarydns
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -57,6 +59,11 @@ type outgoingWire struct {
 func (o *Outgoing) UnmarshalJSON(b []byte) error {
 	var w outgoingWire
 	if err := json.Unmarshal(b, &w); err != nil {
+		// Report JSON field names, not the wire struct's Go names.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &fieldError{te.Field, "got a JSON " + te.Value + ", want " + jsonKind(te.Type.Kind())}
+		}
 		return err
 	}
 	out := Outgoing{ID: w.ID, Name: w.Name, Peers: w.Peers, SOASerial: uint32(w.SOASerial)}
@@ -80,7 +87,27 @@ type fieldError struct {
 	why   string
 }
 
-func (e *fieldError) Error() string { return e.field + ": " + e.why }
+func (e *fieldError) Error() string {
+	if e.field == "" {
+		return "outgoing configuration: " + e.why
+	}
+	return e.field + ": " + e.why
+}
+
+// jsonKind names the JSON type a Go kind decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return "number"
+}
 
 // parseAPITime accepts RFC 3339 with any fractional precision; the API's
 // examples use microseconds and an offset ("2019-10-24T17:09:42.883908+01:00").

@@ -1,0 +1,1455 @@
+package secondarydns_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// fullOutgoing is a result with every field set, each time different so a
+// swapped field cannot pass.
+const fullOutgoing = `{
+	"id": "` + testZone + `",
+	"name": "www.example.com.",
+	"peers": ["` + peerA + `", "` + peerB + `"],
+	"soa_serial": 2019102400,
+	"checked_time": "2019-10-24T17:09:42.883908+01:00",
+	"created_time": "2019-10-23T08:00:00Z",
+	"last_transferred_time": "2019-10-24T17:10:00.5-07:00"
+}`
+
+func wantFullOutgoing() *secondarydns.Outgoing {
+	return &secondarydns.Outgoing{
+		ID:                  testZone,
+		Name:                "www.example.com.",
+		Peers:               []string{peerA, peerB},
+		SOASerial:           2019102400,
+		CheckedTime:         time.Date(2019, 10, 24, 16, 9, 42, 883908000, time.UTC),
+		CreatedTime:         time.Date(2019, 10, 23, 8, 0, 0, 0, time.UTC),
+		LastTransferredTime: time.Date(2019, 10, 25, 0, 10, 0, 500000000, time.UTC),
+	}
+}
+
+// assertOutgoing compares every field; times by instant.
+func assertOutgoing(t *testing.T, want, got *secondarydns.Outgoing) {
+	t.Helper()
+	require.NotNil(t, got)
+	assert.Equal(t, want.ID, got.ID, "ID")
+	assert.Equal(t, want.Name, got.Name, "Name")
+	assert.Equal(t, want.Peers, got.Peers, "Peers")
+	assert.Equal(t, want.SOASerial, got.SOASerial, "SOASerial")
+	assert.True(t, want.CheckedTime.Equal(got.CheckedTime), "CheckedTime: want %v, got %v", want.CheckedTime, got.CheckedTime)
+	assert.True(t, want.CreatedTime.Equal(got.CreatedTime), "CreatedTime: want %v, got %v", want.CreatedTime, got.CreatedTime)
+	assert.True(t, want.LastTransferredTime.Equal(got.LastTransferredTime), "LastTransferredTime: want %v, got %v", want.LastTransferredTime, got.LastTransferredTime)
+}
+
+// endpointCase is one of the eight operations, as the table tests drive it.
+type endpointCase struct {
+	name   string
+	method string
+	suffix string // after /zones/{zone_id}/secondary_dns/outgoing
+	body   string // exact request body; "" means none is sent
+	result string // raw JSON result the server answers with
+	call   func(ctx context.Context, c *secondarydns.Client, opts ...secondarydns.Option) (any, error)
+	want   any
+	// createLike: not safe to repeat once the request may have arrived.
+	createLike bool
+}
+
+func endpoints() []endpointCase {
+	params := secondarydns.OutgoingParams{Name: "www.example.com.", Peers: []string{peerA, peerB}}
+	return []endpointCase{
+		{
+			name: "Get", method: "GET", result: fullOutgoing, want: wantFullOutgoing(),
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Get(ctx, testZone, o...)
+			},
+		},
+		{
+			name: "Create", method: "POST", createLike: true, result: fullOutgoing, want: wantFullOutgoing(),
+			body: `{"name":"www.example.com.","peers":["` + peerA + `","` + peerB + `"]}`,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Create(ctx, testZone, params, o...)
+			},
+		},
+		{
+			// nil peers go out as [] because the API requires the array.
+			name: "Update", method: "PUT", result: fullOutgoing, want: wantFullOutgoing(),
+			body: `{"name":"example.com","peers":[]}`,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Update(ctx, testZone, secondarydns.OutgoingParams{Name: "example.com"}, o...)
+			},
+		},
+		{
+			name: "Delete", method: "DELETE", result: `{"id":"` + testZone + `"}`, want: testZone,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Delete(ctx, testZone, o...)
+			},
+		},
+		{
+			name: "Enable", method: "POST", suffix: "/enable", body: `{}`, result: `"Enabled"`, want: secondarydns.StatusEnabled,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Enable(ctx, testZone, o...)
+			},
+		},
+		{
+			name: "Disable", method: "POST", suffix: "/disable", body: `{}`, result: `"Disabled"`, want: secondarydns.StatusDisabled,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Disable(ctx, testZone, o...)
+			},
+		},
+		{
+			name: "ForceNotify", method: "POST", suffix: "/force_notify", body: `{}`, result: `"OK"`, want: "OK",
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.ForceNotify(ctx, testZone, o...)
+			},
+		},
+		{
+			name: "Status", method: "GET", suffix: "/status", result: `"Enabled"`, want: secondarydns.StatusEnabled,
+			call: func(ctx context.Context, c *secondarydns.Client, o ...secondarydns.Option) (any, error) {
+				return c.Outgoing.Status(ctx, testZone, o...)
+			},
+		},
+	}
+}
+
+func (e endpointCase) path() string {
+	return basePath + "/zones/" + testZone + "/secondary_dns/outgoing" + e.suffix
+}
+
+// assertResult checks a decoded result against the case's want.
+func (e endpointCase) assertResult(t *testing.T, got any) {
+	t.Helper()
+	if want, ok := e.want.(*secondarydns.Outgoing); ok {
+		o, ok := got.(*secondarydns.Outgoing)
+		require.True(t, ok, "result type %T", got)
+		assertOutgoing(t, want, o)
+		return
+	}
+	assert.Equal(t, e.want, got)
+}
+
+// TestEndpoints drives all eight operations over a real socket, with both
+// kinds of credentials, and checks everything on the wire and the result.
+func TestEndpoints(t *testing.T) {
+	creds := []struct {
+		name string
+		opt  secondarydns.Option
+		want map[string]string // header -> value; "" means absent
+	}{
+		{"token", secondarydns.WithAPIToken(testToken), map[string]string{
+			"Authorization": "Bearer " + testToken, "X-Auth-Email": "", "X-Auth-Key": "",
+		}},
+		{"email+key", secondarydns.WithAPIKey(testEmail, testKey), map[string]string{
+			"Authorization": "", "X-Auth-Email": testEmail, "X-Auth-Key": testKey,
+		}},
+	}
+	for _, cred := range creds {
+		for _, ep := range endpoints() {
+			t.Run(cred.name+"/"+ep.name, func(t *testing.T) {
+				srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) {
+					writeBody(w, http.StatusOK, okEnvelope(ep.result))
+				})
+				c, err := secondarydns.NewClient(cred.opt, secondarydns.WithBaseURL(srv.baseURL()))
+				require.NoError(t, err)
+
+				got, err := ep.call(context.Background(), c)
+				require.NoError(t, err)
+				ep.assertResult(t, got)
+
+				reqs := srv.requests()
+				require.Len(t, reqs, 1)
+				r := reqs[0]
+				assert.Equal(t, ep.method, r.Method)
+				assert.Equal(t, ep.path(), r.Path)
+				assert.Empty(t, r.RawQuery)
+				assert.Equal(t, []string{"application/json"}, r.Header.Values("Accept"))
+				assert.Equal(t, []string{"secondarydns-go/" + secondarydns.Version}, r.Header.Values("User-Agent"))
+				for h, v := range cred.want {
+					if v == "" {
+						assert.Empty(t, r.Header.Values(h), h)
+					} else {
+						assert.Equal(t, []string{v}, r.Header.Values(h), h)
+					}
+				}
+				if ep.body == "" {
+					assert.False(t, r.HasBody, "no body expected, got %q", r.Body)
+					assert.Empty(t, r.Header.Values("Content-Type"))
+				} else {
+					assert.Equal(t, ep.body, r.Body)
+					assert.Equal(t, []string{"application/json"}, r.Header.Values("Content-Type"))
+				}
+			})
+		}
+	}
+}
+
+// TestBaseURLForms: with or without a trailing slash, the path is the same.
+func TestBaseURLForms(t *testing.T) {
+	srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeBody(w, http.StatusOK, okEnvelope(`"Enabled"`))
+	})
+	for _, base := range []string{srv.baseURL(), srv.baseURL() + "/", srv.baseURL() + "//"} {
+		c, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken), secondarydns.WithBaseURL(base))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Status(context.Background(), testZone)
+		require.NoError(t, err, base)
+	}
+	for _, r := range srv.requests() {
+		assert.Equal(t, basePath+"/zones/"+testZone+"/secondary_dns/outgoing/status", r.Path)
+	}
+	assert.Len(t, srv.requests(), 3)
+}
+
+// TestOutgoingJSONRoundTrip: Outgoing encodes with the API's field names,
+// omits zero values, and decodes back to the same value.
+func TestOutgoingJSONRoundTrip(t *testing.T) {
+	want := wantFullOutgoing()
+	b, err := json.Marshal(want)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{
+		"id": "`+testZone+`", "name": "www.example.com.", "peers": ["`+peerA+`", "`+peerB+`"],
+		"soa_serial": 2019102400,
+		"checked_time": "2019-10-24T16:09:42.883908Z",
+		"created_time": "2019-10-23T08:00:00Z",
+		"last_transferred_time": "2019-10-25T00:10:00.5Z"
+	}`, string(b))
+	var back secondarydns.Outgoing
+	require.NoError(t, json.Unmarshal(b, &back))
+	assertOutgoing(t, want, &back)
+
+	b, err = json.Marshal(secondarydns.Outgoing{ID: "x"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":"x"}`, string(b), "zero times, serial and peers are omitted")
+
+	// A decoded value keeps its offset and re-encodes to the same instant.
+	var o secondarydns.Outgoing
+	require.NoError(t, json.Unmarshal([]byte(fullOutgoing), &o))
+	b, err = json.Marshal(o)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"checked_time":"2019-10-24T17:09:42.883908+01:00"`)
+}
+
+// TestOutgoingDecoding covers the lenient and the strict parts of decoding.
+func TestOutgoingDecoding(t *testing.T) {
+	utc := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, ns, time.UTC)
+	}
+	cases := []struct {
+		name    string
+		in      string
+		want    secondarydns.Outgoing
+		wantErr string // substring; the field must be named
+	}{
+		{name: "empty object", in: `{}`},
+		{name: "nulls are zero", in: `{"id":null,"name":null,"peers":null,"soa_serial":null,"checked_time":null,"created_time":null,"last_transferred_time":null}`},
+		{name: "empty time strings are zero", in: `{"checked_time":"","created_time":"","last_transferred_time":""}`},
+		{name: "unknown fields ignored", in: `{"id":"a","zone_tag":{"x":[1,2,{"y":null}]},"type":null,"ixfr":true}`, want: secondarydns.Outgoing{ID: "a"}},
+		{name: "time with Z", in: `{"checked_time":"2024-01-02T03:04:05Z"}`, want: secondarydns.Outgoing{CheckedTime: utc(2024, 1, 2, 3, 4, 5, 0)}},
+		{name: "time with offset and micros", in: `{"created_time":"2019-10-24T17:09:42.883908+01:00"}`, want: secondarydns.Outgoing{CreatedTime: utc(2019, 10, 24, 16, 9, 42, 883908000)}},
+		{name: "time with one fractional digit", in: `{"created_time":"2019-10-24T17:09:42.5-02:30"}`, want: secondarydns.Outgoing{CreatedTime: utc(2019, 10, 24, 19, 39, 42, 500000000)}},
+		{name: "time with nanos", in: `{"last_transferred_time":"2019-10-24T17:09:42.123456789Z"}`, want: secondarydns.Outgoing{LastTransferredTime: utc(2019, 10, 24, 17, 9, 42, 123456789)}},
+		{name: "time with twelve fractional digits", in: `{"last_transferred_time":"2019-10-24T17:09:42.123456789999Z"}`, want: secondarydns.Outgoing{LastTransferredTime: utc(2019, 10, 24, 17, 9, 42, 123456789)}},
+		{name: "serial integer", in: `{"soa_serial":2019102400}`, want: secondarydns.Outgoing{SOASerial: 2019102400}},
+		{name: "serial with .0", in: `{"soa_serial":2019102400.0}`, want: secondarydns.Outgoing{SOASerial: 2019102400}},
+		{name: "serial with exponent", in: `{"soa_serial":2.0191024e9}`, want: secondarydns.Outgoing{SOASerial: 2019102400}},
+		{name: "serial max uint32", in: `{"soa_serial":4294967295}`, want: secondarydns.Outgoing{SOASerial: 4294967295}},
+		{name: "serial zero", in: `{"soa_serial":0}`},
+		{name: "peers empty", in: `{"peers":[]}`, want: secondarydns.Outgoing{Peers: []string{}}},
+
+		{name: "serial negative", in: `{"soa_serial":-1}`, wantErr: "soa_serial"},
+		{name: "serial fractional", in: `{"soa_serial":2019102400.5}`, wantErr: "soa_serial"},
+		{name: "serial tiny fraction", in: `{"soa_serial":4294967295.0000000001}`, wantErr: "soa_serial"},
+		{name: "serial too large", in: `{"soa_serial":4294967296}`, wantErr: "soa_serial"},
+		{name: "serial huge exponent", in: `{"soa_serial":1e400}`, wantErr: "soa_serial"},
+		{name: "serial string", in: `{"soa_serial":"2019102400"}`, wantErr: "soa_serial"},
+		{name: "serial bool", in: `{"soa_serial":true}`, wantErr: "soa_serial"},
+		{name: "time unknown format", in: `{"checked_time":"24/10/2019 17:09"}`, wantErr: "checked_time"},
+		{name: "time without zone", in: `{"created_time":"2019-10-24T17:09:42"}`, wantErr: "created_time"},
+		{name: "time as number", in: `{"last_transferred_time":1571933382}`, wantErr: "last_transferred_time"},
+		{name: "name as number", in: `{"name":5}`, wantErr: "name"},
+		{name: "id as object", in: `{"id":{}}`, wantErr: "id"},
+		{name: "peers as string", in: `{"peers":"a,b"}`, wantErr: "peers"},
+		{name: "peer as number", in: `{"peers":[1]}`, wantErr: "peers"},
+		{name: "not an object", in: `[]`, wantErr: "outgoing configuration: got a JSON array, want object"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got secondarydns.Outgoing
+			err := json.Unmarshal([]byte(tc.in), &got)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assertOutgoing(t, &tc.want, &got)
+		})
+	}
+}
+
+// sentinels are the HTTP-class errors; an *APIError matches at most one.
+var sentinels = []error{
+	secondarydns.ErrBadRequest, secondarydns.ErrUnauthorized, secondarydns.ErrForbidden,
+	secondarydns.ErrNotFound, secondarydns.ErrConflict, secondarydns.ErrRateLimited,
+	secondarydns.ErrServerError,
+}
+
+// TestAPIErrors covers every error class and body shape: the status is never
+// lost, the envelope is kept when there is one, a snippet when there is not.
+func TestAPIErrors(t *testing.T) {
+	html502 := "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>cloudflare-lb</body></html>"
+	long := strings.Repeat("x", 2000)
+	cases := []struct {
+		name     string
+		status   int
+		body     string
+		headers  []string
+		class    error // nil: no HTTP class
+		errors   []secondarydns.ResponseInfo
+		messages []secondarydns.ResponseInfo
+		snippet  string
+		retry    time.Duration
+		errText  string // exact Error()
+	}{
+		{
+			name: "400 envelope with source pointer", status: 400, class: secondarydns.ErrBadRequest,
+			body:     `{"success":false,"errors":[{"code":1004,"message":"Invalid name","source":{"pointer":"/name"},"documentation_url":"https://developers.cloudflare.com/x"}],"messages":[{"code":1,"message":"see docs"}],"result":null}`,
+			errors:   []secondarydns.ResponseInfo{{Code: 1004, Message: "Invalid name", Source: &secondarydns.ErrorSource{Pointer: "/name"}, DocumentationURL: "https://developers.cloudflare.com/x"}},
+			messages: []secondarydns.ResponseInfo{{Code: 1, Message: "see docs"}},
+			errText:  "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 400 Bad Request: [1004] Invalid name (ray " + testRay + ")",
+		},
+		{
+			name: "400 error_chain", status: 400, class: secondarydns.ErrBadRequest,
+			body:   `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers","error_chain":[{"code":6111,"message":"Invalid format for Authorization header"}]}],"messages":[],"result":null}`,
+			errors: []secondarydns.ResponseInfo{{Code: 6003, Message: "Invalid request headers", ErrorChain: []secondarydns.ResponseInfo{{Code: 6111, Message: "Invalid format for Authorization header"}}}},
+		},
+		{
+			name: "401 envelope", status: 401, class: secondarydns.ErrUnauthorized,
+			body:   errEnvelope(9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers"),
+			errors: []secondarydns.ResponseInfo{{Code: 9106, Message: "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}},
+		},
+		{
+			name: "403 two errors", status: 403, class: secondarydns.ErrForbidden,
+			body:    `{"success":false,"errors":[{"code":10000,"message":"Authentication\n\terror"},{"code":9109,"message":"Unauthorized"}],"messages":[]}`,
+			errors:  []secondarydns.ResponseInfo{{Code: 10000, Message: "Authentication\n\terror"}, {Code: 9109, Message: "Unauthorized"}},
+			errText: "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 403 Forbidden: [10000] Authentication error (and 1 more) (ray " + testRay + ")",
+		},
+		{
+			name: "404 envelope", status: 404, class: secondarydns.ErrNotFound,
+			body:   errEnvelope(1003, "Zone is not configured as primary"),
+			errors: []secondarydns.ResponseInfo{{Code: 1003, Message: "Zone is not configured as primary"}},
+		},
+		{
+			name: "405 plain text", status: 405, body: "Method Not Allowed\n", snippet: "Method Not Allowed\n",
+			errText: "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 405 Method Not Allowed: body: \"Method Not Allowed\" (ray " + testRay + ")",
+		},
+		{
+			name: "409 envelope", status: 409, class: secondarydns.ErrConflict,
+			body:   errEnvelope(1002, "already exists"),
+			errors: []secondarydns.ResponseInfo{{Code: 1002, Message: "already exists"}},
+		},
+		{name: "422 JSON that is not an envelope", status: 422, body: `{"message":"Unprocessable"}`, snippet: `{"message":"Unprocessable"}`},
+		{
+			name: "429 with long Retry-After", status: 429, class: secondarydns.ErrRateLimited, headers: []string{"Retry-After", "300"},
+			body: errEnvelope(971, "Please wait and consider throttling your request speed"), retry: 300 * time.Second,
+			errors:  []secondarydns.ResponseInfo{{Code: 971, Message: "Please wait and consider throttling your request speed"}},
+			errText: "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 429 Too Many Requests: [971] Please wait and consider throttling your request speed (retry after 5m0s) (ray " + testRay + ")",
+		},
+		{name: "500 empty body", status: 500, class: secondarydns.ErrServerError,
+			errText: "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 500 Internal Server Error (ray " + testRay + ")"},
+		{name: "502 HTML", status: 502, class: secondarydns.ErrServerError, body: html502, snippet: html502},
+		{name: "503 envelope", status: 503, class: secondarydns.ErrServerError, body: errEnvelope(10001, "service unavailable"),
+			errors: []secondarydns.ResponseInfo{{Code: 10001, Message: "service unavailable"}}},
+		{name: "504 plain", status: 504, class: secondarydns.ErrServerError, body: "upstream timed out", snippet: "upstream timed out"},
+		{name: "520 unknown status", status: 520, class: secondarydns.ErrServerError, body: "error code: 520", snippet: "error code: 520"},
+		{name: "long non-envelope body is cut at 512 bytes", status: 500, class: secondarydns.ErrServerError, body: long, snippet: long[:512]},
+		{name: "errors as bare strings", status: 400, class: secondarydns.ErrBadRequest,
+			body:   `{"success":false,"errors":["zone locked","try later"],"messages":["note"]}`,
+			errors: []secondarydns.ResponseInfo{{Message: "zone locked"}, {Message: "try later"}}, messages: []secondarydns.ResponseInfo{{Message: "note"}}},
+		{name: "errors as one string", status: 403, class: secondarydns.ErrForbidden,
+			body: `{"success":false,"errors":"forbidden zone"}`, errors: []secondarydns.ResponseInfo{{Message: "forbidden zone"}}},
+		{name: "unknown fields everywhere", status: 404, class: secondarydns.ErrNotFound,
+			body:   `{"success":false,"errors":[{"code":1003,"message":"nope","type":null,"extra":{"a":1}}],"messages":[],"result":null,"result_info":{"page":1},"zzz":[1]}`,
+			errors: []secondarydns.ResponseInfo{{Code: 1003, Message: "nope"}}},
+		{name: "redirect", status: 301, headers: []string{"Location", "https://elsewhere.example/"}, body: "moved", snippet: "moved"},
+		{name: "200 with success false", status: 200, body: errEnvelope(1000, "something failed"),
+			errors:  []secondarydns.ResponseInfo{{Code: 1000, Message: "something failed"}},
+			errText: "secondarydns: GET " + basePath + "/zones/" + testZone + "/secondary_dns/outgoing: 200 OK with success=false: [1000] something failed (ray " + testRay + ")"},
+		{name: "200 success false with a wrong-typed result", status: 200,
+			body:   `{"success":false,"errors":[{"code":1000,"message":"bad"}],"messages":[],"result":"oops"}`,
+			errors: []secondarydns.ResponseInfo{{Code: 1000, Message: "bad"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(tc.status, tc.body, tc.headers...))
+			c := newMockClient(t, m, nil, secondarydns.WithMaxRetries(0))
+			var resp secondarydns.Response
+			_, err := c.Outgoing.Get(context.Background(), testZone, secondarydns.WithResponse(&resp))
+
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, "GET", apiErr.Method)
+			assert.Equal(t, basePath+"/zones/"+testZone+"/secondary_dns/outgoing", apiErr.Path)
+			assert.Equal(t, testRay, apiErr.RayID)
+			assert.Equal(t, tc.retry, apiErr.RetryAfter)
+			assert.Equal(t, tc.snippet, apiErr.Body)
+			if tc.errors == nil {
+				assert.Empty(t, apiErr.Errors)
+			} else {
+				assert.Equal(t, tc.errors, apiErr.Errors)
+			}
+			if tc.messages != nil {
+				assert.Equal(t, tc.messages, apiErr.Messages)
+				assert.Equal(t, tc.messages, resp.Messages)
+			}
+			for _, s := range sentinels {
+				assert.Equal(t, s == tc.class, errors.Is(err, s), "errors.Is(err, %v)", s)
+			}
+			assert.NotErrorIs(t, err, secondarydns.ErrInvalidResponse)
+			assert.NotContains(t, err.Error(), "\n")
+			if tc.errText != "" {
+				assert.Equal(t, tc.errText, err.Error())
+			}
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.Equal(t, testRay, resp.RayID)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, 1, m.count())
+		})
+	}
+}
+
+func TestAPIErrorHasCode(t *testing.T) {
+	e := &secondarydns.APIError{Errors: []secondarydns.ResponseInfo{
+		{Code: 6003, ErrorChain: []secondarydns.ResponseInfo{{Code: 6100, ErrorChain: []secondarydns.ResponseInfo{{Code: 6111}}}}},
+		{Code: 10000},
+	}}
+	for _, code := range []int{6003, 6100, 6111, 10000} {
+		assert.True(t, e.HasCode(code), code)
+	}
+	for _, code := range []int{0, 1, 6112} {
+		assert.False(t, e.HasCode(code), code)
+	}
+	assert.False(t, (&secondarydns.APIError{}).HasCode(0))
+}
+
+func TestAPIErrorIsEveryStatus(t *testing.T) {
+	for status := 100; status <= 599; status++ {
+		e := &secondarydns.APIError{StatusCode: status}
+		want := map[error]bool{
+			secondarydns.ErrBadRequest:   status == 400,
+			secondarydns.ErrUnauthorized: status == 401,
+			secondarydns.ErrForbidden:    status == 403,
+			secondarydns.ErrNotFound:     status == 404,
+			secondarydns.ErrConflict:     status == 409,
+			secondarydns.ErrRateLimited:  status == 429,
+			secondarydns.ErrServerError:  status >= 500,
+		}
+		for s, w := range want {
+			require.Equal(t, w, errors.Is(e, s), "status %d, %v", status, s)
+		}
+		require.False(t, errors.Is(e, secondarydns.ErrInvalidResponse))
+		require.False(t, errors.Is(e, secondarydns.ErrInvalidInput))
+	}
+}
+
+// TestInvalidResponses: a 2xx that is not a valid envelope or result is
+// ErrInvalidResponse for every method, with the status and ray ID in the
+// message and WithResponse filled.
+func TestInvalidResponses(t *testing.T) {
+	bodies := []struct {
+		name, body, want string
+	}{
+		{"empty body", ``, "not valid JSON"},
+		{"not JSON", `<html>hello</html>`, "not valid JSON"},
+		{"truncated", `{"success":true,"errors":[],"result":{"id":"`, "not valid JSON"},
+		{"not an envelope", `{"id":"x"}`, `no "success" field`},
+		{"result missing", `{"success":true,"errors":[],"messages":[]}`, "no result"},
+		{"result null", `{"success":true,"errors":[],"messages":[],"result":null}`, "no result"},
+		{"success not a bool", `{"success":"true"}`, "success: got a JSON string, want boolean"},
+		{"result wrong type", `{"success":true,"errors":[],"messages":[],"result":42}`, "result"},
+	}
+	for _, ep := range endpoints() {
+		for _, b := range bodies {
+			t.Run(ep.name+"/"+b.name, func(t *testing.T) {
+				m := newMock(t, reply(200, b.body, "Cf-Ray", "ray-invalid-1"))
+				c := newMockClient(t, m, nil)
+				var resp secondarydns.Response
+				got, err := ep.call(context.Background(), c, secondarydns.WithResponse(&resp))
+				require.ErrorIs(t, err, secondarydns.ErrInvalidResponse)
+				assert.Contains(t, err.Error(), b.want)
+				assert.Contains(t, err.Error(), "HTTP 200")
+				assert.Contains(t, err.Error(), "ray ray-invalid-1")
+				assert.Contains(t, err.Error(), ep.method+" "+ep.path())
+				var apiErr *secondarydns.APIError
+				assert.False(t, errors.As(err, &apiErr))
+				assert.Equal(t, 1, m.count(), "an invalid response is not retried")
+				assert.Equal(t, 200, resp.StatusCode)
+				assert.Equal(t, "ray-invalid-1", resp.RayID)
+				assert.Equal(t, 1, resp.Attempts)
+				switch g := got.(type) {
+				case *secondarydns.Outgoing:
+					assert.Nil(t, g)
+				case string:
+					assert.Empty(t, g)
+				case secondarydns.TransferStatus:
+					assert.Empty(t, g)
+				}
+			})
+		}
+	}
+}
+
+// TestInvalidResultFields: a value that cannot be represented fails with
+// ErrInvalidResponse naming the field.
+func TestInvalidResultFields(t *testing.T) {
+	cases := map[string]string{
+		`{"soa_serial":-5}`:                                "result.soa_serial",
+		`{"soa_serial":1.25}`:                              "result.soa_serial",
+		`{"soa_serial":"1"}`:                               "result.soa_serial",
+		`{"checked_time":"yesterday"}`:                     "result.checked_time",
+		`{"created_time":17}`:                              "result.created_time",
+		`{"last_transferred_time":"2019-13-45T00:00:00Z"}`: "result.last_transferred_time",
+		`{"peers":{"a":1}}`:                                "result.peers",
+		`"just a string"`:                                  "result",
+	}
+	for result, field := range cases {
+		m := newMock(t, reply(200, okEnvelope(result)))
+		c := newMockClient(t, m, nil)
+		_, err := c.Outgoing.Get(context.Background(), testZone)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidResponse, result)
+		assert.Contains(t, err.Error(), field+":", result)
+	}
+}
+
+// TestUnknownStatusPassesThrough: the status is an open set.
+func TestUnknownStatusPassesThrough(t *testing.T) {
+	m := newMock(t, reply(200, okEnvelope(`"Incomplete"`)))
+	c := newMockClient(t, m, nil)
+	st, err := c.Outgoing.Status(context.Background(), testZone)
+	require.NoError(t, err)
+	assert.Equal(t, secondarydns.TransferStatus("Incomplete"), st)
+}
+
+// TestSuccessMessagesAndResponse: WithResponse reports the last attempt of a
+// successful call, with the envelope's messages.
+func TestSuccessMessagesAndResponse(t *testing.T) {
+	m := newMock(t,
+		reply(503, errEnvelope(10001, "busy"), "Cf-Ray", "ray-1"),
+		reply(200, `{"success":true,"errors":[],"messages":[{"code":1,"message":"transfer queued"}],"result":"OK"}`, "Cf-Ray", "ray-2", "X-Extra", "yes"),
+	)
+	c := newMockClient(t, m, nil)
+	var resp secondarydns.Response
+	got, err := c.Outgoing.ForceNotify(context.Background(), testZone, secondarydns.WithResponse(&resp))
+	require.NoError(t, err)
+	assert.Equal(t, "OK", got)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "ray-2", resp.RayID)
+	assert.Equal(t, "yes", resp.Header.Get("X-Extra"))
+	assert.Equal(t, []secondarydns.ResponseInfo{{Code: 1, Message: "transfer queued"}}, resp.Messages)
+	assert.Equal(t, 2, resp.Attempts)
+}
+
+// TestInputValidation: bad arguments fail with ErrInvalidInput saying which
+// argument and why, and nothing is sent. Valid edge cases go out, so the
+// checks are not stricter than the contract.
+func TestInputValidation(t *testing.T) {
+	label63 := strings.Repeat("a", 63)
+	name253 := strings.Join([]string{label63, label63, label63, strings.Repeat("b", 61)}, ".") // 253 octets
+	named := func(name string) secondarydns.OutgoingParams { return secondarydns.OutgoingParams{Name: name} }
+	withPeers := func(peers ...string) secondarydns.OutgoingParams {
+		return secondarydns.OutgoingParams{Name: "example.com", Peers: peers}
+	}
+	valid := named("example.com")
+	cases := []struct {
+		name    string
+		zone    string
+		params  secondarydns.OutgoingParams
+		wantErr string // "" means valid: the request goes out
+	}{
+		{"empty zone", "", valid, "zone ID is empty"},
+		{"zone name instead of ID", "example.com", valid, "pass the zone ID, not the zone name"},
+		{"zone too long", strings.Repeat("a", 65), valid, "zone ID is 65 characters long"},
+		{"zone with path traversal", "abc/../def", valid, `'/'`},
+		{"zone with query", "abc?x=1", valid, `'?'`},
+		{"zone with fragment", "abc#x", valid, `'#'`},
+		{"zone with percent", "abc%2F", valid, `'%'`},
+		{"zone with space", "abc def", valid, `' '`},
+		{"zone with newline", "abc\n", valid, `'\n'`},
+		{"zone non-ASCII", "zoné", valid, `'é'`},
+		{"zone 64 chars ok", strings.Repeat("a", 64), valid, ""},
+		{"zone with - and _ ok", "a-b_C9", valid, ""},
+
+		{"empty name", testZone, named(""), "name is empty"},
+		{"whitespace name", testZone, named("  \t"), "name is only whitespace"},
+		{"name with space", testZone, named("exa mple.com"), "whitespace"},
+		{"name with tab", testZone, named("example.com\t"), "whitespace"},
+		{"name with NBSP", testZone, named("example\u00a0com"), "whitespace"},
+		{"name with control", testZone, named("exam\x00ple.com"), "control character"},
+		{"name invalid UTF-8", testZone, named("ex\xffample.com"), "UTF-8"},
+		{"name empty label", testZone, named("a..b"), "empty label"},
+		{"name leading dot", testZone, named(".example.com"), "empty label"},
+		{"name two trailing dots", testZone, named("example.com.."), "empty label"},
+		{"name only a dot", testZone, named("."), "empty label"},
+		{"name label 64", testZone, named(strings.Repeat("a", 64) + ".com"), "label of 64 octets"},
+		{"name 254 octets", testZone, named(name253 + "b"), "254 octets"},
+		{"name URL", testZone, named("https://example.com/"), "not a URL"},
+		{"name with percent", testZone, named("ex%41mple.com"), "not a URL"},
+		{"name 253 octets ok", testZone, named(name253), ""},
+		{"name 253 octets plus trailing dot ok", testZone, named(name253 + "."), ""},
+		{"name label 63 ok", testZone, named(label63 + ".com"), ""},
+		{"name punycode and underscore ok", testZone, named("_dmarc.xn--bcher-kva.example."), ""},
+		{"name single label ok", testZone, named("localhost"), ""},
+
+		{"empty peer", testZone, withPeers(peerA, ""), "peers[1] is empty"},
+		{"peer with space", testZone, withPeers("bad peer"), "peers[0]"},
+		{"peer with slash", testZone, withPeers("a/b"), "peers[0]"},
+		{"peer too long", testZone, withPeers(strings.Repeat("p", 65)), "peers[0] is 65 characters long"},
+		{"duplicate peers are the API's to judge", testZone, withPeers(peerA, peerA), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(200, okEnvelope(fullOutgoing)))
+			c := newMockClient(t, m, nil)
+			create := func() error { _, err := c.Outgoing.Create(context.Background(), tc.zone, tc.params); return err }
+			update := func() error { _, err := c.Outgoing.Update(context.Background(), tc.zone, tc.params); return err }
+			for _, call := range []func() error{create, update} {
+				err := call()
+				if tc.wantErr == "" {
+					require.NoError(t, err)
+					continue
+				}
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+				assert.Contains(t, err.Error(), tc.wantErr)
+			}
+			if tc.wantErr == "" {
+				assert.Equal(t, 2, m.count())
+			} else {
+				assert.Equal(t, 0, m.count(), "nothing may be sent")
+			}
+		})
+	}
+}
+
+// TestZoneIDValidatedByEveryMethod: every method refuses a bad zone ID (and a
+// nil context) before sending anything.
+func TestZoneIDValidatedByEveryMethod(t *testing.T) {
+	var nilCtx context.Context
+	for _, ep := range endpoints() {
+		t.Run(ep.name, func(t *testing.T) {
+			m := newMock(t, reply(200, okEnvelope(ep.result)))
+			c := newMockClient(t, m, nil)
+			for _, zone := range []string{"", "example.com", "../../user", "a%2e%2e", "a b"} {
+				err := callWithZone(c, ep.name, context.Background(), zone)
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput, zone)
+			}
+			_, err := ep.call(nilCtx, c)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Contains(t, err.Error(), "context is nil")
+			assert.Equal(t, 0, m.count())
+		})
+	}
+}
+
+// callWithZone calls the named method with an arbitrary zone ID.
+func callWithZone(c *secondarydns.Client, method string, ctx context.Context, zone string) error {
+	p := secondarydns.OutgoingParams{Name: "example.com"}
+	var err error
+	switch method {
+	case "Get":
+		_, err = c.Outgoing.Get(ctx, zone)
+	case "Create":
+		_, err = c.Outgoing.Create(ctx, zone, p)
+	case "Update":
+		_, err = c.Outgoing.Update(ctx, zone, p)
+	case "Delete":
+		_, err = c.Outgoing.Delete(ctx, zone)
+	case "Enable":
+		_, err = c.Outgoing.Enable(ctx, zone)
+	case "Disable":
+		_, err = c.Outgoing.Disable(ctx, zone)
+	case "ForceNotify":
+		_, err = c.Outgoing.ForceNotify(ctx, zone)
+	case "Status":
+		_, err = c.Outgoing.Status(ctx, zone)
+	}
+	return err
+}
+
+// Transport failures as net/http reports them.
+var (
+	errDial      = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	errProxy     = &net.OpError{Op: "proxyconnect", Net: "tcp", Err: syscall.ECONNREFUSED}
+	errReset     = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	errWriteFail = &net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}
+	errCert      = &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}
+)
+
+// TestRetryRules: which failures are retried for which method. The default
+// of 2 retries means a retried failure is sent 3 times; a failure that is not
+// retried is sent once. Create is retried only when the request cannot have
+// taken effect: 429 and failures to connect.
+func TestRetryRules(t *testing.T) {
+	type outcome struct {
+		name      string
+		responder httpmock.Responder
+		retried   bool // for the safe methods
+		create    bool // for Create
+	}
+	outcomes := []outcome{
+		{"429", reply(429, errEnvelope(971, "slow down")), true, true},
+		{"500", reply(500, errEnvelope(10001, "x")), true, false},
+		{"502 HTML", reply(502, "<html>bad gateway</html>"), true, false},
+		{"503", reply(503, ""), true, false},
+		{"504", reply(504, "timeout"), true, false},
+		{"520", reply(520, ""), true, false},
+		{"524", reply(524, ""), true, false},
+		{"400", reply(400, errEnvelope(1004, "bad")), false, false},
+		{"401", reply(401, errEnvelope(9106, "auth")), false, false},
+		{"403", reply(403, errEnvelope(10000, "auth")), false, false},
+		{"404", reply(404, errEnvelope(1003, "none")), false, false},
+		{"405", reply(405, ""), false, false},
+		{"408", reply(408, ""), false, false},
+		{"409", reply(409, errEnvelope(1002, "exists")), false, false},
+		{"422", reply(422, ""), false, false},
+		{"307 redirect", reply(307, "", "Location", "https://api.test/elsewhere"), false, false},
+		{"dial refused", fail(errDial), true, true},
+		{"proxyconnect", fail(errProxy), true, true},
+		{"reset after write", fail(errReset), true, false},
+		{"write failure", fail(errWriteFail), true, false},
+		{"EOF", fail(io.EOF), true, false},
+		{"unexpected EOF", fail(io.ErrUnexpectedEOF), true, false},
+		{"TLS certificate", fail(errCert), false, false},
+		{"200 success false", reply(200, errEnvelope(1000, "no")), false, false},
+		{"200 invalid body", reply(200, "{"), false, false},
+	}
+	for _, ep := range endpoints() {
+		for _, o := range outcomes {
+			t.Run(ep.name+"/"+o.name, func(t *testing.T) {
+				m := newMock(t, o.responder)
+				s := &sleeps{}
+				c := newMockClient(t, m, s)
+				var resp secondarydns.Response
+				_, err := ep.call(context.Background(), c, secondarydns.WithResponse(&resp))
+				require.Error(t, err)
+				retried := o.retried
+				if ep.createLike {
+					retried = o.create
+				}
+				want := 1
+				if retried {
+					want = 3
+				}
+				assert.Equal(t, want, m.count(), "requests sent")
+				assert.Equal(t, want, resp.Attempts)
+				assert.Len(t, s.got(), want-1, "waits")
+				for _, r := range m.requests() {
+					assert.Equal(t, ep.body, r.Body, "the body is complete on every attempt")
+				}
+			})
+		}
+	}
+}
+
+// TestRetrySucceeds: a retried failure followed by success returns the result.
+func TestRetrySucceeds(t *testing.T) {
+	for _, ep := range endpoints() {
+		t.Run(ep.name, func(t *testing.T) {
+			first := reply(503, "")
+			if ep.createLike {
+				first = fail(errDial)
+			}
+			m := newMock(t, first, reply(429, ""), reply(200, okEnvelope(ep.result)))
+			c := newMockClient(t, m, nil)
+			var resp secondarydns.Response
+			got, err := ep.call(context.Background(), c, secondarydns.WithResponse(&resp))
+			require.NoError(t, err)
+			ep.assertResult(t, got)
+			assert.Equal(t, 3, resp.Attempts)
+			assert.Equal(t, 3, m.count())
+		})
+	}
+}
+
+// TestPerAttemptTimeoutIsRetried: an http.Client timeout ends one attempt,
+// not the call; Create is not repeated because its request was sent.
+func TestPerAttemptTimeoutIsRetried(t *testing.T) {
+	hang := func(req *http.Request) (*http.Response, error) {
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	}
+	for _, ep := range endpoints() {
+		t.Run(ep.name, func(t *testing.T) {
+			m := newMock(t, hang, hang, reply(200, okEnvelope(ep.result)))
+			m.hc.Timeout = 20 * time.Millisecond
+			c := newMockClient(t, m, nil)
+			got, err := ep.call(context.Background(), c)
+			if ep.createLike {
+				var te *secondarydns.TransportError
+				require.ErrorAs(t, err, &te, "a transport error, not the caller's context")
+				assert.Equal(t, 1, m.count())
+				return
+			}
+			require.NoError(t, err)
+			ep.assertResult(t, got)
+			assert.Equal(t, 3, m.count())
+		})
+	}
+}
+
+// TestBackoff: wait n is drawn from [0, min(8s, 500ms·2^(n-1))].
+func TestBackoff(t *testing.T) {
+	var bounds []time.Duration
+	s := &sleeps{}
+	m := newMock(t, reply(503, ""))
+	c := newMockClient(t, m, s, secondarydns.WithMaxRetries(7),
+		secondarydns.WithJitterForTest(func(max time.Duration) time.Duration { bounds = append(bounds, max); return max / 2 }))
+	_, err := c.Outgoing.Get(context.Background(), testZone)
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{500 * ms, 1000 * ms, 2000 * ms, 4000 * ms, 8000 * ms, 8000 * ms, 8000 * ms}, bounds)
+	assert.Equal(t, []time.Duration{250 * ms, 500 * ms, 1000 * ms, 2000 * ms, 4000 * ms, 4000 * ms, 4000 * ms}, s.got())
+	assert.Equal(t, 8, m.count())
+}
+
+// TestDefaultJitter: the real draw is uniform in [0, max]: within bounds and
+// not constant.
+func TestDefaultJitter(t *testing.T) {
+	var waits []time.Duration
+	m := newMock(t, reply(503, ""))
+	c, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken), secondarydns.WithHTTPClient(m.hc),
+		secondarydns.WithMaxRetries(1),
+		secondarydns.WithSleepForTest(func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }))
+	require.NoError(t, err)
+	for i := 0; i < 200; i++ {
+		_, err := c.Outgoing.Status(context.Background(), testZone)
+		require.ErrorIs(t, err, secondarydns.ErrServerError)
+	}
+	require.Len(t, waits, 200)
+	distinct := map[time.Duration]bool{}
+	var below, above int
+	for _, w := range waits {
+		require.GreaterOrEqual(t, w, time.Duration(0))
+		require.LessOrEqual(t, w, 500*time.Millisecond)
+		distinct[w] = true
+		if w < 250*time.Millisecond {
+			below++
+		} else {
+			above++
+		}
+	}
+	assert.Greater(t, len(distinct), 150, "the draw is random")
+	assert.Greater(t, below, 40, "both halves of the range are drawn")
+	assert.Greater(t, above, 40, "both halves of the range are drawn")
+}
+
+// TestRetryAfter: the header replaces the backoff when it is at most 60 s;
+// beyond that the call returns at once with RetryAfter set.
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	date := func(d time.Duration) string { return now.Add(d).Format(http.TimeFormat) }
+	cases := []struct {
+		name      string
+		status    int
+		value     string
+		create    bool
+		wantWaits []time.Duration // nil: not retried
+		wantRA    time.Duration   // APIError.RetryAfter of the first answer
+	}{
+		{"seconds", 429, "3", false, []time.Duration{3 * time.Second}, 3 * time.Second},
+		{"zero", 429, "0", false, []time.Duration{0}, 0},
+		{"sixty", 503, "60", false, []time.Duration{60 * time.Second}, 60 * time.Second},
+		{"sixty-one is not waited for", 429, "61", false, nil, 61 * time.Second},
+		{"huge", 429, "99999999999999999999", false, nil, time.Duration(1<<63 - 1)},
+		{"HTTP date", 503, date(10 * time.Second), false, []time.Duration{10 * time.Second}, 10 * time.Second},
+		{"RFC 850 date", 503, now.Add(5 * time.Second).Format("Monday, 02-Jan-06 15:04:05 GMT"), false, []time.Duration{5 * time.Second}, 5 * time.Second},
+		{"past date", 429, date(-time.Hour), false, []time.Duration{0}, 0},
+		{"date beyond 60s", 429, date(2 * time.Minute), false, nil, 2 * time.Minute},
+		{"garbage falls back to backoff", 429, "soon", false, []time.Duration{500 * time.Millisecond}, 0},
+		{"negative is garbage", 503, "-5", false, []time.Duration{500 * time.Millisecond}, 0},
+		{"fraction is garbage", 503, "1.5", false, []time.Duration{500 * time.Millisecond}, 0},
+		{"create on 429 honours it", 429, "2", true, []time.Duration{2 * time.Second}, 2 * time.Second},
+		{"create on 503 is not retried but keeps it", 503, "2", true, nil, 2 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(tc.status, "", "Retry-After", tc.value), reply(200, okEnvelope(fullOutgoing)))
+			s := &sleeps{}
+			c := newMockClient(t, m, s, secondarydns.WithClockForTest(func() time.Time { return now }))
+			var err error
+			if tc.create {
+				_, err = c.Outgoing.Create(context.Background(), testZone, secondarydns.OutgoingParams{Name: "example.com"})
+			} else {
+				_, err = c.Outgoing.Get(context.Background(), testZone)
+			}
+			if tc.wantWaits == nil {
+				var apiErr *secondarydns.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.status, apiErr.StatusCode)
+				assert.Equal(t, tc.wantRA, apiErr.RetryAfter)
+				assert.Equal(t, 1, m.count())
+				assert.Empty(t, s.got())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantWaits, s.got())
+			assert.Equal(t, 2, m.count())
+		})
+	}
+}
+
+// TestRetryAfterOnLastAttempt: when no retry is left the error still carries
+// the server's Retry-After.
+func TestRetryAfterOnLastAttempt(t *testing.T) {
+	m := newMock(t, reply(429, errEnvelope(971, "slow"), "Retry-After", "7"))
+	c := newMockClient(t, m, nil, secondarydns.WithMaxRetries(0))
+	_, err := c.Outgoing.Status(context.Background(), testZone)
+	var apiErr *secondarydns.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 7*time.Second, apiErr.RetryAfter)
+	assert.ErrorIs(t, err, secondarydns.ErrRateLimited)
+}
+
+// TestContextEndsDuringWait: the wait ends with the context, and the error
+// wraps both the context's error and the last APIError.
+func TestContextEndsDuringWait(t *testing.T) {
+	for _, kind := range []struct {
+		name string
+		want error
+	}{{"canceled", context.Canceled}, {"deadline", context.DeadlineExceeded}} {
+		t.Run(kind.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			var ctxUsed context.Context = ctx
+			if kind.want == context.DeadlineExceeded {
+				var c2 context.CancelFunc
+				ctxUsed, c2 = context.WithDeadline(ctx, time.Now().Add(time.Hour))
+				defer c2()
+			}
+			m := newMock(t, reply(503, errEnvelope(10001, "busy"), "Retry-After", "30"))
+			waited := 0
+			c := newMockClient(t, m, nil, secondarydns.WithSleepForTest(func(sctx context.Context, d time.Duration) error {
+				waited++
+				assert.Equal(t, 30*time.Second, d)
+				// The context ends while the client waits.
+				if kind.want == context.Canceled {
+					cancel(nil)
+					<-sctx.Done()
+					return sctx.Err()
+				}
+				return context.DeadlineExceeded
+			}))
+			var resp secondarydns.Response
+			_, err := c.Outgoing.Get(ctxUsed, testZone, secondarydns.WithResponse(&resp))
+			require.ErrorIs(t, err, kind.want)
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, 503, apiErr.StatusCode)
+			assert.ErrorIs(t, err, secondarydns.ErrServerError)
+			assert.Equal(t, 1, waited)
+			assert.Equal(t, 1, m.count())
+			assert.Equal(t, 1, resp.Attempts)
+		})
+	}
+}
+
+// TestRealSleepEndsWithContext: the production wait returns as soon as the
+// context is done, without sleeping.
+func TestRealSleepEndsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan error, 1)
+	go func() { done <- secondarydns.SleepContextForTest(ctx, time.Hour) }()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the wait ignored the context")
+	}
+	assert.NoError(t, secondarydns.SleepContextForTest(context.Background(), 0))
+}
+
+// TestCanceledBeforeSend: an ended context sends nothing.
+func TestCanceledBeforeSend(t *testing.T) {
+	m := newMock(t, reply(200, okEnvelope(`"OK"`)))
+	c := newMockClient(t, m, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.Outgoing.ForceNotify(ctx, testZone)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 0, m.count())
+}
+
+// countingLimiter records Wait calls and can fail the nth.
+type countingLimiter struct {
+	calls  int
+	failAt int
+	err    error
+}
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.calls++
+	if l.calls == l.failAt {
+		return l.err
+	}
+	return nil
+}
+
+func TestRateLimiter(t *testing.T) {
+	t.Run("waited on before every attempt", func(t *testing.T) {
+		l := &countingLimiter{}
+		m := newMock(t, reply(503, ""), reply(503, ""), reply(200, okEnvelope(`"Enabled"`)))
+		c := newMockClient(t, m, nil, secondarydns.WithRateLimiter(l))
+		_, err := c.Outgoing.Enable(context.Background(), testZone)
+		require.NoError(t, err)
+		assert.Equal(t, 3, l.calls)
+		assert.Equal(t, 3, m.count())
+	})
+	t.Run("its error ends the call", func(t *testing.T) {
+		errLimit := errors.New("limiter: budget exhausted")
+		l := &countingLimiter{failAt: 2, err: errLimit}
+		m := newMock(t, reply(503, ""))
+		c := newMockClient(t, m, nil, secondarydns.WithRateLimiter(l))
+		var resp secondarydns.Response
+		_, err := c.Outgoing.Status(context.Background(), testZone, secondarydns.WithResponse(&resp))
+		require.ErrorIs(t, err, errLimit)
+		assert.Equal(t, 1, m.count())
+		assert.Equal(t, 1, resp.Attempts)
+	})
+	t.Run("per call overrides, nil disables", func(t *testing.T) {
+		client, call := &countingLimiter{}, &countingLimiter{}
+		m := newMock(t, reply(200, okEnvelope(`"Enabled"`)))
+		c := newMockClient(t, m, nil, secondarydns.WithRateLimiter(client))
+		_, err := c.Outgoing.Status(context.Background(), testZone, secondarydns.WithRateLimiter(call))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Status(context.Background(), testZone, secondarydns.WithRateLimiter(nil))
+		require.NoError(t, err)
+		var typedNil *countingLimiter
+		_, err = c.Outgoing.Status(context.Background(), testZone, secondarydns.WithRateLimiter(typedNil))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Status(context.Background(), testZone)
+		require.NoError(t, err)
+		assert.Equal(t, 1, call.calls)
+		assert.Equal(t, 1, client.calls)
+	})
+}
+
+// TestLogger: one debug record per attempt and per retry decision, with the
+// documented fields and never a credential, body or query.
+func TestLogger(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m := newMock(t,
+		reply(503, `{"success":false,"errors":[{"code":1,"message":"echo `+testToken+`"}]}`, "Cf-Ray", "ray-a"),
+		reply(200, okEnvelope(fullOutgoing), "Cf-Ray", "ray-b"))
+	c := newMockClient(t, m, nil, secondarydns.WithLogger(logger))
+	_, err := c.Outgoing.Update(context.Background(), testZone,
+		secondarydns.OutgoingParams{Name: "secret-body-name.example", Peers: []string{peerA}},
+		secondarydns.WithQuery(url.Values{"q": {"query-secret"}}))
+	require.NoError(t, err)
+
+	var records []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		records = append(records, rec)
+	}
+	require.Len(t, records, 3)
+	path := basePath + "/zones/" + testZone + "/secondary_dns/outgoing"
+	for i, rec := range []map[string]any{records[0], records[2]} {
+		assert.Equal(t, "DEBUG", rec["level"])
+		assert.Equal(t, "PUT", rec["method"])
+		assert.Equal(t, path, rec["path"])
+		assert.Equal(t, float64(i+1), rec["attempt"])
+		assert.Contains(t, rec, "duration")
+	}
+	assert.Equal(t, float64(503), records[0]["status"])
+	assert.Equal(t, "ray-a", records[0]["ray_id"])
+	assert.Equal(t, float64(200), records[2]["status"])
+	assert.Equal(t, "ray-b", records[2]["ray_id"])
+	assert.Equal(t, true, records[1]["retry"])
+	assert.Equal(t, float64(1), records[1]["attempt"])
+	for _, secret := range []string{testToken, "secret-body-name", "query-secret", "Bearer"} {
+		assert.NotContains(t, buf.String(), secret)
+	}
+
+	// A nil logger (the default) and a logger above debug log nothing.
+	buf.Reset()
+	quiet := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	_, err = c.Outgoing.Get(context.Background(), testZone, secondarydns.WithLogger(quiet))
+	require.NoError(t, err)
+	_, err = c.Outgoing.Get(context.Background(), testZone, secondarydns.WithLogger(nil))
+	require.NoError(t, err)
+	assert.Empty(t, buf.String())
+}
+
+// TestNewClientRejects: every invalid option or credential mix fails
+// NewClient with ErrInvalidInput saying what is wrong, and never echoes a
+// secret.
+func TestNewClientRejects(t *testing.T) {
+	tok := secondarydns.WithAPIToken(testToken)
+	cases := []struct {
+		name string
+		opts []secondarydns.Option
+		want string
+	}{
+		{"no credentials", nil, "no credentials"},
+		{"only a base URL", []secondarydns.Option{secondarydns.WithBaseURL("https://x.example")}, "no credentials"},
+		{"token and key", []secondarydns.Option{tok, secondarydns.WithAPIKey(testEmail, testKey)}, "one kind of credential"},
+		{"key and token", []secondarydns.Option{secondarydns.WithAPIKey(testEmail, testKey), tok}, "one kind of credential"},
+		{"empty token", []secondarydns.Option{secondarydns.WithAPIToken("")}, "token is empty"},
+		{"token with trailing space", []secondarydns.Option{secondarydns.WithAPIToken(testToken + " ")}, "whitespace"},
+		{"token with leading newline", []secondarydns.Option{secondarydns.WithAPIToken("\n" + testToken)}, "whitespace"},
+		{"token with control", []secondarydns.Option{secondarydns.WithAPIToken("tok\x7fen-SECRET")}, "control character"},
+		{"empty email", []secondarydns.Option{secondarydns.WithAPIKey("", testKey)}, "both the email and the key"},
+		{"empty key", []secondarydns.Option{secondarydns.WithAPIKey(testEmail, "")}, "both the email and the key"},
+		{"email with space", []secondarydns.Option{secondarydns.WithAPIKey(" "+testEmail, testKey)}, "email has whitespace"},
+		{"key with CR", []secondarydns.Option{secondarydns.WithAPIKey(testEmail, testKey+"\r")}, "key has whitespace"},
+		{"key with NUL", []secondarydns.Option{secondarydns.WithAPIKey(testEmail, "k\x00"+testKey)}, "key contains a control character"},
+		{"http for a remote host", []secondarydns.Option{tok, secondarydns.WithBaseURL("http://api.cloudflare.com/client/v4")}, "http is allowed only for loopback"},
+		{"other scheme", []secondarydns.Option{tok, secondarydns.WithBaseURL("ftp://api.example/")}, `scheme "ftp"`},
+		{"user info", []secondarydns.Option{tok, secondarydns.WithBaseURL("https://admin:hunter2-SECRET@api.example/")}, "user info"},
+		{"query", []secondarydns.Option{tok, secondarydns.WithBaseURL("https://api.example/v4?x=1")}, "query"},
+		{"empty query", []secondarydns.Option{tok, secondarydns.WithBaseURL("https://api.example/v4?")}, "query"},
+		{"fragment", []secondarydns.Option{tok, secondarydns.WithBaseURL("https://api.example/v4#top")}, "fragment"},
+		{"relative", []secondarydns.Option{tok, secondarydns.WithBaseURL("/client/v4")}, "absolute"},
+		{"unparsable", []secondarydns.Option{tok, secondarydns.WithBaseURL("https://hunter2-SECRET@[::1")}, "not a valid URL"},
+		{"empty base", []secondarydns.Option{tok, secondarydns.WithBaseURL("")}, "not a valid URL"},
+		{"nil http client", []secondarydns.Option{tok, secondarydns.WithHTTPClient(nil)}, "nil"},
+		{"negative retries", []secondarydns.Option{tok, secondarydns.WithMaxRetries(-1)}, "negative"},
+		{"nil option", []secondarydns.Option{tok, nil}, "option 2 is nil"},
+		{"WithResponse on the client", []secondarydns.Option{tok, secondarydns.WithResponse(&secondarydns.Response{})}, "per-call option"},
+		{"WithQuery on the client", []secondarydns.Option{tok, secondarydns.WithQuery(url.Values{"a": {"b"}})}, "per-call option"},
+		{"header Authorization", []secondarydns.Option{tok, secondarydns.WithHeader("authorization", "Bearer x")}, "Authorization is managed"},
+		{"header X-Auth-Key", []secondarydns.Option{tok, secondarydns.WithHeader("X-Auth-Key", "x")}, "managed"},
+		{"header X-Auth-Email", []secondarydns.Option{tok, secondarydns.WithHeader("x-auth-email", "x")}, "managed"},
+		{"header User-Agent", []secondarydns.Option{tok, secondarydns.WithHeader("User-Agent", "x")}, "managed"},
+		{"header Content-Type", []secondarydns.Option{tok, secondarydns.WithHeader("Content-Type", "x")}, "managed"},
+		{"header Accept", []secondarydns.Option{tok, secondarydns.WithHeader("ACCEPT", "x")}, "managed"},
+		{"header bad name", []secondarydns.Option{tok, secondarydns.WithHeader("X Bad", "x")}, "not a valid header name"},
+		{"header empty name", []secondarydns.Option{tok, secondarydns.WithHeader("", "x")}, "not a valid header name"},
+		{"header value with newline", []secondarydns.Option{tok, secondarydns.WithHeader("X-Custom", "v\r\nX-Injected: SECRET")}, "control character"},
+		{"header value with spaces", []secondarydns.Option{tok, secondarydns.WithHeader("X-Custom", " v ")}, "whitespace"},
+		{"user agent with control", []secondarydns.Option{tok, secondarydns.WithUserAgent("app\n")}, "whitespace"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := secondarydns.NewClient(tc.opts...)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Nil(t, c)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, s := range []string{testToken, testKey, "SECRET", "hunter2"} {
+				assert.NotContains(t, err.Error(), s)
+			}
+		})
+	}
+}
+
+// TestNewClientAccepts: loopback http, trailing slashes, and the same kind of
+// credential twice (the last wins).
+func TestNewClientAccepts(t *testing.T) {
+	for _, base := range []string{
+		"http://localhost:8080/v4", "http://LOCALHOST/", "http://127.0.0.1:1", "http://127.9.9.9", "http://[::1]:443/a/b/",
+		"https://api.cloudflare.com/client/v4/", "HTTPS://api.example",
+	} {
+		_, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken), secondarydns.WithBaseURL(base))
+		assert.NoError(t, err, base)
+	}
+	srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) { writeBody(w, 200, okEnvelope(`"OK"`)) })
+	c, err := secondarydns.NewClient(secondarydns.WithAPIToken("first"), secondarydns.WithAPIToken(testToken),
+		secondarydns.WithAPIKey(testEmail, "k1"), secondarydns.WithBaseURL(srv.baseURL()))
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput, "token and key at one level")
+	assert.Nil(t, c)
+	c, err = secondarydns.NewClient(secondarydns.WithAPIToken("first"), secondarydns.WithAPIToken(testToken),
+		secondarydns.WithBaseURL("https://unused.example"), secondarydns.WithBaseURL(srv.baseURL()),
+		secondarydns.WithHeader("X-Team", "a"), secondarydns.WithHeader("x-team", "b"),
+		secondarydns.WithUserAgent("one/1"), secondarydns.WithUserAgent("two/2"))
+	require.NoError(t, err)
+	_, err = c.Outgoing.ForceNotify(context.Background(), testZone)
+	require.NoError(t, err)
+	r := srv.requests()[0]
+	assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization"))
+	assert.Equal(t, []string{"b"}, r.Header.Values("X-Team"))
+	assert.Equal(t, "two/2 secondarydns-go/"+secondarydns.Version, r.Header.Get("User-Agent"))
+}
+
+// TestPerCallOptions: a per-call option applies to that call only and
+// overrides the client's value; the next call sees the client unchanged.
+func TestPerCallOptions(t *testing.T) {
+	other := newWireServer(t, func(w http.ResponseWriter, r *http.Request) { writeBody(w, 200, okEnvelope(`"Disabled"`)) })
+	type query struct {
+		Verbose bool   `url:"verbose"`
+		Tag     string `url:"tag,omitempty"`
+	}
+	cases := []struct {
+		name   string
+		opts   []secondarydns.Option
+		server *wireServer // nil: the client's own
+		check  func(t *testing.T, r seenRequest)
+	}{
+		{"token over key", []secondarydns.Option{secondarydns.WithAPIToken("call-token")}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "Bearer call-token", r.Header.Get("Authorization"))
+			assert.Empty(t, r.Header.Values("X-Auth-Email"))
+			assert.Empty(t, r.Header.Values("X-Auth-Key"))
+		}},
+		{"key over key", []secondarydns.Option{secondarydns.WithAPIKey("call@example.com", "call-key")}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "call@example.com", r.Header.Get("X-Auth-Email"))
+			assert.Equal(t, "call-key", r.Header.Get("X-Auth-Key"))
+			assert.Empty(t, r.Header.Values("Authorization"))
+		}},
+		{"headers merge per key", []secondarydns.Option{secondarydns.WithHeader("X-B", "call"), secondarydns.WithHeader("X-C", "call")}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, []string{"client"}, r.Header.Values("X-A"))
+			assert.Equal(t, []string{"call"}, r.Header.Values("X-B"))
+			assert.Equal(t, []string{"call"}, r.Header.Values("X-C"))
+		}},
+		{"user agent", []secondarydns.Option{secondarydns.WithUserAgent("job/7")}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "job/7 secondarydns-go/"+secondarydns.Version, r.Header.Get("User-Agent"))
+		}},
+		{"empty user agent drops the prefix", []secondarydns.Option{secondarydns.WithUserAgent("")}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "secondarydns-go/"+secondarydns.Version, r.Header.Get("User-Agent"))
+		}},
+		{"query struct", []secondarydns.Option{secondarydns.WithQuery(query{Verbose: true, Tag: "a b"})}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "tag=a+b&verbose=true", r.RawQuery)
+		}},
+		{"query pointer, last wins", []secondarydns.Option{secondarydns.WithQuery(url.Values{"x": {"1"}}), secondarydns.WithQuery(&query{})}, nil, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, "verbose=false", r.RawQuery)
+		}},
+		{"base URL", []secondarydns.Option{secondarydns.WithBaseURL(other.baseURL())}, other, func(t *testing.T, r seenRequest) {
+			assert.Equal(t, basePath+"/zones/"+testZone+"/secondary_dns/outgoing/status", r.Path)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			own := newWireServer(t, func(w http.ResponseWriter, r *http.Request) { writeBody(w, 200, okEnvelope(`"Enabled"`)) })
+			c, err := secondarydns.NewClient(secondarydns.WithAPIKey(testEmail, testKey), secondarydns.WithBaseURL(own.baseURL()),
+				secondarydns.WithHeader("X-A", "client"), secondarydns.WithHeader("X-B", "client"), secondarydns.WithUserAgent("app/1"))
+			require.NoError(t, err)
+			before := len(other.requests())
+			_, err = c.Outgoing.Status(context.Background(), testZone, tc.opts...)
+			require.NoError(t, err)
+			srv := own
+			if tc.server != nil {
+				srv = tc.server
+			}
+			reqs := srv.requests()
+			require.NotEmpty(t, reqs)
+			tc.check(t, reqs[len(reqs)-1])
+
+			// The next call without options is back to the client's values.
+			_, err = c.Outgoing.Status(context.Background(), testZone)
+			require.NoError(t, err)
+			reqs = own.requests()
+			r := reqs[len(reqs)-1]
+			assert.Equal(t, testEmail, r.Header.Get("X-Auth-Email"))
+			assert.Equal(t, testKey, r.Header.Get("X-Auth-Key"))
+			assert.Empty(t, r.Header.Values("Authorization"))
+			assert.Equal(t, []string{"client"}, r.Header.Values("X-A"))
+			assert.Equal(t, []string{"client"}, r.Header.Values("X-B"))
+			assert.Empty(t, r.Header.Values("X-C"))
+			assert.Equal(t, "app/1 secondarydns-go/"+secondarydns.Version, r.Header.Get("User-Agent"))
+			assert.Empty(t, r.RawQuery)
+			if tc.server == nil {
+				assert.Len(t, other.requests(), before, "the other server saw nothing")
+			}
+		})
+	}
+}
+
+// TestPerCallRetriesAndInvalidOptions: per-call retries override the
+// client's; an invalid per-call option fails that call before sending.
+func TestPerCallRetriesAndInvalidOptions(t *testing.T) {
+	m := newMock(t, reply(503, ""))
+	c := newMockClient(t, m, nil, secondarydns.WithMaxRetries(4))
+	_, err := c.Outgoing.Get(context.Background(), testZone, secondarydns.WithMaxRetries(0))
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	assert.Equal(t, 1, m.count())
+	_, err = c.Outgoing.Get(context.Background(), testZone)
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	assert.Equal(t, 1+5, m.count(), "the client's 4 retries still apply")
+
+	bad := map[string][]secondarydns.Option{
+		"nil option":             {nil},
+		"WithResponse(nil)":      {secondarydns.WithResponse(nil)},
+		"WithQuery(nil)":         {secondarydns.WithQuery(nil)},
+		"WithQuery(not struct)":  {secondarydns.WithQuery(42)},
+		"token and key per call": {secondarydns.WithAPIToken("a"), secondarydns.WithAPIKey("e@x", "k")},
+		"negative retries":       {secondarydns.WithMaxRetries(-2)},
+		"managed header":         {secondarydns.WithHeader("Authorization", "Bearer z")},
+		"bad base URL":           {secondarydns.WithBaseURL("http://example.com")},
+		"nil http client":        {secondarydns.WithHTTPClient(nil)},
+	}
+	for name, opts := range bad {
+		before := m.count()
+		var resp secondarydns.Response
+		_, err := c.Outgoing.Delete(context.Background(), testZone, append(opts, secondarydns.WithResponse(&resp))...)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, name)
+		assert.Equal(t, before, m.count(), "%s: nothing sent", name)
+	}
+}
+
+// TestHTTPClientNotMutated: the caller's client keeps its redirect policy,
+// and its transport is used.
+func TestHTTPClientNotMutated(t *testing.T) {
+	m := newMock(t, reply(200, okEnvelope(`"OK"`)))
+	calledRedirect := false
+	check := func(*http.Request, []*http.Request) error { calledRedirect = true; return nil }
+	m.hc.CheckRedirect = check
+	m.hc.Timeout = time.Minute
+	before := *m.hc
+	c := newMockClient(t, m, nil)
+	_, err := c.Outgoing.ForceNotify(context.Background(), testZone)
+	require.NoError(t, err)
+	_, err = c.Outgoing.ForceNotify(context.Background(), testZone, secondarydns.WithHTTPClient(m.hc))
+	require.NoError(t, err)
+	assert.Equal(t, before.Transport, m.hc.Transport)
+	assert.Equal(t, before.Timeout, m.hc.Timeout)
+	assert.Equal(t, before.Jar, m.hc.Jar)
+	assert.Equal(t, reflectPointer(check), reflectPointer(m.hc.CheckRedirect), "CheckRedirect untouched")
+	assert.False(t, calledRedirect)
+	assert.Equal(t, 2, m.count())
+}
+
+func reflectPointer(f any) uintptr { return reflect.ValueOf(f).Pointer() }
+
+// TestWithEnv: token first, else email+key; the base URL when set; missing or
+// half-set variables are errors. It counts as the kind it found.
+func TestWithEnv(t *testing.T) {
+	srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) { writeBody(w, 200, okEnvelope(`"OK"`)) })
+	cases := []struct {
+		name    string
+		env     map[string]string
+		extra   []secondarydns.Option
+		wantErr string
+		check   func(t *testing.T, r seenRequest)
+	}{
+		{name: "nothing set", wantErr: "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"},
+		{name: "email only", env: map[string]string{"CLOUDFLARE_EMAIL": testEmail}, wantErr: "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"},
+		{name: "key only", env: map[string]string{"CLOUDFLARE_API_KEY": testKey}, wantErr: "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"},
+		{name: "bad base URL", env: map[string]string{"CLOUDFLARE_API_TOKEN": testToken, "CLOUDFLARE_BASE_URL": "http://remote.example"}, wantErr: "CLOUDFLARE_BASE_URL"},
+		{name: "token with newline", env: map[string]string{"CLOUDFLARE_API_TOKEN": testToken + "\n"}, wantErr: "CLOUDFLARE_API_TOKEN"},
+		{name: "env token and key option", env: map[string]string{"CLOUDFLARE_API_TOKEN": testToken},
+			extra: []secondarydns.Option{secondarydns.WithAPIKey(testEmail, testKey)}, wantErr: "one kind of credential"},
+		{name: "token", env: map[string]string{"CLOUDFLARE_API_TOKEN": testToken, "CLOUDFLARE_EMAIL": testEmail, "CLOUDFLARE_API_KEY": testKey},
+			check: func(t *testing.T, r seenRequest) {
+				assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization"))
+				assert.Empty(t, r.Header.Values("X-Auth-Key"))
+			}},
+		{name: "email and key", env: map[string]string{"CLOUDFLARE_EMAIL": testEmail, "CLOUDFLARE_API_KEY": testKey},
+			check: func(t *testing.T, r seenRequest) {
+				assert.Equal(t, testEmail, r.Header.Get("X-Auth-Email"))
+				assert.Equal(t, testKey, r.Header.Get("X-Auth-Key"))
+				assert.Empty(t, r.Header.Values("Authorization"))
+			}},
+		{name: "env token then option token: last wins", env: map[string]string{"CLOUDFLARE_API_TOKEN": "env-token"},
+			extra: []secondarydns.Option{secondarydns.WithAPIToken(testToken)},
+			check: func(t *testing.T, r seenRequest) { assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization")) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"} {
+				t.Setenv(k, tc.env[k])
+			}
+			base := tc.env["CLOUDFLARE_BASE_URL"]
+			if base == "" {
+				base = srv.baseURL()
+			}
+			t.Setenv("CLOUDFLARE_BASE_URL", base)
+			c, err := secondarydns.NewClient(append([]secondarydns.Option{secondarydns.WithEnv()}, tc.extra...)...)
+			if tc.wantErr != "" {
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.NotContains(t, err.Error(), testToken)
+				return
+			}
+			require.NoError(t, err)
+			_, err = c.Outgoing.ForceNotify(context.Background(), testZone)
+			require.NoError(t, err, "the base URL came from CLOUDFLARE_BASE_URL")
+			reqs := srv.requests()
+			tc.check(t, reqs[len(reqs)-1])
+		})
+	}
+}
+
+// TestSecretsNeverRendered: no fmt verb on the client, an option, an error or
+// a log record shows a credential, and credentials echoed by a server are
+// scrubbed from what the error keeps.
+func TestSecretsNeverRendered(t *testing.T) {
+	echo := `{"success":false,"errors":[{"code":9103,"message":"bad key ` + testKey + ` for ` + testEmail + `","error_chain":[{"code":1,"message":"Bearer ` + testToken + `"}]}],"messages":[{"code":2,"message":"` + testKey + `"}]}`
+	plain := "proxy saw Authorization: Bearer " + testToken + " and X-Auth-Key: " + testKey
+	token, key := secondarydns.WithAPIToken(testToken), secondarydns.WithAPIKey(testEmail, testKey)
+	for _, tc := range []struct {
+		name    string
+		opts    []secondarydns.Option
+		body    string
+		secrets []string // the credentials this client sends
+	}{
+		{"token, envelope echo", []secondarydns.Option{token}, echo, []string{testToken}},
+		{"key, envelope echo", []secondarydns.Option{key}, echo, []string{testKey, testEmail}},
+		{"token, plain echo", []secondarydns.Option{token}, plain, []string{testToken}},
+		{"key, plain echo", []secondarydns.Option{key}, plain, []string{testKey}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			m := newMock(t, reply(502, tc.body))
+			c, err := secondarydns.NewClient(append(tc.opts, secondarydns.WithHTTPClient(m.hc), secondarydns.WithMaxRetries(1),
+				secondarydns.WithSleepForTest(func(context.Context, time.Duration) error { return nil }),
+				secondarydns.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...)
+			require.NoError(t, err)
+			var resp secondarydns.Response
+			_, err = c.Outgoing.Get(context.Background(), testZone, append(tc.opts, secondarydns.WithResponse(&resp))...)
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+
+			var rendered []string
+			type holder struct {
+				client  *secondarydns.Client
+				service *secondarydns.OutgoingService
+			}
+			for _, v := range []any{c, *c, c.Outgoing, *c.Outgoing, holder{c, c.Outgoing}, &holder{c, c.Outgoing},
+				err, apiErr, *apiErr, tc.opts[0], resp, secondarydns.WithAPIToken(testToken)} {
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+					rendered = append(rendered, fmt.Sprintf(verb, v))
+				}
+			}
+			rendered = append(rendered, err.Error(), logs.String())
+			for _, out := range rendered {
+				for _, s := range tc.secrets {
+					require.NotContains(t, out, s)
+				}
+			}
+			assert.Equal(t, 502, apiErr.StatusCode, "the status survives scrubbing")
+			switch tc.name {
+			case "token, envelope echo":
+				assert.Equal(t, "Bearer [redacted]", apiErr.Errors[0].ErrorChain[0].Message)
+			case "key, envelope echo":
+				assert.Equal(t, "bad key [redacted] for [redacted]", apiErr.Errors[0].Message)
+				assert.Equal(t, "[redacted]", resp.Messages[0].Message)
+			case "token, plain echo":
+				assert.Equal(t, "proxy saw Authorization: Bearer [redacted] and X-Auth-Key: "+testKey, apiErr.Body)
+			case "key, plain echo":
+				assert.Equal(t, "proxy saw Authorization: Bearer "+testToken+" and X-Auth-Key: [redacted]", apiErr.Body)
+			}
+		})
+	}
+}
