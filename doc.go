@@ -1,0 +1,61 @@
+// Package secondarydns is a typed client for Cloudflare's Secondary DNS
+// outgoing zone transfer API ("Cloudflare as primary"): the configuration
+// that says which secondary nameservers may pull a zone, whether transfers
+// are enabled, and a forced DNS NOTIFY.
+//
+//	c, err := secondarydns.NewClient(secondarydns.WithAPIToken(token))
+//	cfg, err := c.Outgoing.Get(ctx, zoneID)
+//
+// All eight endpoints under /zones/{zone_id}/secondary_dns/outgoing are
+// methods of Client.Outgoing: Get, Create, Update, Delete, Enable, Disable,
+// ForceNotify and Status. Each returns a typed result, never the raw
+// envelope. The package depends only on the standard library and
+// github.com/google/go-querystring.
+//
+// # Credentials
+//
+// Use an API token (WithAPIToken, sent as "Authorization: Bearer") or the
+// legacy email and Global API key (WithAPIKey). WithEnv reads
+// CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, only when
+// asked. The user service key (X-Auth-User-Service-Key) is not offered: the
+// API does not accept it for these endpoints. Credentials never appear in an
+// error, a log record, or any fmt rendering of an SDK value, and the SDK
+// scrubs them from response text it keeps (a proxy may echo them).
+//
+// # Options
+//
+// The same Option type configures the client (given to NewClient) and a
+// single call (given to a method). A per-call option overrides the client's
+// value for that call only; the client never changes and is safe for
+// concurrent use. WithResponse and WithQuery are per call only.
+//
+// # Errors
+//
+// Every non-2xx response, whatever its body (a Cloudflare envelope, an HTML
+// page from the edge, plain text, nothing), and every 2xx whose envelope says
+// "success": false, is an *APIError carrying the status, Cloudflare's errors
+// and messages, the cf-ray ID and Retry-After. Branch with errors.Is on
+// ErrNotFound, ErrConflict, ErrRateLimited, ErrServerError and the other
+// HTTP-class sentinels, or errors.As for the details. ErrInvalidInput means
+// an argument or option was wrong and nothing was sent; ErrInvalidResponse
+// means a 2xx whose body could not be decoded without losing data. A request
+// that got no complete response is a *TransportError. When the context ends,
+// errors.Is(err, context.Canceled) (or context.DeadlineExceeded) holds.
+//
+// # Retries
+//
+// 429 and 5xx responses and transport errors are retried, by default twice,
+// with full-jitter exponential backoff (500 ms doubling, at most 8 s), or
+// after the server's Retry-After when that is at most 60 s; a longer
+// Retry-After is returned at once in APIError.RetryAfter. Create is the
+// exception: a repeated create is not safe, so it is retried only on 429 and
+// when the connection could not be made at all. Other 4xx statuses (408 and
+// 409 included), TLS certificate errors, redirects and an ended context are
+// never retried. Redirects are never followed, so credentials never travel
+// to another host. Every wait ends as soon as the context does.
+//
+// # Testing
+//
+// Package secondarydnstest serves an in-memory fake of the API over real
+// HTTP, with fault injection, for tests of code that uses this package.
+package secondarydns
