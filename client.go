@@ -152,7 +152,9 @@ func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byt
 	}
 
 	// One string holds the URL; the path APIError reports is a slice of it.
-	u := cfg.base.prefix + "/zones/" + zoneID + "/secondary_dns/outgoing" + ep.suffix
+	// Validation leaves nothing to escape; escaping anyway keeps the path
+	// safe should the rule ever widen (and costs nothing when unchanged).
+	u := cfg.base.prefix + "/zones/" + url.PathEscape(zoneID) + "/secondary_dns/outgoing" + ep.suffix
 	path := u[len(cfg.base.prefix)-len(cfg.base.path):]
 	if cfg.rawQuery != "" {
 		u += "?" + cfg.rawQuery
@@ -423,8 +425,11 @@ func (r *run) logAttempt(ctx context.Context, a *attempt, d time.Duration) {
 		slog.Duration("duration", d),
 		slog.String("ray_id", a.ray),
 	}
-	if a.err != nil {
-		attrs = append(attrs, slog.String("error", a.err.Error()))
+	// Only a transport error's text is logged: an invalid response's text
+	// quotes values from the body, which logs must never carry.
+	var te *TransportError
+	if errors.As(a.err, &te) {
+		attrs = append(attrs, slog.String("error", te.Err.Error()))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "secondarydns: request", attrs...)
 }
