@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -101,6 +102,7 @@ func (e *envelope[T]) hasResult() bool { return e.Result != nil }
 type decoder interface {
 	head() *envelopeHead
 	hasResult() bool
+	decode(b []byte) error // see decode.go
 }
 
 // call runs one operation and returns its typed result. It is the only place
@@ -192,12 +194,15 @@ func (r *run) loop(ctx context.Context) error {
 		if r.cfg.limiter != nil {
 			if err := r.cfg.limiter.Wait(ctx); err != nil {
 				if ctx.Err() != nil {
-					return r.ctxError(err, lastAPIErr)
+					// The context ended while waiting: report that, whatever
+					// the limiter made of it.
+					return r.ctxError(ctx.Err(), lastAPIErr)
 				}
 				return fmt.Errorf("secondarydns: %s %s: rate limiter: %w", r.ep.method, r.path, err)
 			}
 		}
 		r.attempts++
+		r.messages = nil // WithResponse reports the last attempt's only
 		start := r.cfg.now()
 		a := r.send(ctx)
 		r.last = a
@@ -254,7 +259,8 @@ func (r *run) send(ctx context.Context) attempt {
 	if err != nil {
 		return attempt{err: r.transportError(err)}
 	}
-	a := attempt{status: resp.StatusCode, header: resp.Header, ray: resp.Header.Get("Cf-Ray")}
+	// The ray ID goes into error strings: scrub it like any echoed bytes.
+	a := attempt{status: resp.StatusCode, header: resp.Header, ray: r.cfg.cred.scrub(resp.Header.Get("Cf-Ray"))}
 
 	buf := getBuffer()
 	defer putBuffer(buf)
@@ -278,9 +284,9 @@ func (r *run) readResponse(a *attempt, b []byte) {
 		b = b[:maxBody]
 	}
 	if ok && !tooLarge {
-		err := json.Unmarshal(b, r.dst)
+		err := r.dst.decode(b)
 		h := r.dst.head()
-		r.messages = h.Messages
+		r.messages = scrubInfos(h.Messages, r.cfg.cred)
 		switch {
 		case err == nil && h.Success != nil && *h.Success && r.dst.hasResult():
 			return
@@ -325,7 +331,7 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 		head = r.dst.head()
 	} else {
 		var h envelopeHead
-		if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &h) == nil && h.isEnvelope() {
+		if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' && decodeHead(trimmed, &h) == nil && h.isEnvelope() {
 			head = &h
 			r.messages = h.Messages
 		}
@@ -337,10 +343,12 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 		r.messages = e.Messages
 		return e
 	}
-	if len(b) > maxSnippet {
-		b = b[:maxSnippet]
-	}
+	// Scrub before cutting: a credential straddling the cut would otherwise
+	// survive in part.
 	e.Body = cred.scrub(string(b))
+	if len(e.Body) > maxSnippet {
+		e.Body = strings.Clone(e.Body[:maxSnippet]) // do not pin a large body
+	}
 	return e
 }
 
@@ -363,7 +371,9 @@ func (r *run) invalidResponse(a *attempt, why string) error {
 	if a.ray != "" {
 		ray = ", ray " + oneLine(a.ray, 64)
 	}
-	return fmt.Errorf("%w: %s %s: HTTP %d%s: %s", ErrInvalidResponse, r.ep.method, r.path, a.status, ray, why)
+	// why may quote a result field, which a proxy may have filled with an
+	// echoed credential; scrub it whole, then cut it to one short line.
+	return fmt.Errorf("%w: %s %s: HTTP %d%s: %s", ErrInvalidResponse, r.ep.method, r.path, a.status, ray, oneLine(r.cfg.cred.scrub(why), 300))
 }
 
 // describeDecodeError names the field a decoding error is about without the

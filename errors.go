@@ -208,18 +208,18 @@ func hasCode(list []ResponseInfo, code int) bool {
 	return false
 }
 
-// oneLine collapses every run of whitespace (newlines included) to one space,
-// drops control characters and cuts the result to at most max bytes, so an
-// API message can never break a log line or an Error() string.
+// oneLine collapses every run of whitespace and control characters (newlines
+// included) to one space and cuts the result to at most max bytes, so an API
+// message can never break a log line or an Error() string.
 func oneLine(s string, max int) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
+		// A control character counts as whitespace and broken UTF-8 stays
+		// as U+FFFD: deleting either could join the halves of a credential
+		// that scrubbing did not recognise while they were apart.
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || r == utf8.RuneError:
 			continue
 		}
 		if space {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math/big"
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -66,19 +66,29 @@ func (o *Outgoing) UnmarshalJSON(b []byte) error {
 		}
 		return err
 	}
-	out := Outgoing{ID: w.ID, Name: w.Name, Peers: w.Peers, SOASerial: uint32(w.SOASerial)}
-	var err error
-	if out.CheckedTime, err = parseAPITime("checked_time", w.CheckedTime); err != nil {
-		return err
-	}
-	if out.CreatedTime, err = parseAPITime("created_time", w.CreatedTime); err != nil {
-		return err
-	}
-	if out.LastTransferredTime, err = parseAPITime("last_transferred_time", w.LastTransferredTime); err != nil {
+	out, err := w.outgoing()
+	if err != nil {
 		return err
 	}
 	*o = out
 	return nil
+}
+
+// outgoing interprets the decoded wire form. The pipeline's one-pass decoding
+// (decode.go) uses it too, so every rule applied after decoding belongs here.
+func (w *outgoingWire) outgoing() (Outgoing, error) {
+	out := Outgoing{ID: w.ID, Name: w.Name, Peers: w.Peers, SOASerial: uint32(w.SOASerial)}
+	var err error
+	if out.CheckedTime, err = parseAPITime("checked_time", w.CheckedTime); err != nil {
+		return Outgoing{}, err
+	}
+	if out.CreatedTime, err = parseAPITime("created_time", w.CreatedTime); err != nil {
+		return Outgoing{}, err
+	}
+	if out.LastTransferredTime, err = parseAPITime("last_transferred_time", w.LastTransferredTime); err != nil {
+		return Outgoing{}, err
+	}
+	return out, nil
 }
 
 // fieldError names the field of a result that could not be represented.
@@ -139,16 +149,77 @@ func (s *wireSerial) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(lit) == 0 || !(lit[0] == '-' || lit[0] >= '0' && lit[0] <= '9') {
-		return &fieldError{"soa_serial", "got " + truncate(lit, 40) + ", want an unsigned 32-bit integer"}
+		// The value is not quoted: a cut copy of a string could hold part
+		// of an echoed credential, which no scrubbing would recognise.
+		return &fieldError{"soa_serial", "got a JSON " + literalKind(lit) + ", want an unsigned 32-bit integer"}
 	}
-	// An exact rational view of the literal: no float rounding can turn
-	// 4294967295.5 into a valid serial.
-	r, ok := new(big.Rat).SetString(lit)
-	if !ok || !r.IsInt() || r.Sign() < 0 || !r.Num().IsUint64() || r.Num().Uint64() > 1<<32-1 {
+	v, ok := integralUint32(lit)
+	if !ok {
 		return &fieldError{"soa_serial", truncate(lit, 40) + " is not an integer in uint32 range"}
 	}
-	*s = wireSerial(r.Num().Uint64())
+	*s = wireSerial(v)
 	return nil
+}
+
+// integralUint32 reads a JSON number literal exactly, as decimal digits and
+// an exponent, and reports whether it is an integer in uint32 range ("-0" and
+// "0e99" are 0). No float rounding can turn 4294967295.5 into a valid serial,
+// and the work is linear in the literal's length: math/big would compute
+// 10^999999 for "1e-999999" (tens of milliseconds, seconds for a 1 MiB one).
+func integralUint32(lit string) (uint32, bool) {
+	neg := strings.HasPrefix(lit, "-")
+	lit = strings.TrimPrefix(lit, "-")
+	mant, expPart, hasExp := strings.Cut(strings.ToLower(lit), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return 0, true // zero, whatever the sign and exponent
+	}
+	if neg {
+		return 0, false
+	}
+	exp := -len(frac) // the value is digits × 10^exp
+	if hasExp {
+		e, err := strconv.Atoi(expPart)
+		if err != nil || e < -1<<40 || e > 1<<40 {
+			// Beyond any literal a 1 MiB body can hold: with non-zero
+			// digits, either not an integer or far out of range.
+			return 0, false
+		}
+		exp += e
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	digits = trimmed
+	// digits has no trailing zero: a negative exponent leaves a fraction,
+	// and 11 digits or more are at least 10^10.
+	if exp < 0 || len(digits)+exp > 10 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	for ; exp > 0; exp-- {
+		v *= 10
+	}
+	if v > 1<<32-1 {
+		return 0, false
+	}
+	return uint32(v), true
+}
+
+// literalKind names the JSON type of a literal that is not a number.
+func literalKind(lit string) string {
+	switch lit[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "boolean"
 }
 
 func truncate(s string, n int) string {
@@ -236,10 +307,8 @@ func (p OutgoingParams) encode() ([]byte, error) {
 	if err := validateName(p.Name); err != nil {
 		return nil, err
 	}
-	for i, id := range p.Peers {
-		if err := validateZoneID("peers["+strconv.Itoa(i)+"]", id); err != nil {
-			return nil, err
-		}
+	if err := validatePeers(p.Peers); err != nil {
+		return nil, err
 	}
 	if p.Peers == nil {
 		p.Peers = []string{}

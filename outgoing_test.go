@@ -543,6 +543,17 @@ func TestInvalidResultFields(t *testing.T) {
 	}
 }
 
+// TestInvalidResponseMessageIsShort: a huge bad value is cut, so the error
+// stays one readable line.
+func TestInvalidResponseMessageIsShort(t *testing.T) {
+	m := newMock(t, reply(200, okEnvelope(`{"checked_time":"`+strings.Repeat("x", 100000)+`"}`)))
+	c := newMockClient(t, m, nil)
+	_, err := c.Outgoing.Get(context.Background(), testZone)
+	require.ErrorIs(t, err, secondarydns.ErrInvalidResponse)
+	assert.Contains(t, err.Error(), "result.checked_time")
+	assert.Less(t, len(err.Error()), 600)
+}
+
 // TestUnknownStatusPassesThrough: the status is an open set.
 func TestUnknownStatusPassesThrough(t *testing.T) {
 	m := newMock(t, reply(200, okEnvelope(`"Incomplete"`)))
@@ -1016,6 +1027,10 @@ func (l *countingLimiter) Wait(ctx context.Context) error {
 	return nil
 }
 
+type limiterFunc func(ctx context.Context) error
+
+func (f limiterFunc) Wait(ctx context.Context) error { return f(ctx) }
+
 func TestRateLimiter(t *testing.T) {
 	t.Run("waited on before every attempt", func(t *testing.T) {
 		l := &countingLimiter{}
@@ -1036,6 +1051,15 @@ func TestRateLimiter(t *testing.T) {
 		require.ErrorIs(t, err, errLimit)
 		assert.Equal(t, 1, m.count())
 		assert.Equal(t, 1, resp.Attempts)
+	})
+	t.Run("the context ending during its wait is reported as such", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		l := limiterFunc(func(context.Context) error { cancel(); return errors.New("limiter: would exceed deadline") })
+		m := newMock(t, reply(200, okEnvelope(`"Enabled"`)))
+		c := newMockClient(t, m, nil, secondarydns.WithRateLimiter(l))
+		_, err := c.Outgoing.Status(ctx, testZone)
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, 0, m.count())
 	})
 	t.Run("per call overrides, nil disables", func(t *testing.T) {
 		client, call := &countingLimiter{}, &countingLimiter{}

@@ -108,6 +108,15 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return 0, false
 	}
 	if v[0] >= '0' && v[0] <= '9' {
+		// delay-seconds is digits only. Check them all first: ParseUint
+		// reports a range error for "18700000000000000000A" before it
+		// reaches the letter, and that garbage would then count as a wait
+		// too long to make.
+		for i := 1; i < len(v); i++ {
+			if v[i] < '0' || v[i] > '9' {
+				return 0, false
+			}
+		}
 		secs, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			var numErr *strconv.NumError

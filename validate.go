@@ -16,6 +16,9 @@ const maxIDLen = 64
 // peers, names an account object): 1 to 64 of [A-Za-z0-9_-]. what names the
 // argument in the error.
 func validateZoneID(what, id string) error {
+	if validID(id) {
+		return nil
+	}
 	if id == "" {
 		return invalid("%s is empty", what)
 	}
@@ -28,6 +31,31 @@ func validateZoneID(what, id string) error {
 				return invalid("zone ID %s looks like a zone name: pass the zone ID, not the zone name", quoteShort(id))
 			}
 			return invalid("%s %s contains %s at byte %d; only letters, digits, '-' and '_' are allowed", what, quoteShort(id), quoteByte(id, i), i)
+		}
+	}
+	return nil
+}
+
+// validID is validateZoneID's rule without the diagnosis.
+func validID(id string) bool {
+	if id == "" || len(id) > maxIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !isIDChar(id[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validatePeers checks every peer ID with the zone-ID rule. The argument's
+// name ("peers[i]") is built only for an error, not for every valid peer of
+// every Create and Update.
+func validatePeers(peers []string) error {
+	for i, id := range peers {
+		if !validID(id) {
+			return validateZoneID("peers["+strconv.Itoa(i)+"]", id)
 		}
 	}
 	return nil
@@ -65,12 +93,14 @@ func validateName(name string) error {
 	if len(n) > 253 {
 		return invalid("name is %d octets long without the trailing dot; the limit is 253", len(n))
 	}
-	for i, label := range strings.Split(n, ".") {
+	i := 0 // SplitSeq walks the labels without allocating a slice of them
+	for label := range strings.SplitSeq(n, ".") {
+		i++
 		switch {
 		case label == "":
-			return invalid("name %s has an empty label (label %d)", quoteShort(name), i+1)
+			return invalid("name %s has an empty label (label %d)", quoteShort(name), i)
 		case len(label) > 63:
-			return invalid("name %s has a label of %d octets (label %d); the limit is 63", quoteShort(name), len(label), i+1)
+			return invalid("name %s has a label of %d octets (label %d); the limit is 63", quoteShort(name), len(label), i)
 		}
 	}
 	return nil
