@@ -180,8 +180,9 @@ func integralUint32(lit string) (uint32, bool) {
 	}
 	exp := -len(frac) // the value is digits × 10^exp
 	if hasExp {
+		// ±2^30 fits int on 32-bit platforms too.
 		e, err := strconv.Atoi(expPart)
-		if err != nil || e < -1<<40 || e > 1<<40 {
+		if err != nil || e < -1<<30 || e > 1<<30 {
 			// Beyond any literal a 1 MiB body can hold: with non-zero
 			// digits, either not an integer or far out of range.
 			return 0, false
