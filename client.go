@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -343,11 +342,15 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 		r.messages = e.Messages
 		return e
 	}
-	// Scrub before cutting: a credential straddling the cut would otherwise
-	// survive in part.
+	// Scrub before cutting, so a credential straddling the cut cannot
+	// survive in part; the window only needs to reach past the cut by the
+	// longest credential, not cover a whole 1 MiB error page.
+	if w := maxSnippet + cred.maxLen(); len(b) > w {
+		b = b[:w]
+	}
 	e.Body = cred.scrub(string(b))
 	if len(e.Body) > maxSnippet {
-		e.Body = strings.Clone(e.Body[:maxSnippet]) // do not pin a large body
+		e.Body = e.Body[:maxSnippet]
 	}
 	return e
 }

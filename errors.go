@@ -126,6 +126,7 @@ type APIError struct {
 // message, and the ray ID.
 func (e *APIError) Error() string {
 	var b strings.Builder
+	b.Grow(160) // the usual line fits: one allocation
 	b.WriteString("secondarydns: ")
 	b.WriteString(e.Method)
 	b.WriteByte(' ')

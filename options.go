@@ -339,6 +339,9 @@ func (c credentials) scrub(s string) string {
 	return s
 }
 
+// maxLen is the length of the longest of these credentials.
+func (c credentials) maxLen() int { return max(len(c.token), len(c.key), len(c.email)) }
+
 // credentials is one kind of authentication.
 type credentials struct {
 	kind  credKind
