@@ -109,7 +109,7 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args
 		return fmt.Errorf("a zone ID is set (%s or -zone) but no credentials: set %s, or %s and %s; or unset %s to run against the in-process fake",
 			envZoneID, secondarydns.EnvAPIToken, secondarydns.EnvEmail, secondarydns.EnvAPIKey, envZoneID)
 	case zoneID == "":
-		return fmt.Errorf("Cloudflare credentials are set but no zone: set %s or pass -zone with the zone's ID "+
+		return fmt.Errorf("the Cloudflare credentials are set but no zone: set %s or pass -zone with the zone's ID "+
 			"(32 hexadecimal characters, on the zone's Overview page in the dashboard)", envZoneID)
 	}
 
@@ -168,14 +168,14 @@ func readOnly(ctx context.Context, p printer, client *secondarydns.Client, zoneI
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("Get: %w", err)
+		return fmt.Errorf("calling Get: %w", err)
 	}
 	p.outgoing(out)
 
 	p.step("Status")
 	status, err := client.Outgoing.Status(ctx, zoneID)
 	if err != nil {
-		return fmt.Errorf("Status: %w", err)
+		return fmt.Errorf("calling Status: %w", err)
 	}
 	p.line("   %s", status)
 	return nil
@@ -192,7 +192,7 @@ func writeReal(ctx context.Context, p printer, client *secondarydns.Client, zone
 		return errors.New("the zone already has an outgoing transfer configuration: -write only runs on a zone " +
 			"without one, so that it can delete what it created without touching yours")
 	case !errors.Is(err, secondarydns.ErrNotFound):
-		return fmt.Errorf("Get: %w", err)
+		return fmt.Errorf("calling Get: %w", err)
 	}
 	p.line("   None: the quickstart creates one and deletes it at the end.")
 	return lifecycle(ctx, p, client, zoneID, params)
@@ -205,7 +205,7 @@ func lifecycle(ctx context.Context, p printer, client *secondarydns.Client, zone
 	p.step("Create")
 	out, err := client.Outgoing.Create(ctx, zoneID, params)
 	if err != nil {
-		return fmt.Errorf("Create: %w", err)
+		return fmt.Errorf("calling Create: %w", err)
 	}
 	p.outgoing(out)
 
@@ -218,40 +218,40 @@ func lifecycle(ctx context.Context, p printer, client *secondarydns.Client, zone
 
 	p.step("Get")
 	if out, err = client.Outgoing.Get(ctx, zoneID); err != nil {
-		return fmt.Errorf("Get: %w", err)
+		return fmt.Errorf("calling Get: %w", err)
 	}
 	p.outgoing(out)
 
 	p.step("Enable")
 	status, err := client.Outgoing.Enable(ctx, zoneID)
 	if err != nil {
-		return fmt.Errorf("Enable: %w", err)
+		return fmt.Errorf("calling Enable: %w", err)
 	}
 	p.line("   transfers are now %s", status)
 
 	p.step("Status")
 	if status, err = client.Outgoing.Status(ctx, zoneID); err != nil {
-		return fmt.Errorf("Status: %w", err)
+		return fmt.Errorf("calling Status: %w", err)
 	}
 	p.line("   %s (enabled: %t)", status, status == secondarydns.StatusEnabled)
 
 	p.step("ForceNotify")
 	answer, err := client.Outgoing.ForceNotify(ctx, zoneID)
 	if err != nil {
-		return fmt.Errorf("ForceNotify: %w", err)
+		return fmt.Errorf("calling ForceNotify: %w", err)
 	}
 	p.line("   %s: a DNS NOTIFY went to the peers", answer)
 
 	p.step("Disable")
 	if status, err = client.Outgoing.Disable(ctx, zoneID); err != nil {
-		return fmt.Errorf("Disable: %w", err)
+		return fmt.Errorf("calling Disable: %w", err)
 	}
 	p.line("   transfers are now %s", status)
 
 	p.step("Delete")
 	id, err := client.Outgoing.Delete(ctx, zoneID)
 	if err != nil {
-		return fmt.Errorf("Delete: %w", err)
+		return fmt.Errorf("calling Delete: %w", err)
 	}
 	deleted = true
 	p.line("   deleted configuration %s", id)
@@ -265,13 +265,13 @@ func showNotFound(ctx context.Context, p printer, client *secondarydns.Client, z
 	p.step("Get after Delete (an error on purpose)")
 	_, err := client.Outgoing.Get(ctx, zoneID)
 	if err == nil {
-		return errors.New("Get after Delete: got a configuration, want a 404")
+		return errors.New("calling Get after Delete: got a configuration, want a 404")
 	}
 	p.line("   err: %v", err)
 	p.line("   errors.Is(err, secondarydns.ErrNotFound): %t", errors.Is(err, secondarydns.ErrNotFound))
 	var apiErr *secondarydns.APIError
 	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("Get after Delete: %w", err) // not an API answer: a real failure
+		return fmt.Errorf("calling Get after Delete: %w", err) // not an API answer: a real failure
 	}
 	p.line("   StatusCode: %d", apiErr.StatusCode)
 	if len(apiErr.Errors) > 0 {
