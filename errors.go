@@ -78,6 +78,7 @@ func (ri *ResponseInfo) UnmarshalJSON(b []byte) error {
 // than failing the call, because the status code already tells what happened.
 type infoList []ResponseInfo
 
+// UnmarshalJSON accepts every shape listed on infoList.
 func (l *infoList) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 {

@@ -318,12 +318,24 @@ type secret string
 
 const redacted = "[redacted]"
 
-func (secret) String() string               { return redacted }
-func (secret) GoString() string             { return `"` + redacted + `"` }
-func (secret) Format(f fmt.State, _ rune)   { _, _ = io.WriteString(f, redacted) }
-func (secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+// String, GoString, Format, LogValue and MarshalText all render a secret
+// as "[redacted]": fmt (every verb), slog and encoding/json.
+func (secret) String() string { return redacted }
+
+// GoString renders the secret redacted for %#v.
+func (secret) GoString() string { return `"` + redacted + `"` }
+
+// Format renders the secret redacted for every fmt verb.
+func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue renders the secret redacted in slog records.
+func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalText renders the secret redacted in JSON and text encodings.
 func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-func (s secret) reveal() string             { return string(s) }
+
+// reveal is the one way to the credential itself: for the request headers.
+func (s secret) reveal() string { return string(s) }
 
 // Format keeps credentials redacted even when printed on their own.
 func (credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "credentials("+redacted+")") }
@@ -527,6 +539,7 @@ func validHeaderKey(k string) bool {
 
 type errorString string
 
+// Error returns the text.
 func (e errorString) Error() string { return string(e) }
 
 // invalid builds an error wrapping ErrInvalidInput. Callers never pass a

@@ -97,6 +97,7 @@ type fieldError struct {
 	why   string
 }
 
+// Error names the field and says what is wrong with it.
 func (e *fieldError) Error() string {
 	if e.field == "" {
 		return "outgoing configuration: " + e.why
@@ -138,6 +139,7 @@ func parseAPITime(field, s string) (time.Time, error) {
 // rather than rounded or truncated.
 type wireSerial uint32
 
+// UnmarshalJSON applies the rules on wireSerial.
 func (s *wireSerial) UnmarshalJSON(b []byte) error {
 	lit := string(b)
 	if lit == "null" {
