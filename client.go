@@ -132,7 +132,7 @@ type attempt struct {
 	// hasRetryAfter is set when the answer carried a valid Retry-After
 	// (apiErr.RetryAfter, possibly 0).
 	hasRetryAfter bool
-	err           error // transport failure; or the call's final error
+	err           error // a *TransportError, or an ErrInvalidResponse for a 2xx
 }
 
 // do is the request pipeline: check the input, build the request, send it
@@ -209,11 +209,11 @@ func (r *run) loop(ctx context.Context) error {
 		if a.err == nil && a.apiErr == nil {
 			return nil
 		}
-		if ctx.Err() != nil {
-			return r.ctxError(ctx.Err(), lastAPIErr)
-		}
 		if a.apiErr != nil {
 			lastAPIErr = a.apiErr
+		}
+		if ctx.Err() != nil {
+			return r.ctxError(ctx.Err(), lastAPIErr)
 		}
 		wait, retry, reason := r.decide(&a)
 		r.logDecision(ctx, retry, wait, reason)
@@ -233,7 +233,7 @@ func (r *run) loop(ctx context.Context) error {
 // caller can still see why the call was retrying.
 func (r *run) ctxError(err error, last *APIError) error {
 	if last != nil {
-		return fmt.Errorf("secondarydns: %s %s: %w (after %d attempts; last error: %w)", r.ep.method, r.path, err, r.attempts, last)
+		return fmt.Errorf("secondarydns: %s %s: %w (attempts: %d; last error: %w)", r.ep.method, r.path, err, r.attempts, last)
 	}
 	return fmt.Errorf("secondarydns: %s %s: %w", r.ep.method, r.path, err)
 }
