@@ -985,6 +985,34 @@ func TestContextEndsDuringWait(t *testing.T) {
 	}
 }
 
+// TestContextEndsDuringAttempt: a context that ends while an attempt gets a
+// 503 returns the context's error wrapping that 503.
+func TestContextEndsDuringAttempt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	answer := reply(503, errEnvelope(10001, "busy"))
+	sent := 0
+	// A plain RoundTripper, not httpmock: httpmock races the responder
+	// against the context and may drop the answer.
+	hc := &http.Client{Transport: roundTripperFunc(func(req *http.Request) (*http.Response, error) {
+		sent++
+		cancel()
+		return answer(req)
+	})}
+	c, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken), secondarydns.WithHTTPClient(hc))
+	require.NoError(t, err)
+	_, err = c.Outgoing.Status(ctx, testZone)
+	require.ErrorIs(t, err, context.Canceled)
+	var apiErr *secondarydns.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 503, apiErr.StatusCode)
+	assert.Equal(t, 1, sent)
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 // TestRealSleepEndsWithContext: the production wait returns as soon as the
 // context is done, without sleeping.
 func TestRealSleepEndsWithContext(t *testing.T) {
