@@ -202,10 +202,16 @@ func (r *run) loop(ctx context.Context) error {
 		}
 		r.attempts++
 		r.messages = nil // WithResponse reports the last attempt's only
-		start := r.cfg.now()
+		// The clock is read only for the log record's duration.
+		var start time.Time
+		if r.cfg.logger != nil {
+			start = r.cfg.now()
+		}
 		a := r.send(ctx)
 		r.last = a
-		r.logAttempt(ctx, &a, r.cfg.now().Sub(start))
+		if r.cfg.logger != nil {
+			r.logAttempt(ctx, &a, r.cfg.now().Sub(start))
+		}
 		if a.err == nil && a.apiErr == nil {
 			return nil
 		}
