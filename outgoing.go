@@ -19,6 +19,15 @@ type OutgoingService struct {
 	client *Client
 }
 
+// ready refuses a service that NewClient did not make (a zero
+// OutgoingService, a nil one, or one of a zero Client) instead of panicking.
+func (s *OutgoingService) ready() error {
+	if s == nil || s.client == nil || s.client.cfg == nil {
+		return invalid("the client was not made by NewClient; use NewClient")
+	}
+	return nil
+}
+
 // Outgoing is a zone's primary (outgoing transfer) configuration.
 //
 // Decoding is lenient where the API is loose and strict where data would be
