@@ -3,20 +3,29 @@ package secondarydns
 import (
 	"context"
 	"errors"
+	"net"
+	"slices"
+	"strings"
 )
 
 // Desired is the outgoing transfer state a zone should be in.
 type Desired struct {
-	Name   string         // the zone name; required unless Absent
-	Peers  []string       // peer IDs, compared as a set: order and duplicates do not matter
+	Name string // the zone name, e.g. "example.com."; required unless Absent
+	// Peers are peer IDs: the IDs of the account's Secondary DNS peers
+	// (/accounts/{account_id}/secondary_dns/peers, which this SDK does not
+	// cover), not IP addresses or host names. They are compared as a set:
+	// order and duplicates do not matter.
+	Peers  []string
 	Status TransferStatus // StatusEnabled or StatusDisabled; "" leaves the status as it is
 	Absent bool           // the zone must have no configuration; Name, Peers and Status must be empty
 }
 
-// Action is one change Apply makes to a zone.
+// Action is one change Execute makes to a zone: one request to the API.
 type Action string
 
-// The actions a Plan may hold, in the order they can appear.
+// The actions a Plan may hold. Create and Update send Want's name and peers;
+// Enable and Disable set the transfer status; Delete removes the
+// configuration.
 const (
 	ActionCreate  Action = "create"
 	ActionUpdate  Action = "update"
@@ -26,6 +35,9 @@ const (
 )
 
 // Plan is what Apply does to one zone, computed from what the API reports now.
+//
+// A Plan is plain data: print it, review it, save it, and hand it to Execute
+// to perform exactly its Actions.
 type Plan struct {
 	ZoneID  string
 	Want    Desired
@@ -38,23 +50,444 @@ type Plan struct {
 // InSync reports whether the plan has nothing to do.
 func (p *Plan) InSync() bool { return len(p.Actions) == 0 }
 
-// ErrStale reports that the zone changed since it was planned; nothing
-// unplanned was done.
+// ErrStale reports that the zone changed since it was planned (a Create
+// answered 409, an Update, Enable or Disable answered 404, or a Create of
+// unknown outcome found a configuration other than the one wanted). Nothing
+// that was not planned was done. The error also wraps the *APIError, if any.
 var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 
-var errTODO = errors.New("secondarydns: not implemented yet")
-
-// Plan reads the zone and returns what Apply would do to reach want.
+// Plan reads the zone and returns what Apply would do to bring it to want. It
+// changes nothing.
+//
+// It sends GET /outgoing, where a 404 means "no configuration", and, only
+// when a configuration exists and want.Status is set or want.Absent, GET
+// /outgoing/status; a 404 there means the configuration went away between
+// the two reads, and the plan is made as for none. want is checked before
+// any request: an invalid zone ID, name, peer ID or status, or Absent with
+// anything else set, is ErrInvalidInput.
+//
+// Names compare ignoring ASCII case and one trailing dot; peers compare as
+// sets; the id, SOA serial and times never count as a difference.
 func (s *OutgoingService) Plan(ctx context.Context, zoneID string, want Desired, opts ...Option) (*Plan, error) {
-	return nil, errTODO
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if err := validateDesired(zoneID, want); err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, zoneID, want, opts)
 }
 
-// Execute performs exactly p's remaining actions, with no reads first.
+// Execute performs p's actions after its Done prefix, in order, and returns a
+// copy of p with Done extended; Current and Status stay what the plan read.
+// It sends no read first and never performs an action p does not list, so
+// what runs is exactly what was reviewed. A plan that was partly done
+// resumes where it stopped.
+//
+// An answer that shows the zone changed (Create answered 409, Update,
+// Enable or Disable answered 404) ends it with an error matching ErrStale
+// that wraps the *APIError. Delete answered 404 counts as done. A Create that
+// failed in a way that may have reached the server (a 5xx, ErrInvalidResponse,
+// or a transport error after the request was sent) is settled by one GET: the
+// wanted configuration means it happened; none means it did not, and it is
+// sent once more; any other configuration is ErrStale.
+//
+// On failure the error names the zone and the action and wraps the call's
+// error (errors.As reaches the *APIError). p is checked first (non-nil, its
+// zone ID and Want valid, known actions, Done a prefix of Actions):
+// ErrInvalidInput.
 func (s *OutgoingService) Execute(ctx context.Context, p *Plan, opts ...Option) (*Plan, error) {
-	return nil, errTODO
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if err := validatePlan(p); err != nil {
+		return nil, err
+	}
+	return s.execute(ctx, p, opts)
 }
 
-// Apply plans the zone and executes the plan.
+// Apply brings the zone to want: Plan, then Execute. It sends exactly the
+// plan's reads plus one request per action (retries aside).
+//
+// When Execute ends with ErrStale, because someone changed the zone between
+// the reads and the writes, Apply plans again from fresh reads and executes
+// that, once; a second ErrStale is returned. The returned plan's Actions are
+// then the actions done before followed by the fresh plan's, so Done is
+// always a prefix of Actions.
+//
+// On failure Apply returns the plan so far (nil when the zone could not be
+// planned) and an error that names the zone and the failing step and wraps
+// the call's error. WithResponse reports Apply's last request.
 func (s *OutgoingService) Apply(ctx context.Context, zoneID string, want Desired, opts ...Option) (*Plan, error) {
-	return nil, errTODO
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if err := validateDesired(zoneID, want); err != nil {
+		return nil, err
+	}
+	return s.apply(ctx, zoneID, want, nil, opts)
+}
+
+// apply plans and executes, replanning once on ErrStale. done holds actions
+// an earlier attempt at this zone completed (see ApplyAll's lockout rule):
+// they lead the plan's Actions and Done.
+func (s *OutgoingService) apply(ctx context.Context, zoneID string, want Desired, done []Action, opts []Option) (*Plan, error) {
+	p, err := s.planAfter(ctx, zoneID, want, done, opts)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.execute(ctx, p, opts)
+	if !errors.Is(err, ErrStale) {
+		return q, err
+	}
+	fresh, perr := s.planAfter(ctx, zoneID, want, q.Done, opts)
+	if perr != nil {
+		return q, perr
+	}
+	return s.execute(ctx, fresh, opts)
+}
+
+// planAfter plans the zone and puts done in front of the new actions.
+func (s *OutgoingService) planAfter(ctx context.Context, zoneID string, want Desired, done []Action, opts []Option) (*Plan, error) {
+	p, err := s.plan(ctx, zoneID, want, opts)
+	if err != nil || len(done) == 0 {
+		return p, err
+	}
+	p.Actions = append(slices.Clip(done), p.Actions...)
+	p.Done = slices.Clone(done)
+	return p, nil
+}
+
+// plan makes the reads of the contract and computes the actions.
+func (s *OutgoingService) plan(ctx context.Context, zoneID string, want Desired, opts []Option) (*Plan, error) {
+	p := &Plan{ZoneID: zoneID, Want: want}
+	cur, err := s.Get(ctx, zoneID, opts...)
+	switch {
+	case notFound(err):
+	case err != nil:
+		return nil, stepError(zoneID, "plan", err)
+	default:
+		p.Current = cur
+	}
+	if p.Current != nil && (want.Status != "" || want.Absent) {
+		st, err := s.Status(ctx, zoneID, opts...)
+		switch {
+		case notFound(err):
+			p.Current = nil // deleted between the two reads
+		case err != nil:
+			return nil, stepError(zoneID, "plan", err)
+		default:
+			p.Status = st
+		}
+	}
+	p.Actions = actionsFor(want, p.Current, p.Status)
+	return p, nil
+}
+
+// actionsFor is the contract's action table.
+func actionsFor(want Desired, cur *Outgoing, st TransferStatus) []Action {
+	var acts []Action
+	switch {
+	case want.Absent:
+		if cur != nil {
+			if st != StatusDisabled {
+				acts = append(acts, ActionDisable)
+			}
+			acts = append(acts, ActionDelete)
+		}
+	case cur == nil:
+		// A new configuration starts Disabled.
+		acts = append(acts, ActionCreate)
+		if want.Status == StatusEnabled {
+			acts = append(acts, ActionEnable)
+		}
+	default:
+		if !sameConfig(cur, want) {
+			acts = append(acts, ActionUpdate)
+		}
+		if want.Status != "" && want.Status != st {
+			if want.Status == StatusEnabled {
+				acts = append(acts, ActionEnable)
+			} else {
+				acts = append(acts, ActionDisable)
+			}
+		}
+	}
+	return acts
+}
+
+// execute runs the remaining actions of a valid plan.
+func (s *OutgoingService) execute(ctx context.Context, p *Plan, opts []Option) (*Plan, error) {
+	q := *p
+	q.Actions = slices.Clone(p.Actions)
+	q.Done = slices.Clone(p.Done)
+	for _, act := range p.Actions[len(p.Done):] {
+		if err := s.perform(ctx, &q, act, opts); err != nil {
+			return &q, stepError(q.ZoneID, string(act), err)
+		}
+		q.Done = append(q.Done, act)
+	}
+	return &q, nil
+}
+
+// perform sends one action and classifies its answer.
+func (s *OutgoingService) perform(ctx context.Context, p *Plan, act Action, opts []Option) error {
+	var err error
+	switch act {
+	case ActionCreate:
+		return s.create(ctx, p, opts)
+	case ActionUpdate:
+		_, err = s.Update(ctx, p.ZoneID, p.Want.params(), opts...)
+	case ActionEnable:
+		_, err = s.Enable(ctx, p.ZoneID, opts...)
+	case ActionDisable:
+		_, err = s.Disable(ctx, p.ZoneID, opts...)
+	case ActionDelete:
+		if _, err = s.Delete(ctx, p.ZoneID, opts...); notFound(err) {
+			return nil // already gone: what was wanted
+		}
+		return err
+	}
+	if notFound(err) {
+		return stale(err)
+	}
+	return err
+}
+
+// create sends the Create and settles an outcome it cannot know: a 5xx, an
+// unreadable 2xx or a connection lost after sending may each hide a
+// configuration the server did make. Repeating the Create blindly could
+// answer 409 for our own write; giving up could hide it. One read decides.
+func (s *OutgoingService) create(ctx context.Context, p *Plan, opts []Option) error {
+	params := p.Want.params()
+	_, err := s.Create(ctx, p.ZoneID, params, opts...)
+	if err == nil {
+		return nil
+	}
+	if !mayHaveHappened(ctx, err) {
+		return createFailed(err)
+	}
+	cur, gerr := s.Get(ctx, p.ZoneID, opts...)
+	switch {
+	case gerr == nil && sameConfig(cur, p.Want):
+		return nil // the first Create happened
+	case gerr == nil:
+		return stale(err) // someone else's configuration
+	case !notFound(gerr):
+		return &unknownCreate{create: err, check: gerr}
+	}
+	// It did not happen: the one resend the contract allows.
+	if _, err = s.Create(ctx, p.ZoneID, params, opts...); err != nil {
+		return createFailed(err)
+	}
+	return nil
+}
+
+// createFailed classifies a Create's error: a 409 means a configuration
+// appeared since the plan read none.
+func createFailed(err error) error {
+	if errors.Is(err, ErrConflict) && !contextEnded(err) {
+		return stale(err)
+	}
+	return err
+}
+
+// mayHaveHappened reports whether a failed Create may have taken effect. A
+// 429, another 4xx and a connection that was never made did not; the SDK's
+// own error for an ended context is not settled by a read that the same
+// context could not make.
+func mayHaveHappened(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || contextEnded(err) {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500
+	}
+	if errors.Is(err, ErrInvalidResponse) {
+		return true
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		var op *net.OpError
+		return !errors.As(te.Err, &op) || (op.Op != "dial" && op.Op != "proxyconnect")
+	}
+	return false
+}
+
+// unknownCreate is a Create of unknown outcome whose settling read failed.
+type unknownCreate struct {
+	create error
+	check  error
+}
+
+// Error says that the outcome is unknown and why.
+func (e *unknownCreate) Error() string {
+	return "the create may have happened (" + trimPrefix(e.create) + "), and the read to find out failed: " + trimPrefix(e.check)
+}
+
+// Unwrap returns both errors, so errors.Is and errors.As reach either.
+func (e *unknownCreate) Unwrap() []error { return []error{e.create, e.check} }
+
+// staleError is ErrStale with the answer that showed it.
+type staleError struct{ err error }
+
+func stale(err error) error { return &staleError{err} }
+
+// Error says the zone changed and quotes the answer.
+func (e *staleError) Error() string {
+	return "the zone changed since it was planned: " + trimPrefix(e.err)
+}
+
+// Is makes errors.Is(err, ErrStale) hold.
+func (e *staleError) Is(target error) bool { return target == ErrStale }
+
+// Unwrap returns the answer's error.
+func (e *staleError) Unwrap() error { return e.err }
+
+// zoneError names the zone and the step (an action, or "plan") that failed.
+type zoneError struct {
+	zone string
+	step string
+	err  error
+}
+
+func stepError(zone, step string, err error) error { return &zoneError{zone, step, err} }
+
+// Error names the zone and the step, then the cause.
+func (e *zoneError) Error() string {
+	return "secondarydns: zone " + e.zone + ": " + e.step + ": " + trimPrefix(e.err)
+}
+
+// Unwrap returns the call's error.
+func (e *zoneError) Unwrap() error { return e.err }
+
+// trimPrefix drops the package prefix of an inner error so a wrapped message
+// says "secondarydns:" once.
+func trimPrefix(err error) string {
+	return strings.TrimPrefix(err.Error(), "secondarydns: ")
+}
+
+// notFound reports a 404 answer (and not an ended context that merely wraps
+// the last 404).
+func notFound(err error) bool {
+	return err != nil && errors.Is(err, ErrNotFound) && !contextEnded(err)
+}
+
+func contextEnded(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// params is the body Create and Update send: the name, and the peers
+// de-duplicated in first-seen order.
+func (d Desired) params() OutgoingParams {
+	peers := make([]string, 0, len(d.Peers))
+	for _, id := range d.Peers {
+		if !slices.Contains(peers, id) {
+			peers = append(peers, id)
+		}
+	}
+	return OutgoingParams{Name: d.Name, Peers: peers}
+}
+
+// sameConfig compares what the user means: the name without ASCII case and
+// one trailing dot, the peers as a set. Volatile fields never count.
+func sameConfig(cur *Outgoing, want Desired) bool {
+	return sameName(cur.Name, want.Name) && samePeers(cur.Peers, want.Peers)
+}
+
+// sameName compares zone names as DNS does for ASCII: without case, with or
+// without one trailing dot. Non-ASCII bytes must match exactly (Unicode case
+// folding would call distinct names equal, e.g. the Kelvin sign and "k").
+func sameName(a, b string) bool {
+	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// samePeers compares two peer lists as sets. Lists are short (the API allows
+// a few dozen peers), so quadratic containment beats building maps.
+func samePeers(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// validateDesired checks want for zoneID the way Create would, before any
+// request. Errors name the zone.
+func validateDesired(zoneID string, want Desired) error {
+	if err := validateZoneID("zone ID", zoneID); err != nil {
+		return err
+	}
+	if err := checkDesired(want); err != nil {
+		return invalid("zone %s: %s", zoneID, strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+	}
+	return nil
+}
+
+func checkDesired(want Desired) error {
+	if want.Absent {
+		if want.Name != "" || len(want.Peers) > 0 || want.Status != "" {
+			return invalid("Absent is set together with Name, Peers or Status; an absent zone has none")
+		}
+		return nil
+	}
+	if err := validateName(want.Name); err != nil {
+		return err
+	}
+	if err := validatePeers(want.Peers); err != nil {
+		return err
+	}
+	switch want.Status {
+	case "", StatusEnabled, StatusDisabled:
+		return nil
+	}
+	return invalid("status %s is neither %q, %q nor empty", quoteShort(string(want.Status)), StatusEnabled, StatusDisabled)
+}
+
+// validatePlan checks a plan given to Execute.
+func validatePlan(p *Plan) error {
+	if p == nil {
+		return invalid("the plan is nil")
+	}
+	if err := validateDesired(p.ZoneID, p.Want); err != nil {
+		return err
+	}
+	for i, act := range p.Actions {
+		switch act {
+		case ActionCreate, ActionUpdate:
+			if p.Want.Absent {
+				return invalid("zone %s: action %d (%s) needs a name, but Want is Absent", p.ZoneID, i+1, act)
+			}
+		case ActionEnable, ActionDisable, ActionDelete:
+		default:
+			return invalid("zone %s: action %d %s is not a known action", p.ZoneID, i+1, quoteShort(string(act)))
+		}
+	}
+	if len(p.Done) > len(p.Actions) || !slices.Equal(p.Done, p.Actions[:len(p.Done)]) {
+		return invalid("zone %s: Done is not a prefix of Actions", p.ZoneID)
+	}
+	return nil
 }

@@ -1,6 +1,14 @@
 package secondarydns
 
-import "context"
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
 
 // FleetOptions tunes ApplyAll and ExecuteAll.
 type FleetOptions struct {
@@ -16,12 +24,304 @@ type ZoneResult struct {
 	Err    error
 }
 
-// ApplyAll applies the desired state of every zone.
+// defaultConcurrency keeps a fleet run gentle on the API when the caller
+// does not say.
+const defaultConcurrency = 4
+
+// maxRestarts is how often a zone is started again after a rate-limit
+// lockout before its 429 counts as its result.
+const maxRestarts = 3
+
+// ApplyAll brings every zone to its desired state: Apply for each, at most
+// fo.Concurrency zones at once, started in zone-ID order. With fo.DryRun it
+// only plans. It returns one ZoneResult per zone, sorted by zone ID, and an
+// error that says "N of M zones failed" and wraps each zone's error, or nil
+// when every zone succeeded.
+//
+// Every zone is checked before any request (the error names the zone; the
+// results are then nil), as are opts (WithResponse is refused: one Response
+// cannot describe a fleet).
+//
+// Cloudflare allows 1,200 requests per 5 minutes per user, shared with the
+// dashboard and every other tool of that user; going over blocks every call
+// for 5 minutes. Pace the run with WithRateLimiter (a
+// rate.NewLimiter(4, 1) from golang.org/x/time/rate stays under the budget).
+// Should the API still answer 429 with a Retry-After that the call did not
+// wait for (see WithMaxRetryWait), ApplyAll sends no new request for any zone
+// until that time has passed, then plans the zone again, up to 3 times per
+// zone. When ctx ends, every zone without a result gets one whose Err wraps
+// the context's error.
 func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired, fo FleetOptions, opts ...Option) ([]ZoneResult, error) {
-	return nil, errTODO
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(zones))
+	for id := range zones {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var bad []error
+	for _, id := range ids {
+		if err := validateDesired(id, zones[id]); err != nil {
+			bad = append(bad, err)
+		}
+	}
+	if err := firstInvalid(bad, "zones"); err != nil {
+		return nil, err
+	}
+	return s.runFleet(ctx, ids, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+		id := ids[i]
+		if fo.DryRun {
+			return s.plan(ctx, id, zones[id], opts)
+		}
+		return s.apply(ctx, id, zones[id], done, opts)
+	})
 }
 
-// ExecuteAll executes reviewed plans.
+// ExecuteAll runs Execute for each reviewed plan under the rules of ApplyAll
+// (checks first, zone-ID order, concurrency, results, errors, lockout,
+// context), so that what runs is exactly what was approved. Duplicate zone
+// IDs, a nil plan and fo.DryRun are ErrInvalidInput. After a lockout pause a
+// zone resumes its remaining actions; it is not planned again.
 func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo FleetOptions, opts ...Option) ([]ZoneResult, error) {
-	return nil, errTODO
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if fo.DryRun {
+		return nil, invalid("ExecuteAll: DryRun makes no sense for reviewed plans; use ApplyAll with DryRun to plan")
+	}
+	sorted := slices.Clone(plans)
+	var bad []error
+	for i, p := range sorted {
+		if p == nil {
+			return nil, invalid("ExecuteAll: plan %d is nil", i+1)
+		}
+		if err := validatePlan(p); err != nil {
+			bad = append(bad, err)
+		}
+	}
+	slices.SortStableFunc(sorted, func(a, b *Plan) int { return compareStrings(a.ZoneID, b.ZoneID) })
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i].ZoneID == sorted[i-1].ZoneID {
+			return nil, invalid("ExecuteAll: zone %s has more than one plan", sorted[i].ZoneID)
+		}
+	}
+	if err := firstInvalid(bad, "plans"); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(sorted))
+	for i, p := range sorted {
+		ids[i] = p.ZoneID
+	}
+	return s.runFleet(ctx, ids, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+		p := sorted[i]
+		if len(done) > len(p.Done) {
+			// Resuming after a lockout: the actions done so far stay done.
+			q := *p
+			q.Done = done
+			p = &q
+		}
+		return s.execute(ctx, p, opts)
+	})
+}
+
+// firstInvalid reports the first of the validation errors, and how many
+// more there were.
+func firstInvalid(bad []error, what string) error {
+	switch len(bad) {
+	case 0:
+		return nil
+	case 1:
+		return bad[0]
+	}
+	return invalid("%s (and %d more invalid %s)", trimInvalid(bad[0]), len(bad)-1, what)
+}
+
+func trimInvalid(err error) string {
+	s := err.Error()
+	if p := ErrInvalidInput.Error() + ": "; len(s) > len(p) && s[:len(p)] == p {
+		return s[len(p):]
+	}
+	return s
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// zoneFunc does one zone's work. done holds the actions an earlier,
+// locked-out attempt completed.
+type zoneFunc func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error)
+
+// runFleet is the worker pool both fleet calls share: Concurrency workers
+// take zones in order, every request waits on one shared pause, and results
+// land in zone order.
+func (s *OutgoingService) runFleet(ctx context.Context, ids []string, fo FleetOptions, opts []Option, work zoneFunc) ([]ZoneResult, error) {
+	if ctx == nil {
+		return nil, invalid("the context is nil")
+	}
+	if fo.Concurrency < 0 {
+		return nil, invalid("FleetOptions.Concurrency is %d; it must be 0 (meaning %d) or more", fo.Concurrency, defaultConcurrency)
+	}
+	cfg, err := s.client.cfg.forCall(opts)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.response != nil {
+		return nil, invalid("WithResponse cannot describe a fleet run; use FleetOptions.Progress or each ZoneResult")
+	}
+	n := fo.Concurrency
+	if n == 0 {
+		n = defaultConcurrency
+	}
+	n = min(n, len(ids))
+
+	// Every attempt of every zone waits on the pause, then on the caller's
+	// limiter: a lockout stops new requests fleet-wide, while requests
+	// already sent finish.
+	gate := &pause{limiter: cfg.limiter, sleep: cfg.sleep, now: cfg.now}
+	zoneOpts := append(slices.Clip(opts), WithRateLimiter(gate))
+
+	results := make([]ZoneResult, len(ids))
+	var (
+		next     atomic.Int64
+		progress sync.Mutex
+		wg       sync.WaitGroup
+	)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ids) {
+					return
+				}
+				r := ZoneResult{ZoneID: ids[i]}
+				r.Plan, r.Err = runZone(ctx, gate, ids[i], i, work, zoneOpts)
+				results[i] = r
+				if fo.Progress != nil {
+					progress.Lock()
+					fo.Progress(r)
+					progress.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return results, fleetErr(results)
+}
+
+// runZone does one zone, starting it again after each lockout it causes.
+func runZone(ctx context.Context, gate *pause, zoneID string, i int, work zoneFunc, opts []Option) (*Plan, error) {
+	var done []Action
+	var last *Plan
+	for restarts := 0; ; restarts++ {
+		if err := ctx.Err(); err != nil {
+			// Every zone gets a result, those never started included.
+			step := "not started"
+			if restarts > 0 {
+				step = "waiting out a rate-limit lockout"
+			}
+			return last, stepError(zoneID, step, err)
+		}
+		p, err := work(ctx, i, done, opts)
+		until, locked := lockout(ctx, gate, err)
+		if !locked || restarts == maxRestarts {
+			return p, err
+		}
+		gate.hold(until)
+		if p != nil {
+			last, done = p, p.Done
+		}
+	}
+}
+
+// lockout reports whether err is a 429 whose Retry-After the call did not
+// wait for, and until when the API refuses requests.
+func lockout(ctx context.Context, gate *pause, err error) (time.Time, bool) {
+	var apiErr *APIError
+	if err == nil || ctx.Err() != nil || !errors.As(err, &apiErr) ||
+		apiErr.StatusCode != 429 || apiErr.RetryAfter <= 0 {
+		return time.Time{}, false
+	}
+	return gate.now().Add(apiErr.RetryAfter), true
+}
+
+// pause is the fleet's shared brake, handed to every call as its
+// RateLimiter.
+type pause struct {
+	limiter RateLimiter // the caller's, or nil
+	sleep   func(ctx context.Context, d time.Duration) error
+	now     func() time.Time
+
+	mu    sync.Mutex
+	until time.Time
+}
+
+// hold stops new requests until t (a later hold extends the pause).
+func (p *pause) hold(t time.Time) {
+	p.mu.Lock()
+	if t.After(p.until) {
+		p.until = t
+	}
+	p.mu.Unlock()
+}
+
+// Wait returns once no pause holds and the caller's limiter allows a request.
+func (p *pause) Wait(ctx context.Context) error {
+	for limited := false; ; {
+		p.mu.Lock()
+		d := p.until.Sub(p.now())
+		p.mu.Unlock()
+		if d > 0 {
+			if err := p.sleep(ctx, d); err != nil {
+				return err
+			}
+			continue
+		}
+		if limited || p.limiter == nil {
+			return ctx.Err()
+		}
+		// A lockout may begin while the limiter makes us wait: check the
+		// pause again before sending.
+		if err := p.limiter.Wait(ctx); err != nil {
+			return err
+		}
+		limited = true
+	}
+}
+
+// fleetError is the error of a run where some zones failed.
+type fleetError struct {
+	failed, total int
+	errs          []error
+}
+
+// Error counts the failures and quotes the first.
+func (e *fleetError) Error() string {
+	return "secondarydns: " + strconv.Itoa(e.failed) + " of " + strconv.Itoa(e.total) +
+		" zones failed; the first: " + trimPrefix(e.errs[0])
+}
+
+// Unwrap returns every zone's error, so errors.Is and errors.As reach them.
+func (e *fleetError) Unwrap() []error { return e.errs }
+
+func fleetErr(results []ZoneResult) error {
+	var errs []error
+	for _, r := range results {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &fleetError{failed: len(errs), total: len(results), errs: errs}
 }
