@@ -40,11 +40,14 @@ type Client struct {
 // option fails it with an error wrapping ErrInvalidInput.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := &config{
-		clientLevel: true,
-		maxRetries:  DefaultMaxRetries,
-		sleep:       sleepContext,
-		now:         time.Now,
-		jitter:      fullJitter,
+		clientLevel:  true,
+		maxRetries:   DefaultMaxRetries,
+		backoffBase:  DefaultBackoffBase,
+		backoffMax:   DefaultBackoffMax,
+		maxRetryWait: DefaultMaxRetryWait,
+		sleep:        sleepContext,
+		now:          time.Now,
+		jitter:       fullJitter,
 	}
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
@@ -105,10 +108,14 @@ type decoder interface {
 }
 
 // call runs one operation and returns its typed result. It is the only place
-// endpoint methods reach the pipeline.
-func call[T any](ctx context.Context, c *Client, ep *endpoint, zoneID string, body []byte, opts []Option) (*T, error) {
+// endpoint methods reach the pipeline, so it is also where a service that
+// NewClient did not make is refused instead of panicking.
+func call[T any](ctx context.Context, s *OutgoingService, ep *endpoint, zoneID string, body []byte, opts []Option) (*T, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
 	env := new(envelope[T])
-	if err := c.do(ctx, ep, zoneID, body, opts, env); err != nil {
+	if err := s.client.do(ctx, ep, zoneID, body, opts, env); err != nil {
 		return nil, err
 	}
 	return env.Result, nil
@@ -225,6 +232,7 @@ func (r *run) loop(ctx context.Context) error {
 		r.logDecision(ctx, retry, wait, reason)
 		if !retry {
 			if a.apiErr != nil {
+				a.apiErr.Attempts = r.attempts
 				return a.apiErr
 			}
 			return a.err
@@ -239,7 +247,9 @@ func (r *run) loop(ctx context.Context) error {
 // caller can still see why the call was retrying.
 func (r *run) ctxError(err error, last *APIError) error {
 	if last != nil {
-		return fmt.Errorf("secondarydns: %s %s: %w (attempts: %d; last error: %w)", r.ep.method, r.path, err, r.attempts, last)
+		// The count is of the whole call; last says "after N attempts".
+		last.Attempts = r.attempts
+		return fmt.Errorf("secondarydns: %s %s: %w (last error: %w)", r.ep.method, r.path, err, last)
 	}
 	return fmt.Errorf("secondarydns: %s %s: %w", r.ep.method, r.path, err)
 }

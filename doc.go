@@ -44,15 +44,21 @@
 //
 // # Retries
 //
-// 429 and 5xx responses and transport errors are retried, by default twice,
-// with full-jitter exponential backoff (500 ms doubling, at most 8 s), or
-// after the server's Retry-After when that is at most 60 s; a longer
-// Retry-After is returned at once in APIError.RetryAfter. Create is the
-// exception: a repeated create is not safe, so it is retried only on 429 and
-// when the connection could not be made at all. Other 4xx statuses (408 and
-// 409 included), TLS certificate errors, redirects and an ended context are
-// never retried. Redirects are never followed, so credentials never travel
-// to another host. Every wait ends as soon as the context does.
+// 429 and 5xx responses and transport errors are retried, by default twice
+// (WithMaxRetries), with full-jitter exponential backoff: retry n waits a
+// random time in [0, min(max, base·2^(n-1))], 500 ms doubling up to 8 s unless
+// WithBackoff says otherwise (WithBackoff(0, 0) retries at once). A
+// Retry-After from the server replaces that wait when it is at most 60 s (or
+// the WithMaxRetryWait limit); a longer one is not waited for: the call
+// returns the *APIError at once with RetryAfter set, so the caller decides.
+// Create is the exception: a repeated create is not safe, so it is retried
+// only on 429 and when the connection could not be made at all. Other 4xx
+// statuses (408 and 409 included), TLS certificate errors, redirects and an
+// ended context are never retried. Redirects are never followed, so
+// credentials never travel to another host. Every wait ends as soon as the
+// context does. APIError.Attempts (and Response.Attempts) count the requests
+// a call sent, and the error's text says "after N attempts" when there was
+// more than one.
 //
 // # Testing
 //

@@ -121,10 +121,14 @@ type APIError struct {
 	RayID      string         // the cf-ray response header; quote it to Cloudflare support
 	RetryAfter time.Duration  // from the Retry-After header, when present and valid
 	Body       string         // at most the first 512 bytes of a body that was not an envelope
+	Attempts   int            // requests sent for the call, retries included
 }
 
-// Error returns one line: method, path, status, the first error's code and
-// message, and the ray ID.
+// Error returns one line: method, path, status, the number of attempts when
+// there was more than one, the first error's code and message, and the ray
+// ID, e.g.
+//
+//	secondarydns: GET /client/v4/zones/…/secondary_dns/outgoing: 503 Service Unavailable after 3 attempts: [10001] busy (ray 8c1f…-SJC)
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.Grow(160) // the usual line fits: one allocation
@@ -140,6 +144,12 @@ func (e *APIError) Error() string {
 	}
 	if e.StatusCode >= 200 && e.StatusCode < 300 {
 		b.WriteString(" with success=false")
+	}
+	// The count qualifies the status: it is what the last of them answered.
+	if e.Attempts > 1 {
+		b.WriteString(" after ")
+		b.WriteString(strconv.Itoa(e.Attempts))
+		b.WriteString(" attempts")
 	}
 	switch {
 	case len(e.Errors) > 0:

@@ -256,6 +256,10 @@ func faultCheckError(t *testing.T, w faultWant, ep endpointCase, err error) {
 		require.True(t, errors.As(err, &apiErr), "want an *APIError in %v", err)
 		want := *w.api
 		want.Method, want.Path = ep.method, ep.path()
+		if want.Attempts == 0 {
+			// The error counts every request of the call, as Response does.
+			want.Attempts = w.attempts
+		}
 		got := *apiErr
 		want.Errors, got.Errors = faultNormInfos(want.Errors), faultNormInfos(got.Errors)
 		want.Messages, got.Messages = faultNormInfos(want.Messages), faultNormInfos(got.Messages)

@@ -59,7 +59,9 @@ const (
 )
 
 // WithAPIToken authenticates with an API token, sent as
-// "Authorization: Bearer <token>". Prefer it to WithAPIKey.
+// "Authorization: Bearer <token>". Prefer it to WithAPIKey. Pass the token
+// alone: a value that starts with "Bearer " (in any case) is an error, since
+// the SDK adds the scheme itself and the API would refuse "Bearer Bearer …".
 func WithAPIToken(token string) Option {
 	return func(c *config) error {
 		if token == "" {
@@ -67,6 +69,10 @@ func WithAPIToken(token string) Option {
 		}
 		if err := checkValue(token); err != nil {
 			return invalid("WithAPIToken: the token %s", err)
+		}
+		if len(token) >= len("bearer ") && strings.EqualFold(token[:len("bearer ")], "bearer ") {
+			// Never echo the value: it is the credential.
+			return invalid(`WithAPIToken: the value starts with "Bearer "; pass the token alone, the SDK adds the scheme`)
 		}
 		c.setCredentials(credentials{kind: credToken, token: secret(token)})
 		return nil
@@ -232,6 +238,41 @@ func WithMaxRetries(n int) Option {
 			return invalid("WithMaxRetries: %d is negative", n)
 		}
 		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithBackoff sets the wait before each retry: retry n (1-based) waits a
+// uniform random time in [0, min(max, base·2^(n-1))]. The default is
+// DefaultBackoffBase and DefaultBackoffMax (500 ms doubling, at most 8 s).
+// WithBackoff(0, 0) retries at once, which suits tests. A Retry-After from
+// the server replaces this wait (see WithMaxRetryWait). Negative values, or
+// base greater than max, are an error.
+func WithBackoff(base, max time.Duration) Option {
+	return func(c *config) error {
+		switch {
+		case base < 0 || max < 0:
+			return invalid("WithBackoff: negative duration (base %v, max %v)", base, max)
+		case base > max:
+			return invalid("WithBackoff: base %v is greater than max %v", base, max)
+		}
+		c.backoffBase, c.backoffMax = base, max
+		return nil
+	}
+}
+
+// WithMaxRetryWait sets the longest Retry-After a call waits for before
+// retrying; the default is DefaultMaxRetryWait (60 s). A longer Retry-After
+// is not waited for: the call returns the *APIError at once, with RetryAfter
+// set, so the caller decides (Cloudflare's rate-limit block lasts 5 minutes).
+// WithMaxRetryWait(0) waits only for "Retry-After: 0". A negative d is an
+// error.
+func WithMaxRetryWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return invalid("WithMaxRetryWait: %v is negative", d)
+		}
+		c.maxRetryWait = d
 		return nil
 	}
 }
@@ -424,10 +465,14 @@ type config struct {
 	headers    http.Header // extra headers from WithHeader
 	ownHeaders bool        // headers may be modified in place (not shared with the client)
 	maxRetries int
-	logger     *slog.Logger
-	limiter    RateLimiter
-	response   *Response
-	rawQuery   string
+	// Retry timing: see WithBackoff and WithMaxRetryWait.
+	backoffBase  time.Duration
+	backoffMax   time.Duration
+	maxRetryWait time.Duration
+	logger       *slog.Logger
+	limiter      RateLimiter
+	response     *Response
+	rawQuery     string
 
 	// Test hooks, set through unexported options so no test waits for real.
 	sleep  func(ctx context.Context, d time.Duration) error

@@ -264,7 +264,7 @@ var emptyObject = []byte("{}")
 // It calls GET /zones/{zone_id}/secondary_dns/outgoing. A zone without one
 // gives an *APIError matching ErrNotFound.
 func (s *OutgoingService) Get(ctx context.Context, zoneID string, opts ...Option) (*Outgoing, error) {
-	return call[Outgoing](ctx, s.client, &opGet, zoneID, nil, opts)
+	return call[Outgoing](ctx, s, &opGet, zoneID, nil, opts)
 }
 
 // Create creates the zone's outgoing transfer configuration.
@@ -272,21 +272,27 @@ func (s *OutgoingService) Get(ctx context.Context, zoneID string, opts ...Option
 // Because a repeated create is not safe, it is retried only on 429 and on
 // failures to connect.
 func (s *OutgoingService) Create(ctx context.Context, zoneID string, params OutgoingParams, opts ...Option) (*Outgoing, error) {
-	body, err := params.encode()
-	if err != nil {
-		return nil, err
-	}
-	return call[Outgoing](ctx, s.client, &opCreate, zoneID, body, opts)
+	return s.write(ctx, &opCreate, zoneID, params, opts)
 }
 
 // Update replaces the zone's outgoing transfer configuration (name and peers).
 // It calls PUT /zones/{zone_id}/secondary_dns/outgoing with {"name","peers"}.
 func (s *OutgoingService) Update(ctx context.Context, zoneID string, params OutgoingParams, opts ...Option) (*Outgoing, error) {
+	return s.write(ctx, &opUpdate, zoneID, params, opts)
+}
+
+// write is Create and Update: the same body to a different method. A
+// service NewClient did not make is refused before the parameters are
+// looked at, so that mistake is the one reported.
+func (s *OutgoingService) write(ctx context.Context, ep *endpoint, zoneID string, params OutgoingParams, opts []Option) (*Outgoing, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
 	body, err := params.encode()
 	if err != nil {
 		return nil, err
 	}
-	return call[Outgoing](ctx, s.client, &opUpdate, zoneID, body, opts)
+	return call[Outgoing](ctx, s, ep, zoneID, body, opts)
 }
 
 // Delete deletes the zone's outgoing transfer configuration and returns the
@@ -294,7 +300,7 @@ func (s *OutgoingService) Update(ctx context.Context, zoneID string, params Outg
 // Disable for that.
 // It calls DELETE /zones/{zone_id}/secondary_dns/outgoing (no body).
 func (s *OutgoingService) Delete(ctx context.Context, zoneID string, opts ...Option) (string, error) {
-	res, err := call[deleted](ctx, s.client, &opDelete, zoneID, nil, opts)
+	res, err := call[deleted](ctx, s, &opDelete, zoneID, nil, opts)
 	if err != nil {
 		return "", err
 	}
@@ -310,7 +316,7 @@ type deleted struct {
 // zone's IXFR backlog. It returns the API's answer, e.g. "OK".
 // It calls POST /zones/{zone_id}/secondary_dns/outgoing/force_notify with {}.
 func (s *OutgoingService) ForceNotify(ctx context.Context, zoneID string, opts ...Option) (string, error) {
-	return deref(call[string](ctx, s.client, &opForceNotify, zoneID, emptyObject, opts))
+	return deref(call[string](ctx, s, &opForceNotify, zoneID, emptyObject, opts))
 }
 
 // encode validates the parameters and returns the request body. nil peers are

@@ -1505,3 +1505,295 @@ func TestSecretsNeverRendered(t *testing.T) {
 		})
 	}
 }
+
+// Version 2 options: retry timing, attempts in errors, the token prefix, and
+// services NewClient did not make.
+
+// TestWithBackoff: the wait before retry n is drawn from
+// [0, min(max, base·2^(n-1))] with the configured bounds, at either level,
+// and no bound overflows however many retries there are.
+func TestWithBackoff(t *testing.T) {
+	ms := time.Millisecond
+	const maxDur = time.Duration(1<<63 - 1)
+	var doubling []time.Duration // 1ns doubling up to the longest duration
+	for d := time.Duration(1); len(doubling) < 70; d *= 2 {
+		if d <= 0 || d > maxDur/2+1 {
+			d = maxDur
+		}
+		doubling = append(doubling, d)
+		if d == maxDur {
+			for len(doubling) < 70 {
+				doubling = append(doubling, maxDur)
+			}
+		}
+	}
+	cases := []struct {
+		name         string
+		client, call []secondarydns.Option
+		want         []time.Duration // the bounds, which the test jitter also waits
+	}{
+		{"default", nil, nil, []time.Duration{500 * ms, 1000 * ms, 2000 * ms, 4000 * ms, 8000 * ms}},
+		{"client level", []secondarydns.Option{secondarydns.WithBackoff(100*ms, 300*ms)}, nil,
+			[]time.Duration{100 * ms, 200 * ms, 300 * ms, 300 * ms, 300 * ms}},
+		{"per call overrides the client", []secondarydns.Option{secondarydns.WithBackoff(100*ms, 300*ms)},
+			[]secondarydns.Option{secondarydns.WithBackoff(time.Second, time.Second)},
+			[]time.Duration{time.Second, time.Second, time.Second, time.Second, time.Second}},
+		{"the last at one level wins", nil,
+			[]secondarydns.Option{secondarydns.WithBackoff(time.Second, time.Second), secondarydns.WithBackoff(ms, 2*ms)},
+			[]time.Duration{ms, 2 * ms, 2 * ms, 2 * ms, 2 * ms}},
+		{"zero retries at once", nil, []secondarydns.Option{secondarydns.WithBackoff(0, 0)}, []time.Duration{0, 0, 0, 0, 0}},
+		{"zero base", []secondarydns.Option{secondarydns.WithBackoff(0, time.Hour)}, nil, []time.Duration{0, 0, 0, 0, 0}},
+		{"base equal to max", []secondarydns.Option{secondarydns.WithBackoff(time.Minute, time.Minute)}, nil,
+			[]time.Duration{time.Minute, time.Minute, time.Minute, time.Minute, time.Minute}},
+		{"doubling never overflows", []secondarydns.Option{secondarydns.WithBackoff(1, maxDur), secondarydns.WithMaxRetries(70)}, nil, doubling},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(503, ""))
+			s := &sleeps{}
+			var bounds []time.Duration
+			c := newMockClient(t, m, s, append([]secondarydns.Option{secondarydns.WithMaxRetries(5),
+				secondarydns.WithJitterForTest(func(max time.Duration) time.Duration { bounds = append(bounds, max); return max })},
+				tc.client...)...)
+			_, err := c.Outgoing.Get(context.Background(), testZone, tc.call...)
+			require.ErrorIs(t, err, secondarydns.ErrServerError)
+			assert.Equal(t, tc.want, bounds, "upper bounds of the draws")
+			assert.Equal(t, tc.want, s.got(), "waits")
+			assert.Equal(t, len(tc.want)+1, m.count())
+		})
+	}
+}
+
+// TestRetryOptionsInvalid: negative durations and base > max fail NewClient,
+// and fail a call before anything is sent.
+func TestRetryOptionsInvalid(t *testing.T) {
+	cases := []struct {
+		name string
+		opt  secondarydns.Option
+		want string
+	}{
+		{"negative base", secondarydns.WithBackoff(-time.Second, time.Second), "WithBackoff: negative"},
+		{"negative max", secondarydns.WithBackoff(0, -1), "WithBackoff: negative"},
+		{"both negative", secondarydns.WithBackoff(-2, -1), "WithBackoff: negative"},
+		{"base above max", secondarydns.WithBackoff(2*time.Second, time.Second), "WithBackoff: base 2s is greater than max 1s"},
+		{"base above a zero max", secondarydns.WithBackoff(1, 0), "greater than max"},
+		{"negative retry wait", secondarydns.WithMaxRetryWait(-time.Nanosecond), "WithMaxRetryWait: -1ns is negative"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken), tc.opt)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Nil(t, c)
+
+			m := newMock(t, reply(200, okEnvelope(`"OK"`)))
+			c = newMockClient(t, m, nil)
+			_, err = c.Outgoing.ForceNotify(context.Background(), testZone, tc.opt)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Zero(t, m.count(), "nothing is sent")
+		})
+	}
+}
+
+// TestWithMaxRetryWait: a Retry-After of at most the limit is waited for; a
+// longer one returns the *APIError at once with RetryAfter set; 0 waits only
+// for "Retry-After: 0". A per-call value overrides the client's.
+func TestWithMaxRetryWait(t *testing.T) {
+	cases := []struct {
+		name         string
+		client, call []secondarydns.Option
+		retryAfter   string
+		wantWaits    []time.Duration // nil: not retried
+		wantRA       time.Duration
+	}{
+		{"at the client's limit", []secondarydns.Option{secondarydns.WithMaxRetryWait(5 * time.Second)}, nil, "5", []time.Duration{5 * time.Second}, 5 * time.Second},
+		{"over the client's limit", []secondarydns.Option{secondarydns.WithMaxRetryWait(5 * time.Second)}, nil, "6", nil, 6 * time.Second},
+		{"zero waits for zero", nil, []secondarydns.Option{secondarydns.WithMaxRetryWait(0)}, "0", []time.Duration{0}, 0},
+		{"zero refuses one second", nil, []secondarydns.Option{secondarydns.WithMaxRetryWait(0)}, "1", nil, time.Second},
+		{"per call raises the client's", []secondarydns.Option{secondarydns.WithMaxRetryWait(0)},
+			[]secondarydns.Option{secondarydns.WithMaxRetryWait(5 * time.Minute)}, "300", []time.Duration{5 * time.Minute}, 5 * time.Minute},
+		{"per call lowers the default", nil, []secondarydns.Option{secondarydns.WithMaxRetryWait(time.Second)}, "2", nil, 2 * time.Second},
+		{"default is 60 s", nil, nil, "60", []time.Duration{time.Minute}, time.Minute},
+		{"no Retry-After: backoff whatever the limit", nil, []secondarydns.Option{secondarydns.WithMaxRetryWait(0)}, "", []time.Duration{500 * time.Millisecond}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var hdr []string
+			if tc.retryAfter != "" {
+				hdr = []string{"Retry-After", tc.retryAfter}
+			}
+			m := newMock(t, reply(429, errEnvelope(971, "slow down"), hdr...), reply(200, okEnvelope(`"Enabled"`)))
+			s := &sleeps{}
+			c := newMockClient(t, m, s, tc.client...)
+			var resp secondarydns.Response
+			_, err := c.Outgoing.Status(context.Background(), testZone, append(tc.call, secondarydns.WithResponse(&resp))...)
+			if tc.wantWaits == nil {
+				var apiErr *secondarydns.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.wantRA, apiErr.RetryAfter)
+				assert.Equal(t, 1, apiErr.Attempts)
+				assert.Contains(t, err.Error(), "(retry after "+tc.wantRA.String()+")")
+				assert.Equal(t, 1, m.count(), "returned at once")
+				assert.Empty(t, s.got())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantWaits, s.got())
+			assert.Equal(t, 2, resp.Attempts)
+		})
+	}
+}
+
+// TestAPIErrorAttempts: APIError.Attempts counts every request of the call,
+// and Error() says "after N attempts" right after the status when N > 1.
+func TestAPIErrorAttempts(t *testing.T) {
+	path := basePath + "/zones/" + testZone + "/secondary_dns/outgoing"
+	cases := []struct {
+		name     string
+		steps    []httpmock.Responder
+		create   bool
+		attempts int
+		text     string // exact Error()
+	}{
+		{"one attempt says nothing", []httpmock.Responder{reply(404, errEnvelope(1003, "none"))}, false, 1,
+			"secondarydns: GET " + path + ": 404 Not Found: [1003] none (ray " + testRay + ")"},
+		{"retries exhausted", []httpmock.Responder{reply(503, errEnvelope(10001, "busy"))}, false, 3,
+			"secondarydns: GET " + path + ": 503 Service Unavailable after 3 attempts: [10001] busy (ray " + testRay + ")"},
+		{"a retry ends in an error that is not retried", []httpmock.Responder{reply(503, ""), reply(404, errEnvelope(1003, "gone"))}, false, 2,
+			"secondarydns: GET " + path + ": 404 Not Found after 2 attempts: [1003] gone (ray " + testRay + ")"},
+		{"success=false after a retry", []httpmock.Responder{reply(502, "<html>"), reply(200, errEnvelope(1000, "no"))}, false, 2,
+			"secondarydns: GET " + path + ": 200 OK with success=false after 2 attempts: [1000] no (ray " + testRay + ")"},
+		{"a body and a Retry-After", []httpmock.Responder{reply(429, "slow", "Retry-After", "1"), reply(429, "slow", "Retry-After", "90")}, false, 2,
+			"secondarydns: GET " + path + ": 429 Too Many Requests after 2 attempts: body: \"slow\" (retry after 1m30s) (ray " + testRay + ")"},
+		{"a create that is not retried", []httpmock.Responder{reply(503, "")}, true, 1,
+			"secondarydns: POST " + path + ": 503 Service Unavailable (ray " + testRay + ")"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, tc.steps...)
+			c := newMockClient(t, m, nil)
+			var err error
+			if tc.create {
+				_, err = c.Outgoing.Create(context.Background(), testZone, secondarydns.OutgoingParams{Name: "example.com"})
+			} else {
+				_, err = c.Outgoing.Get(context.Background(), testZone)
+			}
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.attempts, apiErr.Attempts)
+			assert.Equal(t, tc.attempts, m.count())
+			assert.Equal(t, tc.text, err.Error())
+		})
+	}
+
+	t.Run("the context ends during a wait", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		m := newMock(t, reply(503, errEnvelope(10001, "busy")))
+		waits := 0
+		c := newMockClient(t, m, nil, secondarydns.WithSleepForTest(func(ctx context.Context, _ time.Duration) error {
+			if waits++; waits == 2 {
+				cancel()
+			}
+			return ctx.Err()
+		}))
+		_, err := c.Outgoing.Get(ctx, testZone)
+		require.ErrorIs(t, err, context.Canceled)
+		var apiErr *secondarydns.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, 2, apiErr.Attempts)
+		assert.Equal(t, 1, strings.Count(err.Error(), "after 2 attempts"), "the count is said once: %s", err)
+	})
+
+	t.Run("a zero value prints as before", func(t *testing.T) {
+		for _, n := range []int{0, 1} {
+			e := &secondarydns.APIError{StatusCode: 500, Method: "GET", Path: "/p", Attempts: n}
+			assert.Equal(t, "secondarydns: GET /p: 500 Internal Server Error", e.Error())
+		}
+	})
+}
+
+// TestAPITokenWithBearerPrefix: a token pasted with its scheme is refused at
+// either level and through WithEnv, with a hint and without echoing it.
+func TestAPITokenWithBearerPrefix(t *testing.T) {
+	for _, v := range []string{"Bearer " + testToken, "bearer " + testToken, "BEARER " + testToken, "bEaReR " + testToken} {
+		t.Run(v[:6], func(t *testing.T) {
+			check := func(err error) {
+				t.Helper()
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+				assert.Contains(t, err.Error(), "pass the token alone")
+				assert.NotContains(t, err.Error(), testToken)
+			}
+			_, err := secondarydns.NewClient(secondarydns.WithAPIToken(v))
+			check(err)
+
+			m := newMock(t, reply(200, okEnvelope(`"OK"`)))
+			c := newMockClient(t, m, nil)
+			_, err = c.Outgoing.ForceNotify(context.Background(), testZone, secondarydns.WithAPIToken(v))
+			check(err)
+			assert.Zero(t, m.count(), "nothing is sent")
+
+			t.Setenv(secondarydns.EnvAPIToken, v)
+			_, err = secondarydns.NewClient(secondarydns.WithEnv())
+			check(err)
+			assert.Contains(t, err.Error(), secondarydns.EnvAPIToken)
+		})
+	}
+	// Only the scheme and its space are refused.
+	for _, v := range []string{"Bearerish-token", "Bearer", "my-Bearer token"} {
+		_, err := secondarydns.NewClient(secondarydns.WithAPIToken(v))
+		assert.NoError(t, err, v)
+	}
+}
+
+// TestServiceNotMadeByNewClient: every method of a nil OutgoingService, a
+// zero one, or a zero Client's returns ErrInvalidInput instead of panicking.
+func TestServiceNotMadeByNewClient(t *testing.T) {
+	ctx := context.Background()
+	params := secondarydns.OutgoingParams{Name: "example.com", Peers: []string{peerA}}
+	methods := map[string]func(s *secondarydns.OutgoingService) error{
+		"Get":         func(s *secondarydns.OutgoingService) error { _, err := s.Get(ctx, testZone); return err },
+		"Create":      func(s *secondarydns.OutgoingService) error { _, err := s.Create(ctx, testZone, params); return err },
+		"Update":      func(s *secondarydns.OutgoingService) error { _, err := s.Update(ctx, testZone, params); return err },
+		"Delete":      func(s *secondarydns.OutgoingService) error { _, err := s.Delete(ctx, testZone); return err },
+		"Enable":      func(s *secondarydns.OutgoingService) error { _, err := s.Enable(ctx, testZone); return err },
+		"Disable":     func(s *secondarydns.OutgoingService) error { _, err := s.Disable(ctx, testZone); return err },
+		"ForceNotify": func(s *secondarydns.OutgoingService) error { _, err := s.ForceNotify(ctx, testZone); return err },
+		"Status":      func(s *secondarydns.OutgoingService) error { _, err := s.Status(ctx, testZone); return err },
+		// Bad arguments too: the missing client is the mistake to report.
+		"Create with bad params": func(s *secondarydns.OutgoingService) error {
+			_, err := s.Create(ctx, "", secondarydns.OutgoingParams{})
+			return err
+		},
+		"Get with a nil context": func(s *secondarydns.OutgoingService) error {
+			var nilCtx context.Context // a variable, so vet and staticcheck let it through
+			_, err := s.Get(nilCtx, testZone)
+			return err
+		},
+	}
+	var zeroClient secondarydns.Client
+	services := map[string]*secondarydns.OutgoingService{
+		"nil":                  nil,
+		"zero OutgoingService": {},
+		"zero Client's":        zeroClient.Outgoing,
+		"new(Client)'s":        new(secondarydns.Client).Outgoing,
+	}
+	for sname, s := range services {
+		for mname, call := range methods {
+			t.Run(sname+"/"+mname, func(t *testing.T) {
+				var err error
+				require.NotPanics(t, func() { err = call(s) })
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+				assert.Contains(t, err.Error(), "use NewClient")
+			})
+		}
+	}
+	// A copy of a real service works: it refers to the same client.
+	m := newMock(t, reply(200, okEnvelope(`"Enabled"`)))
+	c := newMockClient(t, m, nil)
+	cp := *c.Outgoing
+	st, err := cp.Status(ctx, testZone)
+	require.NoError(t, err)
+	assert.Equal(t, secondarydns.StatusEnabled, st)
+}

@@ -13,16 +13,16 @@ import (
 	"time"
 )
 
-// Backoff bounds. Retry n (1-based) waits a uniform random time in
-// [0, min(maxBackoff, baseBackoff·2^(n-1))] ("full jitter"), so clients that
-// failed together do not retry together.
+// Default retry timing; WithBackoff and WithMaxRetryWait change it. Retry n
+// (1-based) waits a uniform random time in [0, min(max, base·2^(n-1))] ("full
+// jitter"), so clients that failed together do not retry together.
 const (
-	baseBackoff = 500 * time.Millisecond
-	maxBackoff  = 8 * time.Second
-	// maxRetryAfter is the longest Retry-After the SDK waits for. A longer
-	// one (Cloudflare blocks for 5 minutes after a rate-limit breach) is
-	// returned to the caller at once, with APIError.RetryAfter set.
-	maxRetryAfter = 60 * time.Second
+	DefaultBackoffBase = 500 * time.Millisecond
+	DefaultBackoffMax  = 8 * time.Second
+	// DefaultMaxRetryWait is the longest Retry-After a call waits for. A
+	// longer one (Cloudflare blocks for 5 minutes after a rate-limit breach)
+	// is returned to the caller at once, with APIError.RetryAfter set.
+	DefaultMaxRetryWait = 60 * time.Second
 )
 
 // decide says whether the failed attempt a is retried, after how long, and why.
@@ -32,8 +32,8 @@ func (r *run) decide(a *attempt) (wait time.Duration, retry bool, reason string)
 		if !retryableStatus(a.apiErr.StatusCode, r.ep.createLike) {
 			return 0, false, "status " + strconv.Itoa(a.apiErr.StatusCode) + " is not retried"
 		}
-		if a.hasRetryAfter && a.apiErr.RetryAfter > maxRetryAfter {
-			return 0, false, "Retry-After " + a.apiErr.RetryAfter.String() + " exceeds " + maxRetryAfter.String()
+		if a.hasRetryAfter && a.apiErr.RetryAfter > r.cfg.maxRetryWait {
+			return 0, false, "Retry-After " + a.apiErr.RetryAfter.String() + " exceeds the longest wait, " + r.cfg.maxRetryWait.String()
 		}
 		reason = "status " + strconv.Itoa(a.apiErr.StatusCode)
 	case a.err != nil:
@@ -54,15 +54,24 @@ func (r *run) decide(a *attempt) (wait time.Duration, retry bool, reason string)
 	if a.hasRetryAfter {
 		return a.apiErr.RetryAfter, true, reason + "; waiting as Retry-After asks"
 	}
-	return r.cfg.jitter(backoffCap(r.attempts)), true, reason
+	return r.cfg.jitter(backoffCap(r.cfg.backoffBase, r.cfg.backoffMax, r.attempts)), true, reason
 }
 
-// backoffCap is the longest wait before retry n.
-func backoffCap(n int) time.Duration {
-	if n > 5 { // 500ms·2^4 = 8s already
-		return maxBackoff
+// backoffCap is the longest wait before retry n: min(max, base·2^(n-1)).
+// It doubles step by step instead of shifting by n-1 so no base and no n can
+// overflow, and stops as soon as max is reached (at most 63 doublings).
+func backoffCap(base, max time.Duration, n int) time.Duration {
+	if base <= 0 {
+		return 0 // doubling 0 never reaches max: do not loop n times
 	}
-	return min(maxBackoff, baseBackoff<<(n-1))
+	d := base
+	for i := 1; i < n && d < max; i++ {
+		if d > max/2 {
+			return max
+		}
+		d <<= 1
+	}
+	return min(d, max)
 }
 
 // retryableStatus: 429 means the request was refused before any effect, so

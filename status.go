@@ -16,7 +16,7 @@ const (
 // the secondaries) and returns the new status, normally StatusEnabled.
 // It calls POST /zones/{zone_id}/secondary_dns/outgoing/enable with {}.
 func (s *OutgoingService) Enable(ctx context.Context, zoneID string, opts ...Option) (TransferStatus, error) {
-	return deref(call[TransferStatus](ctx, s.client, &opEnable, zoneID, emptyObject, opts))
+	return deref(call[TransferStatus](ctx, s, &opEnable, zoneID, emptyObject, opts))
 }
 
 // Disable stops outgoing zone transfers and clears the zone's IXFR backlog;
@@ -24,11 +24,11 @@ func (s *OutgoingService) Enable(ctx context.Context, zoneID string, opts ...Opt
 // StatusDisabled.
 // It calls POST /zones/{zone_id}/secondary_dns/outgoing/disable with {}.
 func (s *OutgoingService) Disable(ctx context.Context, zoneID string, opts ...Option) (TransferStatus, error) {
-	return deref(call[TransferStatus](ctx, s.client, &opDisable, zoneID, emptyObject, opts))
+	return deref(call[TransferStatus](ctx, s, &opDisable, zoneID, emptyObject, opts))
 }
 
 // Status returns the zone's outgoing transfer status.
 // It calls GET /zones/{zone_id}/secondary_dns/outgoing/status.
 func (s *OutgoingService) Status(ctx context.Context, zoneID string, opts ...Option) (TransferStatus, error) {
-	return deref(call[TransferStatus](ctx, s.client, &opStatus, zoneID, nil, opts))
+	return deref(call[TransferStatus](ctx, s, &opStatus, zoneID, nil, opts))
 }
