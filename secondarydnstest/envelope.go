@@ -8,8 +8,7 @@ import (
 )
 
 // The fake builds its JSON from its own types, not from package secondarydns,
-// so that a bug in the client's types cannot hide in a fake that shares them,
-// and so that the client's internal tests can import this package.
+// so that a bug in the client's types cannot hide in a fake that shares them.
 
 type envelope struct {
 	Success  bool       `json:"success"`
@@ -18,15 +17,14 @@ type envelope struct {
 	Result   any        `json:"result"`
 }
 
+// apiError is one entry of the envelope's errors. Source, when set, is
+// {"pointer": "<JSON pointer into the request body>"}, the one kind of source
+// the fake reports.
 type apiError struct {
-	Code       int          `json:"code"`
-	Message    string       `json:"message"`
-	Source     *errorSource `json:"source,omitempty"`
-	ErrorChain []apiError   `json:"error_chain,omitempty"`
-}
-
-type errorSource struct {
-	Pointer string `json:"pointer"`
+	Code       int               `json:"code"`
+	Message    string            `json:"message"`
+	Source     map[string]string `json:"source,omitempty"`
+	ErrorChain []apiError        `json:"error_chain,omitempty"`
 }
 
 type outgoingJSON struct {
@@ -94,7 +92,7 @@ func invalidHeaders(code int, msg string) response {
 }
 
 func invalidBody(pointer, msg string) apiError {
-	return apiError{Code: 1004, Message: msg, Source: &errorSource{Pointer: pointer}}
+	return apiError{Code: 1004, Message: msg, Source: map[string]string{"pointer": pointer}}
 }
 
 func noConfig() response {

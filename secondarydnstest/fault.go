@@ -4,19 +4,39 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 // Fault describes requests the server must fail, for tests of retries and
 // error handling. A faulted request is logged but never authenticated, routed
 // or applied: the zone state stays as it was.
+//
+// A request matches a Fault when it matches every field of Method, Path, Zone
+// and Action that is set; a Fault with none set matches every request. So
+// that a test cannot pass without its fault ever firing, Server.Fail refuses
+// (panics on) a Fault that no request could match, and Server.PendingFaults
+// tells which faults have not fired.
 type Fault struct {
-	// Method is the HTTP method to match; "" matches any.
+	// Method is the HTTP method to match, in any case ("get" is GET); ""
+	// matches any. It must be one the API serves: GET, POST, PUT or DELETE.
 	Method string
-	// Path is the path to match exactly, written as Request.Path reports it
-	// (escaped, without the "/client/v4" prefix), e.g.
+	// Path is the path to match, as Request.Path reports it (without the
+	// "/client/v4" prefix) or as APIError.Path reports it (with it), e.g.
 	// "/zones/023e105f4ecef8ad9ca31a8372d0c353/secondary_dns/outgoing/enable";
-	// "" matches any.
+	// "" matches any. It must be one of the API's paths, with a well-formed
+	// zone ID and without a query; percent-encoding in it is decoded before
+	// matching.
 	Path string
+	// Zone is the zone ID to match (32 lowercase hexadecimal characters, as
+	// ZoneID makes); "" matches any.
+	Zone string
+	// Action is the endpoint to match, named as the client's methods are:
+	// "get", "create", "update", "delete", "enable", "disable",
+	// "force_notify" or "status", exactly so; "" matches any. "create" is a
+	// POST to the configuration, "get" a GET of it, and so on: a request whose
+	// method is not the endpoint's matches no action.
+	Action string
 	// Times is how many matching requests fail; zero or less means one.
 	Times int
 
@@ -52,30 +72,144 @@ type Fault struct {
 
 // Fail queues f: the next f.Times requests that match f fail as it says.
 // Queued faults are matched in the order they were queued; a request consumes
-// at most one. Fail panics if f.Status is neither zero nor in 200..599.
+// at most one, and a request that WithRateLimit refuses consumes none.
+//
+// Fail panics, saying why, on a Fault that can never match a request or
+// cannot be served: a Status neither zero nor in 200..599, an unknown Action,
+// a Zone that is not a zone ID, a Path that is not one of the API's paths, a
+// Method that no endpoint has (for Path, when set), or fields that contradict
+// each other (an Action of another method or path, a Zone that is not Path's).
 func (s *Server) Fail(f Fault) {
-	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
-		panic(fmt.Sprintf("secondarydnstest: Fail: status %d out of range 200..599", f.Status))
-	}
-	if f.Times <= 0 {
-		f.Times = 1
+	q, why := compile(f)
+	if why != "" {
+		panic("secondarydnstest: Fail: " + why)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, f)
+	s.faults = append(s.faults, q)
 }
 
-// takeFault consumes one use of the first fault matching the request. The
+// PendingFaults returns the queued faults that have firings left, in the
+// order they were given to Fail, each with Times set to the firings left. A
+// test that expects its faults to have fired asserts that this is empty.
+func (s *Server) PendingFaults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Fault
+	for _, q := range s.faults {
+		out = append(out, q.Fault)
+	}
+	return out
+}
+
+// queuedFault is a Fault as Fail checked it, normalised for matching. Its
+// Times counts the firings left; at zero it leaves the queue.
+type queuedFault struct {
+	Fault
+	method string   // upper case; "" for any
+	zone   string   // from Zone or Path; "" for any
+	suffix *string  // from Path; nil for any
+	action endpoint // from Action; the zero endpoint for any
+}
+
+// compile checks f and normalises it, or says why no request could match it.
+func compile(f Fault) (queuedFault, string) {
+	q := queuedFault{Fault: f, method: strings.ToUpper(f.Method)}
+	if q.Times <= 0 {
+		q.Times = 1
+	}
+	if f.Status != 0 && (f.Status < 200 || f.Status > 599) {
+		return q, fmt.Sprintf("status %d out of range 200..599", f.Status)
+	}
+	if q.method != "" && !slices.ContainsFunc(endpoints, func(ep endpoint) bool { return ep.method == q.method }) {
+		return q, fmt.Sprintf("method %q: no endpoint has it; the API's are GET, POST, PUT and DELETE", f.Method)
+	}
+	if f.Action != "" {
+		i := slices.IndexFunc(endpoints, func(ep endpoint) bool { return ep.action == f.Action })
+		if i < 0 {
+			return q, fmt.Sprintf("unknown action %q; want one of %s (lower case)", f.Action, actionNames())
+		}
+		q.action = endpoints[i]
+		if q.method != "" && q.method != q.action.method {
+			return q, fmt.Sprintf("action %q is a %s, not a %s", f.Action, q.action.method, q.method)
+		}
+	}
+	if f.Zone != "" {
+		if !validZoneID(f.Zone) {
+			return q, fmt.Sprintf("zone %q is not a zone ID (32 lowercase hexadecimal characters)%s", f.Zone, zoneNameHint(f.Zone))
+		}
+		q.zone = f.Zone
+	}
+	if f.Path != "" {
+		return compilePath(q)
+	}
+	return q, ""
+}
+
+// compilePath adds the checks and normalisation of q.Path to compile's.
+func compilePath(q queuedFault) (queuedFault, string) {
+	p := q.Path
+	if rest, ok := strings.CutPrefix(p, basePath); ok && strings.HasPrefix(rest, "/") {
+		p = rest
+	}
+	if strings.ContainsAny(p, "?#") {
+		return q, fmt.Sprintf("path %q has a query or fragment; faults match the path alone", q.Path)
+	}
+	t := route("", basePath+p)
+	if !t.routed {
+		return q, fmt.Sprintf("path %q is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4", q.Path)
+	}
+	if !validZoneID(t.zone) {
+		return q, fmt.Sprintf("path %q: its zone ID %q is not 32 lowercase hexadecimal characters%s", q.Path, t.zone, zoneNameHint(t.zone))
+	}
+	if q.zone != "" && q.zone != t.zone {
+		return q, fmt.Sprintf("zone %q contradicts path %q", q.zone, q.Path)
+	}
+	allow := methodsFor(t.suffix)
+	if q.method != "" && !slices.Contains(allow, q.method) {
+		return q, fmt.Sprintf("no endpoint answers %s on path %q (it takes %s)", q.method, q.Path, strings.Join(allow, ", "))
+	}
+	if q.action.action != "" && q.action.suffix != t.suffix {
+		return q, fmt.Sprintf("action %q contradicts path %q", q.action.action, q.Path)
+	}
+	q.zone, q.suffix = t.zone, &t.suffix
+	return q, ""
+}
+
+func actionNames() string {
+	names := make([]string, len(endpoints))
+	for i, ep := range endpoints {
+		names[i] = fmt.Sprintf("%q", ep.action)
+	}
+	return strings.Join(names, ", ")
+}
+
+// zoneNameHint helps the common mistake of a zone name where a zone ID goes.
+func zoneNameHint(id string) string {
+	if strings.Contains(id, ".") {
+		return ": pass the zone ID, not the zone name"
+	}
+	return ""
+}
+
+func (q *queuedFault) matches(method string, t target) bool {
+	return (q.method == "" || strings.EqualFold(q.method, method)) &&
+		(q.zone == "" || q.zone == t.zone && t.routed) &&
+		(q.suffix == nil || *q.suffix == t.suffix) &&
+		(q.action.action == "" || q.action.action == t.action)
+}
+
+// takeFault consumes one firing of the first fault matching the request. The
 // caller holds s.mu.
-func (s *Server) takeFault(method, path string) (Fault, bool) {
+func (s *Server) takeFault(method string, t target) (Fault, bool) {
 	for i := range s.faults {
-		f := &s.faults[i]
-		if (f.Method == "" || f.Method == method) && (f.Path == "" || f.Path == path) {
-			taken := *f
-			if f.Times--; f.Times == 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		q := &s.faults[i]
+		if q.matches(method, t) {
+			f := q.Fault
+			if q.Times--; q.Times == 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
 			}
-			return taken, true
+			return f, true
 		}
 	}
 	return Fault{}, false

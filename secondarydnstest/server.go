@@ -1,8 +1,6 @@
 package secondarydnstest
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +33,9 @@ type serverConfig struct {
 	email string
 	key   string
 	now   func() time.Time
+	// rateN and rateWindow are WithRateLimit's; rateN 0 means no limit.
+	rateN      int
+	rateWindow time.Duration
 }
 
 // WithToken sets the bearer token the server accepts instead of DefaultToken.
@@ -53,7 +53,8 @@ func WithAPIKey(email, key string) ServerOption {
 }
 
 // WithClock sets the clock the server stamps created_time, checked_time,
-// last_transferred_time and the SOA serial with, for deterministic tests. Times
+// last_transferred_time and the SOA serial with, and that WithRateLimit
+// measures its windows by, for deterministic tests. Times
 // are served in the location of the clock's times, to the microsecond. A nil
 // clock keeps the default, time.Now in UTC.
 func WithClock(now func() time.Time) ServerOption {
@@ -74,12 +75,12 @@ type Server struct {
 	srv *httptest.Server
 	cfg serverConfig
 
-	mu      sync.Mutex
-	zones   map[string]*Config
-	faults  []Fault
-	log     []Request
-	rayBase uint64
-	rays    uint64
+	mu     sync.Mutex
+	zones  map[string]*Config
+	faults []queuedFault
+	log    []Request
+	limit  *rateLimit // nil without WithRateLimit
+	rays   uint64     // answers so far (dropped connections are none)
 }
 
 // NewServer starts a Server with no zones configured. Stop it with Close.
@@ -93,9 +94,9 @@ func NewServer(opts ...ServerOption) *Server {
 			opt(&s.cfg)
 		}
 	}
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // never fails
-	s.rayBase = binary.BigEndian.Uint64(b[:])
+	if s.cfg.rateN > 0 {
+		s.limit = newRateLimit(s.cfg.rateN, s.cfg.rateWindow)
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL + basePath
 	return s
@@ -245,18 +246,36 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: redactHeader(r.Header),
 		Body:   string(body),
 	}
+	t := route(r.Method, path)
 
 	s.mu.Lock()
 	var resp response
-	if f, ok := s.takeFault(r.Method, rel); ok {
-		resp = f.response()
-	} else {
-		resp = s.handle(r, path, body)
+	var limitHeader http.Header
+	if s.limit != nil {
+		// In front of everything, as Cloudflare's edge is: a request the
+		// limit refuses consumes no fault.
+		v := s.limit.take(bucketKey(r.Header), s.cfg.now())
+		limitHeader = s.limit.header(v)
+		if v.refused {
+			resp = s.limit.refusal(v)
+		}
+	}
+	if resp.status == 0 {
+		if f, ok := s.takeFault(r.Method, t); ok {
+			resp = f.response()
+		} else {
+			resp = s.handle(r, path, t, body)
+		}
 	}
 	entry.Status = resp.status
 	s.log = append(s.log, entry)
-	s.rays++
-	ray := fmt.Sprintf("%016x-SJC", s.rayBase+s.rays)
+	var ray string
+	if !resp.drop {
+		// A counter, not random: the n-th answer of a server is always ray n,
+		// so Examples and golden files can show ray IDs.
+		s.rays++
+		ray = fmt.Sprintf("%016x-SJC", s.rays)
+	}
 	s.mu.Unlock()
 
 	if resp.drop {
@@ -269,8 +288,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // cannot hijack (HTTP/2): abort the stream
 	}
 	h := w.Header()
-	for k, v := range resp.header {
-		h[k] = v
+	for _, extra := range []http.Header{resp.header, limitHeader} {
+		for k, v := range extra {
+			h[k] = v
+		}
 	}
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/json")
@@ -280,23 +301,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(resp.body)
 }
 
-// handle routes, authenticates and serves one request. The caller holds s.mu.
-func (s *Server) handle(r *http.Request, path string, body []byte) response {
-	zoneID, action, found := route(path)
-	if !found {
+// handle authenticates and serves one request that t routed. The caller
+// holds s.mu.
+func (s *Server) handle(r *http.Request, path string, t target, body []byte) response {
+	if !t.routed {
 		return failure(http.StatusNotFound, notRouted(path)...)
 	}
-	if !validZoneID(zoneID) {
+	if !validZoneID(t.zone) {
 		return failure(http.StatusBadRequest, notRouted(path)...)
 	}
-	allow := []string{http.MethodPost}
-	switch action {
-	case "":
-		allow = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete}
-	case "status":
-		allow = []string{http.MethodGet}
-	}
-	if !slices.Contains(allow, r.Method) {
+	if t.action == "" {
+		allow := methodsFor(t.suffix)
 		resp := failure(http.StatusMethodNotAllowed, apiError{Code: 7001, Message: fmt.Sprintf("Method %s not available for that URI.", r.Method)})
 		resp.header = http.Header{"Allow": {strings.Join(allow, ", ")}}
 		return resp
@@ -305,49 +320,88 @@ func (s *Server) handle(r *http.Request, path string, body []byte) response {
 		return resp
 	}
 
-	switch action {
-	case "":
-		switch r.Method {
-		case http.MethodGet:
-			return s.get(zoneID)
-		case http.MethodPost:
-			return s.create(zoneID, body)
-		case http.MethodPut:
-			return s.update(zoneID, body)
-		default: // DELETE
-			return s.delete(zoneID)
-		}
+	switch t.action {
+	case "get":
+		return s.get(t.zone)
+	case "create":
+		return s.create(t.zone, body)
+	case "update":
+		return s.update(t.zone, body)
+	case "delete":
+		return s.delete(t.zone)
 	case "status":
-		return s.status(zoneID)
+		return s.status(t.zone)
 	default: // enable, disable, force_notify
-		return s.action(zoneID, action, body)
+		return s.action(t.zone, t.action, body)
 	}
 }
 
-// route splits /client/v4/zones/{zone_id}/secondary_dns/outgoing[/action].
-// The zone ID comes back unescaped; "" if it does not unescape.
-func route(path string) (zoneID, action string, ok bool) {
+// endpoint is one of the API's eight operations, under the name Fault.Action
+// gives it.
+type endpoint struct {
+	action string
+	method string
+	suffix string // after /zones/{zone_id}/secondary_dns/outgoing: "", "enable", ...
+}
+
+// endpoints is the API, in the order of its reference (and of Allow headers).
+var endpoints = []endpoint{
+	{"get", http.MethodGet, ""},
+	{"create", http.MethodPost, ""},
+	{"update", http.MethodPut, ""},
+	{"delete", http.MethodDelete, ""},
+	{"enable", http.MethodPost, "enable"},
+	{"disable", http.MethodPost, "disable"},
+	{"force_notify", http.MethodPost, "force_notify"},
+	{"status", http.MethodGet, "status"},
+}
+
+// methodsFor lists the methods the API serves under suffix; none for a
+// suffix that is not one of its paths.
+func methodsFor(suffix string) []string {
+	var out []string
+	for _, ep := range endpoints {
+		if ep.suffix == suffix {
+			out = append(out, ep.method)
+		}
+	}
+	return out
+}
+
+// target is what a request's method and path ask for.
+type target struct {
+	routed bool   // the path is one of the API's (its zone ID may still be malformed)
+	zone   string // the zone ID, unescaped; "" if it does not unescape
+	suffix string
+	action string // the endpoint's action; "" when it has none for the method
+}
+
+// route reads /client/v4/zones/{zone_id}/secondary_dns/outgoing[/suffix].
+func route(method, path string) target {
 	rest, ok := strings.CutPrefix(path, basePath+"/zones/")
 	if !ok {
-		return "", "", false
+		return target{}
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) < 3 || len(parts) > 4 || parts[1] != "secondary_dns" || parts[2] != "outgoing" {
-		return "", "", false
+		return target{}
 	}
+	t := target{routed: true}
 	if len(parts) == 4 {
-		action = parts[3]
-		switch action {
-		case "enable", "disable", "force_notify", "status":
-		default:
-			return "", "", false
+		t.suffix = parts[3]
+		if t.suffix == "" || methodsFor(t.suffix) == nil {
+			return target{}
 		}
 	}
-	zoneID, err := url.PathUnescape(parts[0])
-	if err != nil {
-		zoneID = ""
+	if zone, err := url.PathUnescape(parts[0]); err == nil {
+		t.zone = zone
 	}
-	return zoneID, action, true
+	for _, ep := range endpoints {
+		if ep.suffix == t.suffix && ep.method == method {
+			t.action = ep.action
+		}
+	}
+	return t
 }
 
 func validZoneID(id string) bool {

@@ -703,7 +703,8 @@ func TestRequestLog(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	srv := newServer(t)
 	const n = 16
-	srv.Fail(secondarydnstest.Fault{Method: "GET", Path: "/never", Times: 1})
+	never := secondarydnstest.Fault{Method: "GET", Path: outgoingPath(zoneB), Times: 1}
+	srv.Fail(never)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -724,6 +725,7 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, n*5, len(srv.Requests()))
+	assert.Equal(t, []secondarydnstest.Fault{never}, srv.PendingFaults())
 	for i := range n {
 		cfg, ok := srv.Config(fmt.Sprintf("%032x", i+1))
 		require.True(t, ok)
