@@ -19,10 +19,7 @@ import (
 
 func newClient(t *testing.T, srv *secondarydnstest.Server, opts ...secondarydns.Option) *secondarydns.Client {
 	t.Helper()
-	c, err := secondarydns.NewClient(append([]secondarydns.Option{
-		secondarydns.WithAPIToken(secondarydnstest.DefaultToken),
-		secondarydns.WithBaseURL(srv.URL),
-	}, opts...)...)
+	c, err := srv.Client(opts...)
 	require.NoError(t, err)
 	return c
 }
@@ -301,4 +298,125 @@ func TestClientCancelledContext(t *testing.T) {
 	_, err := c.Outgoing.Get(ctx, zoneA)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Empty(t, srv.Requests())
+}
+
+func TestServerClient(t *testing.T) {
+	ctx := context.Background()
+	lastAuth := func(srv *secondarydnstest.Server) (authz, email, key string) {
+		reqs := srv.Requests()
+		require.NotEmpty(t, reqs)
+		h := reqs[len(reqs)-1].Header
+		return h.Get("Authorization"), h.Get("X-Auth-Email"), h.Get("X-Auth-Key")
+	}
+
+	t.Run("the server's token and URL", func(t *testing.T) {
+		srv := newServer(t, secondarydnstest.WithToken("t0k3n"))
+		srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com"})
+		c, err := srv.Client()
+		require.NoError(t, err)
+		out, err := c.Outgoing.Get(ctx, zoneA)
+		require.NoError(t, err)
+		assert.Equal(t, "example.com", out.Name)
+		authz, email, key := lastAuth(srv)
+		assert.Equal(t, []string{"Bearer [redacted]", "", ""}, []string{authz, email, key})
+	})
+
+	t.Run("the server's key when it takes no token", func(t *testing.T) {
+		srv := newServer(t, secondarydnstest.WithToken(""), secondarydnstest.WithAPIKey("me@example.com", "k3y"))
+		srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com"})
+		c, err := srv.Client()
+		require.NoError(t, err)
+		_, err = c.Outgoing.Get(ctx, zoneA)
+		require.NoError(t, err)
+		authz, email, key := lastAuth(srv)
+		assert.Equal(t, []string{"", "me@example.com", "[redacted]"}, []string{authz, email, key})
+	})
+
+	t.Run("credentials in opts replace the server's", func(t *testing.T) {
+		srv := newServer(t, secondarydnstest.WithAPIKey("me@example.com", "k3y"))
+		srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com"})
+
+		c, err := srv.Client(secondarydns.WithAPIToken("wrong"))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Get(ctx, zoneA)
+		require.ErrorIs(t, err, secondarydns.ErrForbidden)
+		assert.True(t, apiError(t, err).HasCode(10000))
+
+		// Another kind of credential replaces the token too, rather than
+		// making two kinds at one level.
+		c, err = srv.Client(secondarydns.WithAPIKey("me@example.com", "k3y"))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Get(ctx, zoneA)
+		require.NoError(t, err)
+		authz, email, key := lastAuth(srv)
+		assert.Equal(t, []string{"", "me@example.com", "[redacted]"}, []string{authz, email, key})
+	})
+
+	t.Run("other opts are kept", func(t *testing.T) {
+		srv := newServer(t)
+		c, err := srv.Client(secondarydns.WithUserAgent("mytest/1"), secondarydns.WithHeader("X-Test", "yes"))
+		require.NoError(t, err)
+		_, err = c.Outgoing.Get(ctx, zoneA)
+		require.ErrorIs(t, err, secondarydns.ErrNotFound, "authenticated, so the zone was looked up")
+		h := srv.Requests()[0].Header
+		assert.True(t, strings.HasPrefix(h.Get("User-Agent"), "mytest/1 secondarydns-go/"), h.Get("User-Agent"))
+		assert.Equal(t, "yes", h.Get("X-Test"))
+	})
+
+	t.Run("bad opts", func(t *testing.T) {
+		srv := newServer(t)
+		for name, opt := range map[string]secondarydns.Option{
+			"negative retries": secondarydns.WithMaxRetries(-1),
+			"bad token":        secondarydns.WithAPIToken(" spaced "),
+			"nil option":       nil,
+			"per call only":    secondarydns.WithResponse(&secondarydns.Response{}),
+		} {
+			c, err := srv.Client(opt)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput, name)
+			assert.NotContains(t, err.Error(), "no credentials", "%s: the first error is the one about opts", name)
+			assert.Nil(t, c, name)
+		}
+		_, err := srv.Client(secondarydns.WithAPIToken("a"), secondarydns.WithAPIKey("me@example.com", "k3y"))
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, "two kinds in opts")
+		assert.Empty(t, srv.Requests())
+	})
+
+	t.Run("a server that takes no credentials", func(t *testing.T) {
+		srv := newServer(t, secondarydnstest.WithToken(""))
+		_, err := srv.Client()
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "no credentials")
+	})
+}
+
+func TestZoneID(t *testing.T) {
+	assert.Equal(t, "00000000000000000000000000000000", secondarydnstest.ZoneID(0))
+	assert.Equal(t, "00000000000000000000000000000001", secondarydnstest.ZoneID(1))
+	assert.Equal(t, "000000000000000000000000000000ff", secondarydnstest.ZoneID(255))
+	assert.Equal(t, "0000000000000000ffffffffffffffff", secondarydnstest.ZoneID(-1))
+
+	srv := newServer(t)
+	seen := map[string]int{}
+	prev := ""
+	for i := -3; i <= 1000; i++ {
+		id := secondarydnstest.ZoneID(i)
+		assert.Equal(t, id, secondarydnstest.ZoneID(i), "stable")
+		assert.Regexp(t, `^[0-9a-f]{32}$`, id)
+		if j, dup := seen[id]; dup {
+			t.Fatalf("ZoneID(%d) == ZoneID(%d) == %s", i, j, id)
+		}
+		seen[id] = i
+		if i > 0 {
+			assert.Less(t, prev, id, "sorts as i does")
+		}
+		if i >= 0 {
+			prev = id
+		}
+	}
+	// The server takes them.
+	c := newClient(t, srv)
+	_, err := c.Outgoing.Create(context.Background(), secondarydnstest.ZoneID(7), secondarydns.OutgoingParams{Name: "example.com"})
+	require.NoError(t, err)
+	_, ok := srv.Config(secondarydnstest.ZoneID(7))
+	assert.True(t, ok)
 }
