@@ -112,7 +112,7 @@ type decoder interface {
 // NewClient did not make is refused instead of panicking.
 func call[T any](ctx context.Context, s *OutgoingService, ep *endpoint, zoneID string, body []byte, opts []Option) (*T, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	env := new(envelope[T])
 	if err := s.client.do(ctx, ep, zoneID, body, opts, env); err != nil {
@@ -128,6 +128,25 @@ func deref[T any](p *T, err error) (T, error) {
 		return zero, err
 	}
 	return *p, nil
+}
+
+// refused returns err, the reason a call was refused before anything was
+// sent, after clearing the Response of any WithResponse among opts: a
+// Response reused from an earlier call must not show that call's status,
+// ray ID and attempts as if they were this one's. The options are run again
+// on a scratch config because the one that failed may come before
+// WithResponse, which then never ran. This happens only on that error path.
+func refused(opts []Option, err error) error {
+	var scratch config
+	for _, o := range opts {
+		if o != nil {
+			_ = o(&scratch)
+		}
+	}
+	if scratch.response != nil {
+		*scratch.response = Response{}
+	}
+	return err
 }
 
 // attempt is the outcome of one request.
@@ -146,11 +165,11 @@ type attempt struct {
 // with retries, read the body under a limit and unwrap the envelope into dst.
 func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byte, opts []Option, dst decoder) error {
 	if ctx == nil {
-		return invalid("the context is nil")
+		return refused(opts, invalid("the context is nil"))
 	}
 	cfg, err := c.cfg.forCall(opts)
 	if err != nil {
-		return err
+		return refused(opts, err)
 	}
 	if cfg.response != nil {
 		*cfg.response = Response{}

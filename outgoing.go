@@ -286,11 +286,11 @@ func (s *OutgoingService) Update(ctx context.Context, zoneID string, params Outg
 // looked at, so that mistake is the one reported.
 func (s *OutgoingService) write(ctx context.Context, ep *endpoint, zoneID string, params OutgoingParams, opts []Option) (*Outgoing, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	body, err := params.encode()
 	if err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	return call[Outgoing](ctx, s, ep, zoneID, body, opts)
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -1796,4 +1797,188 @@ func TestServiceNotMadeByNewClient(t *testing.T) {
 	st, err := cp.Status(ctx, testZone)
 	require.NoError(t, err)
 	assert.Equal(t, secondarydns.StatusEnabled, st)
+}
+
+// Mutation audit: each test below fails if the guarantee it names is broken
+// (each was checked by breaking the code on purpose).
+
+// TestSuccessFalseWithAResultIsAnError: a 2xx whose envelope says
+// success:false is an *APIError of no HTTP class even when its result decodes
+// perfectly, for every endpoint; the result is never returned.
+func TestSuccessFalseWithAResultIsAnError(t *testing.T) {
+	for _, ep := range endpoints() {
+		for _, status := range []int{200, 201} {
+			t.Run(ep.name+"/"+strconv.Itoa(status), func(t *testing.T) {
+				body := `{"success":false,"errors":[{"code":1000,"message":"refused"}],"messages":[],"result":` + ep.result + `}`
+				m := newMock(t, reply(status, body))
+				c := newMockClient(t, m, nil)
+				got, err := ep.call(context.Background(), c)
+				var apiErr *secondarydns.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, status, apiErr.StatusCode)
+				assert.True(t, apiErr.HasCode(1000))
+				assert.Contains(t, err.Error(), "with success=false: [1000] refused")
+				for _, s := range sentinels {
+					assert.NotErrorIs(t, err, s)
+				}
+				assert.NotErrorIs(t, err, secondarydns.ErrInvalidResponse)
+				assert.True(t, reflect.ValueOf(got).IsZero(), "no result with the error: %#v", got)
+				assert.Equal(t, 1, m.count(), "success=false is not retried")
+			})
+		}
+	}
+}
+
+// TestResponseResetWhenACallIsRefused: a Response reused from an earlier
+// call is cleared by a call that fails validation, whatever failed and
+// wherever WithResponse stands among the options, so it never shows the
+// earlier call's status, ray ID or attempts.
+func TestResponseResetWhenACallIsRefused(t *testing.T) {
+	var nilCtx context.Context
+	ctx := context.Background()
+	bad := secondarydns.WithMaxRetries(-1)
+	cases := []struct {
+		name string
+		call func(c *secondarydns.Client, resp *secondarydns.Response) error
+	}{
+		{"invalid zone ID", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Get(ctx, "example.com", secondarydns.WithResponse(r))
+			return err
+		}},
+		{"invalid option after WithResponse", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Status(ctx, testZone, secondarydns.WithResponse(r), bad)
+			return err
+		}},
+		{"invalid option before WithResponse", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Status(ctx, testZone, bad, secondarydns.WithResponse(r))
+			return err
+		}},
+		{"nil option before WithResponse", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Enable(ctx, testZone, nil, secondarydns.WithResponse(r))
+			return err
+		}},
+		{"nil context", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Delete(nilCtx, testZone, secondarydns.WithResponse(r))
+			return err
+		}},
+		{"invalid Create params", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Create(ctx, testZone, secondarydns.OutgoingParams{Name: "a..b"}, secondarydns.WithResponse(r))
+			return err
+		}},
+		{"invalid Update peer", func(c *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := c.Outgoing.Update(ctx, testZone, secondarydns.OutgoingParams{Name: "example.com", Peers: []string{"192.0.2.1"}}, secondarydns.WithResponse(r))
+			return err
+		}},
+		{"service not made by NewClient", func(_ *secondarydns.Client, r *secondarydns.Response) error {
+			_, err := new(secondarydns.OutgoingService).ForceNotify(ctx, testZone, secondarydns.WithResponse(r))
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(200, okEnvelope(`"Enabled"`), "X-Mark", "earlier"))
+			c := newMockClient(t, m, nil)
+			var resp secondarydns.Response
+			_, err := c.Outgoing.Status(ctx, testZone, secondarydns.WithResponse(&resp))
+			require.NoError(t, err)
+			require.Equal(t, 200, resp.StatusCode, "the earlier call filled it")
+
+			err = tc.call(c, &resp)
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Equal(t, secondarydns.Response{}, resp, "nothing of the earlier call is left")
+			assert.Equal(t, 1, m.count(), "the refused call sent nothing")
+		})
+	}
+}
+
+// TestLogNeverCarriesBodyBytes: whatever a response body holds (an HTML
+// page, envelope messages, a result value quoted by an ErrInvalidResponse,
+// a cut body), no debug record carries any byte of it.
+func TestLogNeverCarriesBodyBytes(t *testing.T) {
+	const mark = "BODYMARK"
+	cases := []struct {
+		name  string
+		steps []httpmock.Responder
+	}{
+		{"HTML 502 then envelope 400", []httpmock.Responder{
+			reply(502, "<html><title>"+mark+"-html</title></html>"),
+			reply(400, `{"success":false,"errors":[{"code":1004,"message":"`+mark+`-error","source":{"pointer":"/`+mark+`"}}],"messages":[{"code":1,"message":"`+mark+`-msg"}]}`)}},
+		{"invalid result value", []httpmock.Responder{
+			reply(200, okEnvelope(`{"id":"x","checked_time":"`+mark+`-time"}`))}},
+		{"wrong-typed result", []httpmock.Responder{
+			reply(200, okEnvelope(`{"id":"x","soa_serial":"`+mark+`-serial"}`))}},
+		{"not an envelope", []httpmock.Responder{
+			reply(200, `{"message":"`+mark+`-proxy"}`)}},
+		{"invalid JSON", []httpmock.Responder{
+			reply(200, `{"success":true,"result":`+mark+`-json`)}},
+		{"success with messages", []httpmock.Responder{
+			reply(200, `{"success":true,"errors":[],"messages":[{"code":1,"message":"`+mark+`-ok"}],"result":`+fullOutgoing+`}`)}},
+		{"429 body with a long Retry-After", []httpmock.Responder{
+			reply(429, mark+"-429", "Retry-After", "600")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			m := newMock(t, tc.steps...)
+			c := newMockClient(t, m, nil, secondarydns.WithLogger(logger))
+			_, _ = c.Outgoing.Get(context.Background(), testZone)
+			require.NotEmpty(t, buf.String(), "records were written")
+			for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+				assert.NotContains(t, line, mark, "a log record carries body bytes")
+			}
+		})
+	}
+}
+
+// TestTransportErrorOmitsURLAndQuery: a transport error's text (and its log
+// record) names the method and the path, never the URL's scheme and host
+// again, nor the query, which may carry anything a caller put there.
+func TestTransportErrorOmitsURLAndQuery(t *testing.T) {
+	const qmark = "QUERYMARK"
+	query := secondarydns.WithQuery(url.Values{"token": {qmark}})
+	cut := newWireServer(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"success\":true")
+		_ = buf.Flush()
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	refusedURL := "http://" + ln.Addr().String() + basePath
+	require.NoError(t, ln.Close())
+
+	cases := []struct {
+		name string
+		opts []secondarydns.Option
+	}{
+		{"mocked dial failure", []secondarydns.Option{secondarydns.WithHTTPClient(newMock(t, fail(errDial)).hc)}},
+		{"mocked reset", []secondarydns.Option{secondarydns.WithHTTPClient(newMock(t, fail(errReset)).hc)}},
+		{"real connection refused", []secondarydns.Option{secondarydns.WithBaseURL(refusedURL), secondarydns.WithHTTPClient(&http.Client{})}},
+		{"real body cut short", []secondarydns.Option{secondarydns.WithBaseURL(cut.baseURL()), secondarydns.WithHTTPClient(&http.Client{})}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c := newMockClient(t, newMock(t, reply(200, okEnvelope(`"OK"`))), nil,
+				append([]secondarydns.Option{secondarydns.WithLogger(logger), secondarydns.WithMaxRetries(0)}, tc.opts...)...)
+			_, err := c.Outgoing.ForceNotify(context.Background(), testZone, query)
+			var te *secondarydns.TransportError
+			require.ErrorAs(t, err, &te)
+			msg := err.Error()
+			assert.Equal(t, "POST", te.Method)
+			assert.Equal(t, basePath+"/zones/"+testZone+"/secondary_dns/outgoing/force_notify", te.Path)
+			assert.Contains(t, msg, "POST "+te.Path+": ")
+			for _, s := range []string{qmark, "?", "http://", "https://", "api.test/"} {
+				assert.NotContains(t, msg, s, "the error repeats the URL or query")
+				assert.NotContains(t, buf.String(), s, "the log repeats the URL or query")
+			}
+			assert.Equal(t, 1, strings.Count(msg, te.Path), "the path is said once: %s", msg)
+		})
+	}
 }
