@@ -1,11 +1,12 @@
 module github.com/dnsxfer/secondarydns
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/google/go-querystring v1.2.0
 	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.11.1
+	golang.org/x/time v0.14.0
 )
 
 require (

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dnsxfer/secondarydns"
+	"golang.org/x/time/rate"
+)
+
+// userAgent is put before the SDK's own product token.
+const userAgent = "secondarydns-cli/" + secondarydns.Version
+
+// credentials reads the credentials from the environment with WithEnv's
+// rules: CLOUDFLARE_API_TOKEN, else CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY.
+// It reads the environment run was given rather than the process's, so tests
+// need not change the process's. Never a flag: flags reach shell history and ps.
+func (a *app) credentials() (secondarydns.Option, error) {
+	if tok := a.env(secondarydns.EnvAPIToken); tok != "" {
+		return secondarydns.WithAPIToken(tok), nil
+	}
+	email, key := a.env(secondarydns.EnvEmail), a.env(secondarydns.EnvAPIKey)
+	switch {
+	case email == "" && key == "":
+		return nil, fmt.Errorf("no credentials: set %s, or %s and %s", secondarydns.EnvAPIToken, secondarydns.EnvEmail, secondarydns.EnvAPIKey)
+	case email == "":
+		return nil, fmt.Errorf("%s is set but %s is not", secondarydns.EnvAPIKey, secondarydns.EnvEmail)
+	case key == "":
+		return nil, fmt.Errorf("%s is set but %s is not", secondarydns.EnvEmail, secondarydns.EnvAPIKey)
+	}
+	return secondarydns.WithAPIKey(email, key), nil
+}
+
+// client builds the SDK client for a command that sends requests, and the
+// request context it runs under: --timeout bounds it, and SIGINT/SIGTERM end
+// it only once the requests in flight are done (see tracker). The returned
+// cancel must be called.
+func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFunc, error) {
+	cred, err := a.credentials()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opts := []secondarydns.Option{cred, secondarydns.WithUserAgent(userAgent)}
+	base := a.baseURL
+	if base == "" {
+		base = a.env(secondarydns.EnvBaseURL)
+	}
+	if base != "" {
+		opts = append(opts, secondarydns.WithBaseURL(base))
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(a.sig))
+	if a.timeout > 0 {
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeout(ctx, a.timeout)
+		prev := cancel
+		cancel = func() { cancelTimeout(); prev() }
+	}
+	a.tracker = &tracker{base: http.DefaultTransport.(*http.Transport).Clone(), cancel: cancel}
+	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
+	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
+	if a.rate > 0 {
+		opts = append(opts, secondarydns.WithRateLimiter(rate.NewLimiter(rate.Limit(a.rate), 1)))
+	}
+	if a.log != nil {
+		opts = append(opts, secondarydns.WithLogger(a.log))
+	}
+	c, err := secondarydns.NewClient(opts...)
+	if err != nil {
+		stopWatch()
+		cancel()
+		return nil, nil, nil, err
+	}
+	return c, ctx, func() { stopWatch(); cancel() }, nil
+}
+
+// interrupted reports whether SIGINT or SIGTERM arrived.
+func (a *app) interrupted() bool { return a.sig.Err() != nil }
+
+// errInterrupted is what a request gets that would start after SIGINT or
+// SIGTERM. It wraps context.Canceled, so nobody retries it.
+var errInterrupted = fmt.Errorf("interrupted, no new request is sent: %w", context.Canceled)
+
+// tracker is the command's HTTP transport. It counts requests (for the
+// progress line) and implements the interrupt rule: after SIGINT/SIGTERM no
+// request starts, those in flight finish, body included, and only then the
+// request context ends, so retry waits and rate-limit pauses stop at once
+// but no answer already on its way is thrown away.
+type tracker struct {
+	base   http.RoundTripper
+	cancel context.CancelFunc
+	sent   atomic.Int64
+
+	mu       sync.Mutex
+	inflight int
+	stopped  bool
+}
+
+// RoundTrip sends req unless the command was interrupted.
+func (t *tracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return nil, errInterrupted
+	}
+	t.inflight++
+	t.mu.Unlock()
+	t.sent.Add(1)
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		t.finished()
+		return nil, err
+	}
+	resp.Body = &trackedBody{ReadCloser: resp.Body, done: sync.OnceFunc(t.finished)}
+	return resp, nil
+}
+
+func (t *tracker) finished() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.inflight--
+	if t.stopped && t.inflight == 0 {
+		t.cancel()
+	}
+}
+
+// interrupt stops new requests and ends the request context once none is in
+// flight.
+func (t *tracker) interrupt() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	if t.inflight == 0 {
+		t.cancel()
+	}
+}
+
+// trackedBody tells the tracker when a response has been read and closed.
+type trackedBody struct {
+	io.ReadCloser
+	done func()
+}
+
+func (b *trackedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.done()
+	return err
+}
+
+// validator checks desired states with the SDK's own rules (those of Plan
+// and ApplyAll) and can never send anything: its limiter refuses every
+// attempt, and its transport would too.
+type validator struct{ c *secondarydns.Client }
+
+var errValidOnly = errors.New("validation only")
+
+type refuseLimiter struct{}
+
+func (refuseLimiter) Wait(context.Context) error { return errValidOnly }
+
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errValidOnly }
+
+func newValidator() (*validator, error) {
+	c, err := secondarydns.NewClient(
+		secondarydns.WithAPIToken("validation-only"),
+		secondarydns.WithBaseURL("http://127.0.0.1"),
+		secondarydns.WithHTTPClient(&http.Client{Transport: refuseTransport{}}),
+		secondarydns.WithRateLimiter(refuseLimiter{}),
+		secondarydns.WithMaxRetries(0),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return &validator{c}, nil
+}
+
+// check returns the SDK's ErrInvalidInput error for an invalid desired
+// state, nil for a valid one.
+func (v *validator) check(zoneID string, want secondarydns.Desired) error {
+	_, err := v.c.Outgoing.Plan(context.Background(), zoneID, want)
+	if errors.Is(err, secondarydns.ErrInvalidInput) {
+		return err
+	}
+	return nil
+}

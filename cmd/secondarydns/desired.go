@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// desiredFile is a decoded desired-state file:
+//
+//	{"zones": {"<zone id>": {"name": "example.com.", "peers": ["<peer id>"], "status": "Enabled"},
+//	           "<zone id>": {"absent": true}}}
+type desiredFile struct {
+	zones map[string]secondarydns.Desired
+	lines map[string]int // the line each zone starts on, for messages
+}
+
+// ids returns the zone IDs in order.
+func (d *desiredFile) ids() []string {
+	ids := make([]string, 0, len(d.zones))
+	for id := range d.zones {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// readInput reads a file, or standard input for "-". It returns the name to
+// quote in messages.
+func (a *app) readInput(path string) ([]byte, string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(a.stdin)
+		return b, "<stdin>", err
+	}
+	b, err := os.ReadFile(path)
+	return b, path, err
+}
+
+// loadDesired reads, strictly decodes and validates a desired-state file.
+// Every error names the file, the line and the field; nothing is sent.
+func (a *app) loadDesired(path string) (*desiredFile, error) {
+	data, name, err := a.readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseDesired(name, data)
+	if err != nil {
+		return nil, err
+	}
+	v, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range d.ids() {
+		if err := v.check(id, d.zones[id]); err != nil {
+			msg := strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": ")
+			msg = strings.TrimPrefix(msg, "zone "+id+": ")
+			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, msg)
+		}
+	}
+	return d, nil
+}
+
+// decoder walks a JSON document token by token, which encoding/json's
+// Unmarshal cannot do strictly enough: it keeps the last of duplicate keys
+// and cannot say on which line a problem is.
+type decoder struct {
+	dec  *json.Decoder
+	data []byte
+	name string
+}
+
+// lineAt is the line of byte offset off.
+func (d *decoder) lineAt(off int64) int {
+	off = min(max(off, 0), int64(len(d.data)))
+	return 1 + bytes.Count(d.data[:off], []byte("\n"))
+}
+
+// line is the line of the token just read.
+func (d *decoder) line() int { return d.lineAt(d.dec.InputOffset()) }
+
+func (d *decoder) errorf(line int, field, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if field != "" {
+		msg = field + ": " + msg
+	}
+	return fmt.Errorf("%s:%d: %s", d.name, line, msg)
+}
+
+// token reads the next token, turning syntax errors into ones with a line.
+func (d *decoder) token(field string) (json.Token, int, error) {
+	tok, err := d.dec.Token()
+	if err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			return nil, 0, d.errorf(d.lineAt(se.Offset), field, "invalid JSON: %s", se.Error())
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, 0, d.errorf(d.lineAt(int64(len(d.data))), field, "unexpected end of the file")
+		}
+		return nil, 0, d.errorf(d.line(), field, "invalid JSON: %s", err)
+	}
+	return tok, d.line(), nil
+}
+
+// describe names a token's JSON type for "want X, found Y" messages.
+func describe(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			return "an object"
+		case '[':
+			return "an array"
+		}
+		return "'" + t.String() + "'"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return strconv.FormatBool(t)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%v", tok)
+}
+
+// parseDesired decodes a desired-state file strictly: an unknown field, a
+// duplicate zone or field, a wrong type, a missing "peers" or trailing data is
+// an error naming the line and the field.
+func parseDesired(name string, data []byte) (*desiredFile, error) {
+	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s: the file is empty; want {\"zones\": {...}}", name)
+	}
+	tok, line, err := d.token("")
+	if err != nil {
+		return nil, err
+	}
+	if tok != json.Delim('{') {
+		return nil, d.errorf(line, "", `want an object {"zones": {...}}, found %s`, describe(tok))
+	}
+	out := &desiredFile{zones: map[string]secondarydns.Desired{}, lines: map[string]int{}}
+	seen := false
+	for d.dec.More() {
+		tok, line, err := d.token("")
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		switch {
+		case key != "zones":
+			return nil, d.errorf(line, "", "unknown field %q; the file's only field is \"zones\"", key)
+		case seen:
+			return nil, d.errorf(line, "", `duplicate field "zones"`)
+		}
+		seen = true
+		if err := d.zones(out); err != nil {
+			return nil, err
+		}
+	}
+	if _, _, err := d.token(""); err != nil { // the closing brace
+		return nil, err
+	}
+	if !seen {
+		return nil, d.errorf(1, "", `missing field "zones"`)
+	}
+	end := d.dec.InputOffset()
+	if _, err := d.dec.Token(); err != io.EOF {
+		rest := d.data[end:]
+		start := end + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
+		return nil, d.errorf(d.lineAt(start), "", "trailing data after the top-level object")
+	}
+	return out, nil
+}
+
+// zones decodes the "zones" object.
+func (d *decoder) zones(out *desiredFile) error {
+	tok, line, err := d.token("zones")
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return d.errorf(line, "zones", "want an object of zone ID to desired state, found %s", describe(tok))
+	}
+	for d.dec.More() {
+		tok, line, err := d.token("zones")
+		if err != nil {
+			return err
+		}
+		id := tok.(string) // object keys are strings
+		if first, dup := out.lines[id]; dup {
+			return d.errorf(line, fmt.Sprintf("zones[%q]", id), "duplicate zone (first on line %d)", first)
+		}
+		out.lines[id] = line
+		want, err := d.zone(id)
+		if err != nil {
+			return err
+		}
+		out.zones[id] = want
+	}
+	_, _, err = d.token("zones")
+	return err
+}
+
+// zone decodes one zone's desired state.
+func (d *decoder) zone(id string) (secondarydns.Desired, error) {
+	var want secondarydns.Desired
+	field := fmt.Sprintf("zones[%q]", id)
+	tok, line, err := d.token(field)
+	if err != nil {
+		return want, err
+	}
+	if tok != json.Delim('{') {
+		return want, d.errorf(line, field, `want an object such as {"name": "example.com.", "peers": [...]} or {"absent": true}, found %s`, describe(tok))
+	}
+	zoneLine := line
+	seen := map[string]bool{}
+	for d.dec.More() {
+		tok, line, err := d.token(field)
+		if err != nil {
+			return want, err
+		}
+		key := tok.(string)
+		f := field + "." + key
+		if seen[key] {
+			return want, d.errorf(line, f, "duplicate field")
+		}
+		seen[key] = true
+		switch key {
+		case "name":
+			if want.Name, err = d.str(f); err != nil {
+				return want, err
+			}
+		case "status":
+			s, err := d.str(f)
+			if err != nil {
+				return want, err
+			}
+			switch st := secondarydns.TransferStatus(s); st {
+			case secondarydns.StatusEnabled, secondarydns.StatusDisabled:
+				want.Status = st
+			default:
+				return want, d.errorf(d.line(), f, `%q is not a status; want "Enabled" or "Disabled" (or leave "status" out to keep it as it is)`, s)
+			}
+		case "absent":
+			tok, line, err := d.token(f)
+			if err != nil {
+				return want, err
+			}
+			b, ok := tok.(bool)
+			if !ok {
+				return want, d.errorf(line, f, "want true or false, found %s", describe(tok))
+			}
+			want.Absent = b
+		case "peers":
+			if want.Peers, err = d.peers(f); err != nil {
+				return want, err
+			}
+		default:
+			hint := ""
+			if s := closest(key, []string{"name", "peers", "status", "absent"}); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			return want, d.errorf(line, f, `unknown field (want "name", "peers", "status" or "absent")%s`, hint)
+		}
+	}
+	if _, _, err := d.token(field); err != nil {
+		return want, err
+	}
+	switch {
+	case want.Absent && (seen["name"] || seen["peers"] || seen["status"]):
+		return want, d.errorf(zoneLine, field, `"absent": true goes alone: an absent zone has no name, peers or status`)
+	case want.Absent:
+	case !seen["name"]:
+		return want, d.errorf(zoneLine, field, `missing field "name" (or "absent": true to remove the configuration)`)
+	case !seen["peers"]:
+		return want, d.errorf(zoneLine, field, `missing field "peers" (write "peers": [] for a zone without peers)`)
+	}
+	return want, nil
+}
+
+func (d *decoder) str(field string) (string, error) {
+	tok, line, err := d.token(field)
+	if err != nil {
+		return "", err
+	}
+	s, ok := tok.(string)
+	if !ok {
+		return "", d.errorf(line, field, "want a string, found %s", describe(tok))
+	}
+	return s, nil
+}
+
+func (d *decoder) peers(field string) ([]string, error) {
+	tok, line, err := d.token(field)
+	if err != nil {
+		return nil, err
+	}
+	if tok != json.Delim('[') {
+		return nil, d.errorf(line, field, "want an array of peer IDs, found %s", describe(tok))
+	}
+	peers := []string{}
+	for i := 0; d.dec.More(); i++ {
+		p, err := d.str(fmt.Sprintf("%s[%d]", field, i))
+		if err != nil {
+			return nil, err
+		}
+		peers = append(peers, p)
+	}
+	_, _, err = d.token(field)
+	return peers, err
+}
+
+// closest returns the candidate nearest to a mistyped field name, if close.
+func closest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(s), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}

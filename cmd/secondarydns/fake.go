@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+var cmdFake = &command{
+	name: "fake", maxArgs: 0, local: true,
+	summary: "serve an in-memory fake of the API, for tests of scripts",
+	detail: `Serve secondarydnstest, an in-memory fake of the outgoing transfer API, until
+SIGINT or SIGTERM (then exit 0). The first two lines on standard output are
+  CLOUDFLARE_BASE_URL=<url>
+  CLOUDFLARE_API_TOKEN=<token>
+so a shell can take them with eval or export. Zones are seeded from -f (the
+desired-state format; "absent" zones are left out); --rate-limit makes it
+answer 429 as Cloudflare does when over N requests per DURATION. The fake's
+zone IDs are 32 lowercase hexadecimal characters. -o is ignored.`,
+	example: `eval "$(secondarydns fake -f zones.json | head -2 | sed 's/^/export /')"`,
+	flags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
+		fs.StringVar(&a.file, "f", "", "seed the zones from a desired-state `FILE`; - reads standard input")
+		fs.StringVar(&a.rateLimit, "rate-limit", "", "answer 429 beyond `N/DURATION` requests per credential, e.g. 1200/5m")
+	},
+	run: runFake,
+}
+
+// parseRateLimit reads N/DURATION, e.g. 1200/5m or 10/s.
+func parseRateLimit(s string) (int, time.Duration, error) {
+	ns, ds, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(ns)
+	if !ok || err != nil || n < 1 {
+		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with N ≥ 1, e.g. 1200/5m", s)
+	}
+	if ds != "" && (ds[0] < '0' || ds[0] > '9') {
+		ds = "1" + ds
+	}
+	d, err := time.ParseDuration(ds)
+	if err != nil || d <= 0 {
+		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with a positive duration, e.g. 1200/5m", s)
+	}
+	return n, d, nil
+}
+
+func runFake(a *app, _ []string) int {
+	var opts []secondarydnstest.ServerOption
+	if a.rateLimit != "" {
+		n, d, err := parseRateLimit(a.rateLimit)
+		if err != nil {
+			return a.usageError(a.cmd, err.Error())
+		}
+		opts = append(opts, secondarydnstest.WithRateLimit(n, d))
+	}
+	var seed *desiredFile
+	if a.file != "" {
+		d, err := a.loadDesired(a.file)
+		if err != nil {
+			return a.inputError(err.Error())
+		}
+		for _, id := range d.ids() {
+			if !fakeZoneID(id) {
+				return a.inputError(fmt.Sprintf("%s:%d: zones[%q]: the fake's zone IDs are 32 lowercase hexadecimal characters", a.file, d.lines[id], id))
+			}
+		}
+		seed = d
+	}
+	ln, err := net.Listen("tcp", a.addr)
+	if err != nil {
+		return a.inputError(fmt.Sprintf("--addr %s: %v", a.addr, err))
+	}
+	srv := secondarydnstest.NewServer(opts...)
+	defer srv.Close()
+	seeded := 0
+	if seed != nil {
+		for _, id := range seed.ids() {
+			w := seed.zones[id]
+			if w.Absent {
+				continue
+			}
+			srv.Seed(id, secondarydnstest.Config{Name: w.Name, Peers: w.Peers, Status: string(w.Status)})
+			seeded++
+		}
+	}
+	// The fake listens on a loopback port of its own choosing; a reverse
+	// proxy puts it on the address asked for, unchanged.
+	target, err := url.Parse(strings.TrimSuffix(srv.URL, "/client/v4"))
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+	}
+	hs := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	fmt.Fprintf(a.stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", ln.Addr())
+	fmt.Fprintf(a.stdout, "CLOUDFLARE_API_TOKEN=%s\n", secondarydnstest.DefaultToken)
+	if f, ok := a.stdout.(interface{ Sync() error }); ok {
+		_ = f.Sync()
+	}
+	a.note("secondarydns fake: serving %d zone(s) on http://%s/client/v4; stop with Ctrl-C\n", seeded, ln.Addr())
+
+	select {
+	case <-a.sig.Done():
+	case err := <-served:
+		return a.failure(exitFailed, fmt.Sprintf("serving: %v", err))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		a.note("secondarydns fake: shutting down: %v\n", err)
+	}
+	a.note("secondarydns fake: stopped\n")
+	return exitOK
+}
+
+func fakeZoneID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,448 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+var cmdPlan = &command{
+	name: "plan", maxArgs: 0,
+	summary: "show what apply would change to reach a desired-state file",
+	detail: `Read every zone of the desired-state file and show what apply would do: per zone
+that changes, its actions and the differences, then a summary line. Nothing is
+changed. With --out, the plan and what was read are saved for 'apply --plan'.
+
+The file ("-" for standard input) is JSON:
+  {"zones": {"<zone id>": {"name": "example.com.", "peers": ["<peer id>"], "status": "Enabled"},
+             "<zone id>": {"absent": true}}}
+"status" may be left out (the status stays as it is); "peers": [] means no peers.`,
+	example: "secondarydns plan -f zones.json --exit-code",
+	flags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
+		fs.BoolVar(&a.exitCode, "exit-code", false, "exit 3 when there are changes, 0 when there are none")
+		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' (not written if any zone could not be planned)")
+	},
+	run: runPlan,
+}
+
+var cmdApply = &command{
+	name: "apply", maxArgs: 0,
+	summary: "change zones to match a desired-state file or a saved plan",
+	detail: `Plan every zone (or re-read the zones of a saved plan), show the plan, ask for
+confirmation (on a terminal; else --yes is required), then run exactly that
+plan. A zone that changed since it was planned is reported stale and not
+touched. Disabling or deleting transfers on any zone needs --allow-destroy.`,
+	example: "secondarydns apply -f zones.json --yes",
+	flags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
+		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
+		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
+		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers")
+	},
+	run: runApply,
+}
+
+var cmdExport = &command{
+	name: "export", args: "ZONE_ID...", minArgs: 1, maxArgs: -1,
+	summary: "write zones' current state as a desired-state file",
+	detail: `Read the zones and write their current state as a desired-state file, one zone
+per line, so that 'plan -f' on it finds nothing to change. A zone without a
+configuration is written as {"absent": true}.`,
+	example: "secondarydns export 023e105f4ecef8ad9ca31a8372d0c353 372e67954025e0ba6aaa6d586b9e0b59 > zones.json",
+	run:     runExport,
+}
+
+// planAll plans every zone (ApplyAll with DryRun), drawing the progress line.
+func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired) ([]outcome, error) {
+	prog := a.startProgress("planning", len(zones))
+	res, err := c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{
+		Concurrency: a.concurrency, DryRun: true, Progress: prog.zoneDone,
+	})
+	prog.stop()
+	if res == nil && err != nil {
+		return nil, err
+	}
+	outs := make([]outcome, len(res))
+	for i, r := range res {
+		outs[i] = outcome{id: r.ZoneID, plan: r.Plan, err: r.Err}
+		if r.Plan == nil && r.Err == nil {
+			outs[i].err = errors.New("no plan")
+		}
+	}
+	return outs, nil
+}
+
+func anyFailed(outs []outcome) bool {
+	return slices.ContainsFunc(outs, func(o outcome) bool { return o.err != nil })
+}
+
+func runPlan(a *app, _ []string) int {
+	if a.file == "" {
+		return a.usageError(a.cmd, "-f FILE is required")
+	}
+	d, err := a.loadDesired(a.file)
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	c, ctx, cancel, err := a.client()
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	defer cancel()
+	outs, err := a.planAll(ctx, c, d.zones)
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	failed := anyFailed(outs)
+	if a.out != "" && !failed {
+		if err := writeSavedPlan(a.out, outs); err != nil {
+			return a.failure(exitFailed, err.Error())
+		}
+	}
+	if a.json() {
+		writeJSON(a.stdout, fleetJSON(outs))
+	} else {
+		writePlan(a.stdout, outs)
+	}
+	switch {
+	case a.interrupted():
+		a.note("interrupted: no further zone was read\n")
+		return exitInterrupted
+	case failed:
+		if a.out != "" {
+			a.note("no plan was written to %s: not every zone could be planned\n", a.out)
+		}
+		return exitFailed
+	case a.out != "":
+		a.note("plan saved to %s; run 'secondarydns apply --plan %s' to apply it\n", a.out, a.out)
+	}
+	if a.exitCode && slices.ContainsFunc(outs, func(o outcome) bool { return !o.plan.InSync() }) {
+		return exitChanges
+	}
+	return exitOK
+}
+
+func runApply(a *app, _ []string) int {
+	if (a.file == "") == (a.planFile == "") {
+		return a.usageError(a.cmd, "give either -f FILE or --plan PLAN")
+	}
+	var (
+		d     *desiredFile
+		saved *savedPlan
+		err   error
+	)
+	if a.file != "" {
+		d, err = a.loadDesired(a.file)
+	} else {
+		saved, err = a.loadSavedPlan(a.planFile)
+	}
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	c, ctx, cancel, err := a.client()
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	defer cancel()
+
+	var outs []outcome
+	if d != nil {
+		outs, err = a.planAll(ctx, c, d.zones)
+	} else {
+		outs, err = a.replan(ctx, c, saved)
+	}
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	// If a zone could not be planned (or re-read), nothing is changed.
+	for _, o := range outs {
+		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
+			if a.json() {
+				writeJSON(a.stdout, fleetJSON(outs))
+			} else {
+				writePlan(a.stdout, outs)
+			}
+			if a.interrupted() {
+				a.note("interrupted while planning: nothing was changed\n")
+				return exitInterrupted
+			}
+			fmt.Fprintf(a.stderr, "secondarydns apply: not every zone could be read: nothing was changed\n")
+			return exitFailed
+		}
+	}
+	if !a.json() || !a.quiet {
+		writePlan(a.say(), outs)
+	}
+
+	var todo []*secondarydns.Plan
+	var destroy []string
+	for _, o := range outs {
+		if o.err != nil || o.plan.InSync() {
+			continue
+		}
+		todo = append(todo, o.plan)
+		if slices.Contains(o.plan.Actions, secondarydns.ActionDisable) || slices.Contains(o.plan.Actions, secondarydns.ActionDelete) {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, joinActions(o.plan.Actions)))
+		}
+	}
+	if len(todo) == 0 {
+		return a.finishApply(outs)
+	}
+	if len(destroy) > 0 && !a.allowDestroy {
+		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was changed. %d zone(s): %s",
+			len(destroy), strings.Join(destroy, ", ")))
+	}
+	if code := a.confirm(len(todo)); code >= 0 {
+		return code
+	}
+
+	prog := a.startProgress("applying", len(todo))
+	res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{Concurrency: a.concurrency, Progress: prog.zoneDone})
+	prog.stop()
+	if res == nil && err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	byID := map[string]secondarydns.ZoneResult{}
+	for _, r := range res {
+		byID[r.ZoneID] = r
+	}
+	for i, o := range outs {
+		r, ok := byID[o.id]
+		if !ok {
+			continue
+		}
+		if r.Plan != nil {
+			outs[i].plan = r.Plan
+		}
+		outs[i].err = r.Err
+	}
+	return a.finishApply(outs)
+}
+
+func joinActions(acts []secondarydns.Action) string {
+	s := make([]string, len(acts))
+	for i, act := range acts {
+		s[i] = string(act)
+	}
+	return strings.Join(s, ", ")
+}
+
+// confirm asks on a terminal, or requires --yes. It returns -1 to go on, or
+// the exit code to stop with.
+func (a *app) confirm(zones int) int {
+	if a.yes {
+		return -1
+	}
+	if !a.stdinTTY {
+		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was changed")
+	}
+	fmt.Fprintf(a.stderr, "Apply these changes to %d zone(s)? Only 'yes' is accepted: ", zones)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- strings.TrimSpace(line)
+	}()
+	select {
+	case <-a.sig.Done():
+		fmt.Fprintln(a.stderr)
+		a.writeErrorJSON("interrupted: nothing was changed")
+		fmt.Fprintln(a.stderr, "interrupted: nothing was changed")
+		return exitInterrupted
+	case s := <-answer:
+		if s != "yes" {
+			return a.failure(exitFailed, "not confirmed: nothing was changed")
+		}
+	}
+	return -1
+}
+
+// finishApply reports what apply did and returns its exit code.
+func (a *app) finishApply(outs []outcome) int {
+	if a.json() {
+		writeJSON(a.stdout, fleetJSON(outs))
+	}
+	w := a.stdout
+	if a.json() {
+		w = a.stderr
+	}
+	if !a.json() || !a.quiet {
+		writeApplied(w, outs, a.interrupted())
+	}
+	switch {
+	case a.interrupted():
+		return exitInterrupted
+	case anyFailed(outs):
+		return exitFailed
+	}
+	return exitOK
+}
+
+// writeApplied lists what happened to each zone that had something to do,
+// then the final summary.
+func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
+	changed, failed, stale, notStarted, inSync := 0, 0, 0, 0, 0
+	for _, o := range outs {
+		switch {
+		case o.inSync():
+			inSync++
+		case o.err == nil:
+			changed++
+			fmt.Fprintf(w, "%s %s: done: %s\n", o.id, zoneName(o.plan), joinActions(o.plan.Done))
+		case errors.Is(o.err, secondarydns.ErrStale):
+			stale++
+			fmt.Fprintf(w, "%s %s: stale, not touched beyond what is done: %s\n", o.id, nameOf(o), o.err)
+		case o.notStarted():
+			notStarted++
+		default:
+			failed++
+			done := "nothing done"
+			if o.plan != nil && len(o.plan.Done) > 0 {
+				done = "done: " + joinActions(o.plan.Done)
+			}
+			fmt.Fprintf(w, "%s %s: failed (%s): %s\n", o.id, nameOf(o), done, o.err)
+		}
+	}
+	var parts []string
+	if interrupted {
+		parts = append(parts, "interrupted:")
+	}
+	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+notStarted)
+	var why []string
+	if stale > 0 {
+		why = append(why, fmt.Sprintf("%d stale", stale))
+	}
+	if notStarted > 0 {
+		why = append(why, fmt.Sprintf("%d not started", notStarted))
+	}
+	if len(why) > 0 {
+		s += " (" + strings.Join(why, ", ") + ")"
+	}
+	s += fmt.Sprintf(", %d in sync", inSync)
+	parts = append(parts, s)
+	fmt.Fprintln(w, strings.Join(parts, " "))
+	if notStarted > 0 || stale > 0 {
+		fmt.Fprintln(w, "run plan again to see what is left to do")
+	}
+}
+
+func nameOf(o outcome) string {
+	if o.plan == nil {
+		return "-"
+	}
+	return zoneName(o.plan)
+}
+
+func runExport(a *app, ids []string) int {
+	v, err := newValidator()
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		if err := v.check(id, secondarydns.Desired{Absent: true}); err != nil {
+			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+		}
+		zones[id] = secondarydns.Desired{Absent: true}
+	}
+	c, ctx, cancel, err := a.client()
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	defer cancel()
+	outs, err := a.planAll(ctx, c, zones)
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	var errs []string
+	for _, o := range outs {
+		if o.err != nil {
+			errs = append(errs, o.err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		code := exitFailed
+		if a.interrupted() {
+			code = exitInterrupted
+		}
+		a.writeErrorJSON(fmt.Sprintf("%d of %d zones could not be read: %s", len(errs), len(outs), strings.Join(errs, "; ")))
+		for _, e := range errs {
+			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", e)
+		}
+		fmt.Fprintf(a.stderr, "secondarydns export: %d of %d zones could not be read; nothing was written\n", len(errs), len(outs))
+		return code
+	}
+	want := map[string]secondarydns.Desired{}
+	absent := 0
+	for _, o := range outs {
+		p := o.plan
+		if p.Current == nil {
+			want[o.id] = secondarydns.Desired{Absent: true}
+			absent++
+			continue
+		}
+		dw := secondarydns.Desired{Name: p.Current.Name, Peers: p.Current.Peers}
+		switch p.Status {
+		case secondarydns.StatusEnabled, secondarydns.StatusDisabled:
+			dw.Status = p.Status
+		default:
+			fmt.Fprintf(a.stderr, "secondarydns export: zone %s: status %q cannot be written in a desired-state file; left out\n", o.id, p.Status)
+		}
+		want[o.id] = dw
+	}
+	writeDesired(a.stdout, want)
+	a.note("exported %d zone(s), %d without a configuration\n", len(outs), absent)
+	return exitOK
+}
+
+// writeDesired writes a desired-state file, one zone per line, zones in
+// zone-ID order.
+func writeDesired(w io.Writer, zones map[string]secondarydns.Desired) {
+	ids := make([]string, 0, len(zones))
+	for id := range zones {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(ids) == 0 {
+		fmt.Fprintln(w, `{"zones": {}}`)
+		return
+	}
+	fmt.Fprintln(w, `{"zones": {`)
+	for i, id := range ids {
+		sep := ","
+		if i == len(ids)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", quote(id), desiredText(zones[id]), sep)
+	}
+	fmt.Fprintln(w, `}}`)
+}
+
+// desiredText is one zone's desired state on one line.
+func desiredText(d secondarydns.Desired) string {
+	if d.Absent {
+		return `{"absent": true}`
+	}
+	peers := make([]string, len(d.Peers))
+	for i, p := range d.Peers {
+		peers[i] = quote(p)
+	}
+	s := fmt.Sprintf(`{"name": %s, "peers": [%s]`, quote(d.Name), strings.Join(peers, ", "))
+	if d.Status != "" {
+		s += fmt.Sprintf(`, "status": %s`, quote(string(d.Status)))
+	}
+	return s + "}"
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

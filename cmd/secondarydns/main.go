@@ -1,0 +1,43 @@
+// Command secondarydns manages Cloudflare's Secondary DNS outgoing zone
+// transfers ("Cloudflare as primary") from the shell: every endpoint of the
+// API, plus plan/apply of a desired-state file over a fleet of zones, export
+// of the current state, and fake, a local fake of the API for tests.
+//
+//	secondarydns get ZONE_ID
+//	secondarydns create|update ZONE_ID --name NAME [--peer ID]...
+//	secondarydns delete|enable|disable|notify|status ZONE_ID
+//	secondarydns export ZONE_ID...
+//	secondarydns plan  -f FILE [--exit-code] [--out PLAN]
+//	secondarydns apply -f FILE [--yes] [--allow-destroy]
+//	secondarydns apply --plan PLAN [--yes] [--allow-destroy]
+//	secondarydns fake [--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION]
+//	secondarydns version
+//
+// Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
+// CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY; CLOUDFLARE_BASE_URL sets the API's
+// base URL. Run "secondarydns help" or "secondarydns COMMAND --help" for more.
+//
+// Exit codes: 0 success; 1 a request failed, a zone was stale or the
+// confirmation was declined; 2 bad usage or input (nothing was sent); 3 plan
+// --exit-code found changes; 130 interrupted.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal the command winds down on its own; a second
+		// one kills it the usual way.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// The saved-plan file: JSON, versioned.
+//
+//	{
+//	  "format": "secondarydns-plan",
+//	  "version": 1,
+//	  "zones": [
+//	    {"zone_id": "…", "want": {"name": "example.com.", "peers": ["…"], "status": "Enabled"},
+//	     "read": {"configured": true, "name": "example.com.", "peers": ["…"], "status": "Disabled"},
+//	     "actions": ["update", "enable"]}
+//	  ]
+//	}
+//
+// "want" is the zone's entry of the desired-state file; "read" is what the
+// plan saw ("status" is "" when it was not read); "actions" is what apply
+// --plan runs if the zone still reads the same.
+const (
+	planFormat  = "secondarydns-plan"
+	planVersion = 1
+)
+
+type savedPlan struct {
+	Format  string      `json:"format"`
+	Version int         `json:"version"`
+	Zones   []savedZone `json:"zones"`
+}
+
+type savedZone struct {
+	ZoneID  string                `json:"zone_id"`
+	Want    savedWant             `json:"want"`
+	Read    savedRead             `json:"read"`
+	Actions []secondarydns.Action `json:"actions"`
+}
+
+type savedWant struct {
+	Name   string    `json:"name,omitempty"`
+	Peers  *[]string `json:"peers,omitempty"`
+	Status string    `json:"status,omitempty"`
+	Absent bool      `json:"absent,omitempty"`
+}
+
+type savedRead struct {
+	Configured bool     `json:"configured"`
+	Name       string   `json:"name,omitempty"`
+	Peers      []string `json:"peers,omitempty"`
+	Status     string   `json:"status,omitempty"`
+}
+
+func (w savedWant) desired() secondarydns.Desired {
+	d := secondarydns.Desired{Name: w.Name, Status: secondarydns.TransferStatus(w.Status), Absent: w.Absent}
+	if w.Peers != nil {
+		d.Peers = *w.Peers
+	}
+	return d
+}
+
+// plan is the saved zone as a plan to execute: what was read, what to do.
+func (z savedZone) plan() *secondarydns.Plan {
+	p := &secondarydns.Plan{ZoneID: z.ZoneID, Want: z.Want.desired(), Status: secondarydns.TransferStatus(z.Read.Status), Actions: slices.Clone(z.Actions)}
+	if z.Read.Configured {
+		p.Current = &secondarydns.Outgoing{ID: z.ZoneID, Name: z.Read.Name, Peers: slices.Clone(z.Read.Peers)}
+	}
+	return p
+}
+
+// writeSavedPlan writes the plans to path, atomically.
+func writeSavedPlan(path string, outs []outcome) error {
+	sp := savedPlan{Format: planFormat, Version: planVersion, Zones: []savedZone{}}
+	for _, o := range outs {
+		p := o.plan
+		z := savedZone{ZoneID: o.id, Actions: append([]secondarydns.Action{}, p.Actions...)}
+		if p.Want.Absent {
+			z.Want.Absent = true
+		} else {
+			peers := append([]string{}, p.Want.Peers...)
+			z.Want = savedWant{Name: p.Want.Name, Peers: &peers, Status: string(p.Want.Status)}
+		}
+		if p.Current != nil {
+			z.Read = savedRead{Configured: true, Name: p.Current.Name, Peers: p.Current.Peers, Status: string(p.Status)}
+		}
+		sp.Zones = append(sp.Zones, z)
+	}
+	var buf bytes.Buffer
+	writeJSON(&buf, sp)
+	f, err := os.CreateTemp(filepath.Dir(path), ".secondarydns-plan-*")
+	if err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	return nil
+}
+
+// loadSavedPlan reads and checks a saved plan strictly.
+func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
+	data, name, err := a.readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var sp savedPlan
+	if err := dec.Decode(&sp); err != nil {
+		return nil, fmt.Errorf("%s: not a saved plan: %s", name, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: trailing data after the plan", name)
+	}
+	switch {
+	case sp.Format != planFormat:
+		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, sp.Format, planFormat)
+	case sp.Version != planVersion:
+		return nil, fmt.Errorf("%s: saved-plan version %d is not supported (this secondarydns reads version %d); plan again", name, sp.Version, planVersion)
+	}
+	v, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, z := range sp.Zones {
+		field := fmt.Sprintf("%s: zones[%d] (%s)", name, i, z.ZoneID)
+		if seen[z.ZoneID] {
+			return nil, fmt.Errorf("%s: the zone appears twice", field)
+		}
+		seen[z.ZoneID] = true
+		if !z.Want.Absent && z.Want.Peers == nil {
+			return nil, fmt.Errorf("%s: want: missing \"peers\"", field)
+		}
+		if err := v.check(z.ZoneID, z.Want.desired()); err != nil {
+			return nil, fmt.Errorf("%s: want: %s", field, strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+		}
+		for _, act := range z.Actions {
+			switch act {
+			case secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete:
+			default:
+				return nil, fmt.Errorf("%s: unknown action %q", field, act)
+			}
+		}
+	}
+	return &sp, nil
+}
+
+// replan re-reads every zone of a saved plan that has something to do and
+// returns the saved plans, with ErrStale for the zones whose state is not
+// what the plan saw. A zone that cannot be re-read has its error.
+func (a *app) replan(ctx context.Context, c *secondarydns.Client, sp *savedPlan) ([]outcome, error) {
+	zones := map[string]secondarydns.Desired{}
+	for _, z := range sp.Zones {
+		if len(z.Actions) > 0 {
+			zones[z.ZoneID] = z.Want.desired()
+		}
+	}
+	fresh := map[string]outcome{}
+	if len(zones) > 0 {
+		outs, err := a.planAll(ctx, c, zones)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range outs {
+			fresh[o.id] = o
+		}
+	}
+	outs := make([]outcome, 0, len(sp.Zones))
+	for _, z := range sp.Zones {
+		o := outcome{id: z.ZoneID, plan: z.plan()}
+		if f, ok := fresh[z.ZoneID]; ok {
+			switch {
+			case f.err != nil:
+				o.err = f.err
+			default:
+				if why := changedSince(z, f.plan); why != "" {
+					o.err = fmt.Errorf("%w (%s); not touched", secondarydns.ErrStale, why)
+				}
+			}
+		}
+		outs = append(outs, o)
+	}
+	slices.SortFunc(outs, func(x, y outcome) int { return strings.Compare(x.id, y.id) })
+	return outs, nil
+}
+
+// changedSince says how the zone's state differs from what the saved plan
+// read, or "" if it does not: existence, name (as the converge rules
+// compare), peers as a set, and the status where it was read.
+func changedSince(z savedZone, now *secondarydns.Plan) string {
+	switch {
+	case !z.Read.Configured && now.Current != nil:
+		return "it had no configuration; now it has one"
+	case z.Read.Configured && now.Current == nil:
+		return "its configuration was deleted"
+	case !z.Read.Configured:
+		return ""
+	}
+	var why []string
+	if !sameName(z.Read.Name, now.Current.Name) {
+		why = append(why, fmt.Sprintf("name %s → %s", z.Read.Name, now.Current.Name))
+	}
+	if added, removed := peerDiff(z.Read.Peers, now.Current.Peers); len(added)+len(removed) > 0 {
+		var d []string
+		for _, p := range added {
+			d = append(d, "+"+p)
+		}
+		for _, p := range removed {
+			d = append(d, "-"+p)
+		}
+		why = append(why, "peers "+strings.Join(d, " "))
+	}
+	if z.Read.Status != "" && string(now.Status) != z.Read.Status {
+		why = append(why, fmt.Sprintf("status %s → %s", z.Read.Status, orUnknown(string(now.Status))))
+	}
+	return strings.Join(why, "; ")
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+var _ = errors.New

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// writeJSON writes v as one indented JSON document.
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// writeErrorJSON writes {"error":{"message"}} under -o json.
+func (a *app) writeErrorJSON(msg string) {
+	if !a.json() {
+		return
+	}
+	writeJSON(a.stdout, struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}{struct {
+		Message string `json:"message"`
+	}{msg}})
+}
+
+// jsonError is a failed request under -o json.
+type jsonError struct {
+	Message string `json:"message"`
+	Status  int    `json:"status"` // HTTP status; 0 when no answer arrived
+	Codes   []int  `json:"codes"`  // the envelope's top-level error codes
+	RayID   string `json:"ray_id"`
+}
+
+func errorJSON(err error) *jsonError {
+	if err == nil {
+		return nil
+	}
+	e := &jsonError{Message: err.Error(), Codes: []int{}}
+	var apiErr *secondarydns.APIError
+	if errors.As(err, &apiErr) {
+		e.Status = apiErr.StatusCode
+		e.RayID = apiErr.RayID
+		for _, info := range apiErr.Errors {
+			e.Codes = append(e.Codes, info.Code)
+		}
+	}
+	return e
+}
+
+// jsonZone is one zone of plan and apply under -o json.
+type jsonZone struct {
+	ZoneID  string                `json:"zone_id"`
+	InSync  bool                  `json:"in_sync"`
+	Actions []secondarydns.Action `json:"actions"`
+	Done    []secondarydns.Action `json:"done"`
+	Error   *jsonError            `json:"error"`
+}
+
+type jsonSummary struct {
+	Zones   int `json:"zones"`
+	InSync  int `json:"in_sync"`
+	Changed int `json:"changed"`
+	Failed  int `json:"failed"`
+}
+
+type jsonFleet struct {
+	Zones   []jsonZone  `json:"zones"`
+	Summary jsonSummary `json:"summary"`
+}
+
+// outcome is one zone of a fleet run as the command reports it.
+type outcome struct {
+	id   string
+	plan *secondarydns.Plan // as planned, or as executed (Done filled); nil if it could not be planned
+	err  error
+}
+
+func (o outcome) inSync() bool { return o.err == nil && o.plan != nil && o.plan.InSync() }
+
+// notStarted reports a zone the run never got to (interrupted or timed out).
+func (o outcome) notStarted() bool {
+	return o.err != nil && o.plan != nil && len(o.plan.Done) == 0 && contextErr(o.err)
+}
+
+func contextErr(err error) bool {
+	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// summarize counts the outcomes. executed says whether actions were run:
+// then "changed" counts zones whose actions all succeeded, else zones with
+// actions to do. A zone with an error counts as failed.
+func summarize(outs []outcome) jsonSummary {
+	s := jsonSummary{Zones: len(outs)}
+	for _, o := range outs {
+		switch {
+		case o.err != nil:
+			s.Failed++
+		case o.plan.InSync():
+			s.InSync++
+		default:
+			s.Changed++
+		}
+	}
+	return s
+}
+
+func fleetJSON(outs []outcome) jsonFleet {
+	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs)}
+	for _, o := range outs {
+		z := jsonZone{ZoneID: o.id, InSync: o.inSync(), Actions: []secondarydns.Action{}, Done: []secondarydns.Action{}, Error: errorJSON(o.err)}
+		if o.plan != nil {
+			z.Actions = append(z.Actions, o.plan.Actions...)
+			z.Done = append(z.Done, o.plan.Done...)
+		}
+		doc.Zones = append(doc.Zones, z)
+	}
+	return doc
+}
+
+// zoneName is the name to show for a zone: the one wanted, else the current one.
+func zoneName(p *secondarydns.Plan) string {
+	if p.Want.Name != "" {
+		return p.Want.Name
+	}
+	if p.Current != nil {
+		return p.Current.Name
+	}
+	return "-"
+}
+
+// writePlan prints, for each zone that changes, its ID and name, each action
+// and the difference it makes; then zones that could not be planned; then
+// the summary line.
+func writePlan(w io.Writer, outs []outcome) {
+	for _, o := range outs {
+		if o.err != nil || o.plan == nil || o.plan.InSync() {
+			continue
+		}
+		p := o.plan
+		fmt.Fprintf(w, "%s %s\n", o.id, zoneName(p))
+		for _, act := range p.Actions {
+			fmt.Fprintf(w, "  %-8s %s\n", act, describeAction(p, act))
+		}
+	}
+	for _, o := range outs {
+		if o.err != nil {
+			fmt.Fprintf(w, "%s error: %s\n", o.id, o.err)
+		}
+	}
+	fmt.Fprintln(w, planSummary(outs))
+}
+
+// planSummary is "3 to change (1 create, 2 update, 2 enable), 997 in sync".
+func planSummary(outs []outcome) string {
+	order := []secondarydns.Action{secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete}
+	counts := map[secondarydns.Action]int{}
+	changed, inSync, failed := 0, 0, 0
+	for _, o := range outs {
+		switch {
+		case o.err != nil || o.plan == nil:
+			failed++
+		case o.plan.InSync():
+			inSync++
+		default:
+			changed++
+			for _, act := range o.plan.Actions {
+				counts[act]++
+			}
+		}
+	}
+	var parts []string
+	for _, act := range order {
+		if counts[act] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[act], act))
+		}
+	}
+	s := fmt.Sprintf("%d to change", changed)
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	s += fmt.Sprintf(", %d in sync", inSync)
+	if failed > 0 {
+		s += fmt.Sprintf(", %d failed", failed)
+	}
+	return s
+}
+
+// describeAction is the difference one action makes.
+func describeAction(p *secondarydns.Plan, act secondarydns.Action) string {
+	switch act {
+	case secondarydns.ActionCreate:
+		return fmt.Sprintf("name %s, peers %s", p.Want.Name, peerList(dedupe(p.Want.Peers)))
+	case secondarydns.ActionUpdate:
+		var parts []string
+		if p.Current != nil && !sameName(p.Current.Name, p.Want.Name) {
+			parts = append(parts, fmt.Sprintf("name %s → %s", p.Current.Name, p.Want.Name))
+		}
+		var cur []string
+		if p.Current != nil {
+			cur = p.Current.Peers
+		}
+		added, removed := peerDiff(cur, p.Want.Peers)
+		var d []string
+		for _, x := range added {
+			d = append(d, "+"+x)
+		}
+		for _, x := range removed {
+			d = append(d, "-"+x)
+		}
+		if len(d) > 0 {
+			parts = append(parts, "peers "+strings.Join(d, " "))
+		}
+		if len(parts) == 0 {
+			return "name " + p.Want.Name
+		}
+		return strings.Join(parts, "; ")
+	case secondarydns.ActionEnable, secondarydns.ActionDisable:
+		from := string(p.Status)
+		if p.Current == nil || slices.Contains(p.Actions, secondarydns.ActionCreate) {
+			from = "Disabled (new)"
+		}
+		if from == "" {
+			from = "unknown"
+		}
+		to := secondarydns.StatusEnabled
+		if act == secondarydns.ActionDisable {
+			to = secondarydns.StatusDisabled
+		}
+		return fmt.Sprintf("status %s → %s", from, to)
+	case secondarydns.ActionDelete:
+		if p.Current != nil {
+			return fmt.Sprintf("remove the configuration (name %s, peers %s)", p.Current.Name, peerList(p.Current.Peers))
+		}
+		return "remove the configuration"
+	}
+	return ""
+}
+
+func peerList(peers []string) string {
+	if len(peers) == 0 {
+		return "(none)"
+	}
+	return strings.Join(peers, " ")
+}
+
+// peerDiff compares peers as sets: what want adds to cur and what it removes,
+// each in the order given.
+func peerDiff(cur, want []string) (added, removed []string) {
+	for _, p := range dedupe(want) {
+		if !slices.Contains(cur, p) {
+			added = append(added, p)
+		}
+	}
+	for _, p := range dedupe(cur) {
+		if !slices.Contains(want, p) {
+			removed = append(removed, p)
+		}
+	}
+	return added, removed
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, x := range s {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sameName compares zone names as the converge layer does: ignoring ASCII
+// case and one trailing dot.
+func sameName(a, b string) bool {
+	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// samePeers compares peer lists as sets.
+func samePeers(a, b []string) bool {
+	added, removed := peerDiff(a, b)
+	return len(added) == 0 && len(removed) == 0
+}

@@ -1,0 +1,410 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Exit codes, as the README's table lists them.
+const (
+	exitOK          = 0   // success; with plan --exit-code, nothing to change
+	exitFailed      = 1   // a request failed, a zone was stale, or the confirmation was declined
+	exitUsage       = 2   // bad usage or input; nothing was sent
+	exitChanges     = 3   // plan --exit-code found changes
+	exitInterrupted = 130 // SIGINT/SIGTERM: no new request started, what finished reported
+)
+
+// app is one invocation of the command: its streams, environment, flags and,
+// once a command runs, its request context.
+type app struct {
+	// sig ends when the process is told to stop (SIGINT/SIGTERM). Requests
+	// do not run under it: in-flight requests finish (see tracker).
+	sig    context.Context
+	env    func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer // serialised: the progress line and the SDK's log share it
+
+	stdinTTY, stderrTTY bool
+
+	// Global flags.
+	output      string
+	baseURL     string
+	timeout     time.Duration
+	concurrency int
+	rate        float64
+	quiet       bool
+	verbose     bool
+
+	// Command flags.
+	name         string
+	peers        stringList
+	file         string
+	planFile     string
+	out          string
+	exitCode     bool
+	yes          bool
+	allowDestroy bool
+	addr         string
+	rateLimit    string
+
+	cmd     *command
+	tracker *tracker // set by a command that sends requests
+	log     *slog.Logger
+}
+
+// command is one subcommand: its usage, flags and logic.
+type command struct {
+	name    string
+	args    string // what follows the name in the usage line
+	summary string // one line, for "secondarydns help"
+	detail  string // for the command's --help
+	example string
+	minArgs int
+	maxArgs int // -1: any number
+	flags   func(a *app, fs *flag.FlagSet)
+	run     func(a *app, args []string) int
+	// local: the command sends no request (fake, version): the global
+	// request flags are accepted but mean nothing.
+	local bool
+}
+
+var commands []*command
+
+func init() {
+	commands = []*command{
+		cmdGet, cmdCreate, cmdUpdate, cmdDelete, cmdEnable, cmdDisable, cmdNotify, cmdStatus,
+		cmdExport, cmdPlan, cmdApply, cmdFake, cmdVersion,
+	}
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// run is the whole command: it parses args, runs the command and returns the
+// exit code. ctx ending means SIGINT/SIGTERM. env reads the environment
+// (os.Getenv in main). main only wires the process to it; tests call it.
+func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := scratchApp()
+	a.sig, a.env, a.stdin, a.stdout = ctx, env, stdin, stdout
+	a.stderr = &lockedWriter{w: stderr}
+	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(stderr)
+	return a.main(args)
+}
+
+func (a *app) main(args []string) int {
+	// Global flags may come before the command's name.
+	fs := a.newFlagSet("secondarydns")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			a.topHelp(a.stdout)
+			return exitOK
+		}
+		return a.usageError(nil, err.Error())
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		a.topHelp(a.stderr)
+		return exitUsage
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" {
+		if len(rest) == 0 {
+			a.topHelp(a.stdout)
+			return exitOK
+		}
+		if c := lookup(rest[0]); c != nil {
+			a.help(c, a.stdout)
+			return exitOK
+		}
+		return a.usageError(nil, fmt.Sprintf("unknown command %q", rest[0]))
+	}
+	c := lookup(name)
+	if c == nil {
+		hint := ""
+		if s := suggest(name); s != "" {
+			hint = fmt.Sprintf("; did you mean %q?", s)
+		}
+		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", name, hint))
+	}
+	a.cmd = c
+	pos, help, err := a.parse(c, rest)
+	if help {
+		a.help(c, a.stdout)
+		return exitOK
+	}
+	if err != nil {
+		return a.usageError(c, err.Error())
+	}
+	if msg := a.checkGlobals(); msg != "" {
+		return a.usageError(c, msg)
+	}
+	switch {
+	case len(pos) < c.minArgs:
+		return a.usageError(c, "missing "+strings.Fields(c.args)[len(pos)])
+	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
+		return a.usageError(c, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
+	}
+	if a.verbose {
+		a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return c.run(a, pos)
+}
+
+// newFlagSet makes a flag set holding the global flags.
+func (a *app) newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Func("o", "output `format`: text or json (default text)", func(s string) error {
+		a.output = s
+		return nil
+	})
+	fs.StringVar(&a.baseURL, "base-url", "", "API base `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
+	fs.DurationVar(&a.timeout, "timeout", 0, "time limit for the whole command, e.g. 30s (default none)")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "zones worked on at once")
+	fs.Float64Var(&a.rate, "rate", a.rate, "requests per second across the run, evenly paced; 0 means unpaced")
+	fs.BoolVar(&a.quiet, "quiet", false, "no progress line and no summary on stderr")
+	fs.BoolVar(&a.verbose, "verbose", false, "log every HTTP attempt (the SDK's debug log) on stderr")
+	return fs
+}
+
+// parse parses a command's flags and positional arguments, in any order. A
+// "--" ends the flags.
+func (a *app) parse(c *command, args []string) (pos []string, help bool, err error) {
+	fs := a.newFlagSet(c.name)
+	if c.flags != nil {
+		c.flags(a, fs)
+	}
+	for {
+		before := len(args)
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, true, nil
+			}
+			return nil, false, err
+		}
+		rest := fs.Args()
+		if n := before - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), false, nil
+		}
+		if len(rest) == 0 {
+			return pos, false, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (a *app) checkGlobals() string {
+	switch {
+	case a.output != "text" && a.output != "json":
+		return fmt.Sprintf("-o %q: want text or json", a.output)
+	case a.concurrency < 1:
+		return fmt.Sprintf("--concurrency %d: want 1 or more", a.concurrency)
+	case a.rate < 0:
+		return fmt.Sprintf("--rate %g: want 0 (unpaced) or more", a.rate)
+	case a.timeout < 0:
+		return fmt.Sprintf("--timeout %s: want a positive duration", a.timeout)
+	}
+	return ""
+}
+
+// usageError reports bad usage in one line with a hint, and returns exit 2.
+func (a *app) usageError(c *command, msg string) int {
+	prog, helpCmd := "secondarydns", "secondarydns --help"
+	if c != nil {
+		prog, helpCmd = "secondarydns "+c.name, "secondarydns "+c.name+" --help"
+	}
+	msg = strings.TrimPrefix(msg, "flag provided but not defined: ")
+	if strings.HasPrefix(msg, "-") && !strings.Contains(msg, " ") {
+		msg = "unknown flag " + msg
+	}
+	a.writeErrorJSON(msg)
+	fmt.Fprintf(a.stderr, "%s: %s (see '%s')\n", prog, msg, helpCmd)
+	return exitUsage
+}
+
+// inputError reports bad input (a file, a zone ID, the credentials) and
+// returns exit 2: nothing was sent.
+func (a *app) inputError(msg string) int {
+	a.writeErrorJSON(msg)
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, msg)
+	return exitUsage
+}
+
+// failure reports a failure that is not about one zone's request (exit 1).
+func (a *app) failure(code int, msg string) int {
+	a.writeErrorJSON(msg)
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, msg)
+	return code
+}
+
+func (a *app) json() bool { return a.output == "json" }
+
+// say writes people-facing text: on stdout in text mode, on stderr under -o json.
+func (a *app) say() io.Writer {
+	if a.json() {
+		return a.stderr
+	}
+	return a.stdout
+}
+
+// note writes a remark for people on stderr, unless --quiet.
+func (a *app) note(format string, args ...any) {
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, format, args...)
+	}
+}
+
+func (a *app) topHelp(w io.Writer) {
+	fmt.Fprint(w, `secondarydns manages Cloudflare Secondary DNS outgoing zone transfers.
+
+Usage:
+  secondarydns COMMAND [ARGS] [FLAGS]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Global flags (on every command, before or after its arguments):
+`)
+	a.printFlags(w, scratchApp().newFlagSet("secondarydns"))
+	fmt.Fprint(w, `
+Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
+CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY. CLOUDFLARE_BASE_URL sets the API.
+
+Exit codes: 0 ok; 1 a request failed, a zone was stale or the confirmation
+was declined; 2 bad usage or input, nothing sent; 3 plan --exit-code found
+changes; 130 interrupted.
+
+Example:
+  secondarydns plan -f zones.json
+
+Run 'secondarydns COMMAND --help' for a command's flags.
+`)
+}
+
+// help prints a command's usage line, description, every flag and an example.
+func (a *app) help(c *command, w io.Writer) {
+	usage := "secondarydns " + c.name
+	if c.args != "" {
+		usage += " " + c.args
+	}
+	fmt.Fprintf(w, "Usage: %s [flags]\n\n%s\n", usage, c.detail)
+	if c.flags != nil {
+		fmt.Fprint(w, "\nFlags:\n")
+		a.printFlags(w, a.flagSetFor(c))
+	}
+	fmt.Fprint(w, "\nGlobal flags:\n")
+	a.printFlags(w, scratchApp().newFlagSet(c.name))
+	fmt.Fprintf(w, "\nExample:\n  %s\n", c.example)
+}
+
+// flagSetFor is the command's own flags, with their defaults.
+func (a *app) flagSetFor(c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.flags(scratchApp(), fs)
+	return fs
+}
+
+// scratchApp holds the flags' defaults, for help texts.
+func scratchApp() *app { return &app{output: "text", concurrency: 4, rate: 4, addr: "127.0.0.1:0"} }
+
+// printFlags lists fs's flags.
+func (a *app) printFlags(w io.Writer, fs *flag.FlagSet) {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		left := dash + f.Name
+		if name != "" {
+			left += " " + name
+		}
+		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "[]" && def != "0s" && !strings.Contains(usage, "(default") {
+			usage += " (default " + def + ")"
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	})
+	sort.SliceStable(rows, func(i, j int) bool {
+		return strings.TrimLeft(rows[i].left, "-") < strings.TrimLeft(rows[j].left, "-")
+	})
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, r.left, r.usage)
+	}
+}
+
+// suggest returns the command closest to a mistyped name, if any is close.
+func suggest(name string) string {
+	best, bestD := "", 3
+	for _, c := range commands {
+		if d := distance(name, c.name); d < bestD {
+			best, bestD = c.name, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// stringList is a repeatable string flag (--peer A --peer B).
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

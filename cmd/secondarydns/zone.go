@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+var cmdGet = &command{
+	name: "get", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
+	summary: "show a zone's outgoing transfer configuration",
+	detail:  "Show the zone's outgoing transfer configuration: name, peers, SOA serial and times\n(GET /zones/{zone_id}/secondary_dns/outgoing). See 'status' for whether transfers are enabled.",
+	example: "secondarydns get 023e105f4ecef8ad9ca31a8372d0c353",
+	run: func(a *app, args []string) int {
+		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+			return c.Outgoing.Get(ctx, args[0])
+		})
+	},
+}
+
+func configFlags(a *app, fs *flag.FlagSet) {
+	fs.StringVar(&a.name, "name", "", "the zone `NAME`, e.g. example.com. (required)")
+	fs.Var(&a.peers, "peer", "a peer `ID` allowed to transfer the zone; repeat for more")
+}
+
+var cmdCreate = &command{
+	name: "create", args: "ZONE_ID", minArgs: 1, maxArgs: 1, flags: configFlags,
+	summary: "create a zone's outgoing transfer configuration",
+	detail:  "Create the zone's outgoing transfer configuration (POST /zones/{zone_id}/secondary_dns/outgoing).\nTransfers start disabled; 'enable' starts them.",
+	example: "secondarydns create 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
+	run: func(a *app, args []string) int {
+		if a.name == "" {
+			return a.usageError(a.cmd, "--name is required")
+		}
+		p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
+		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+			return c.Outgoing.Create(ctx, args[0], p)
+		})
+	},
+}
+
+var cmdUpdate = &command{
+	name: "update", args: "ZONE_ID", minArgs: 1, maxArgs: 1, flags: configFlags,
+	summary: "replace a zone's name and peers",
+	detail:  "Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\nThe peers given replace the current ones: a peer not given is removed.",
+	example: "secondarydns update 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
+	run: func(a *app, args []string) int {
+		if a.name == "" {
+			return a.usageError(a.cmd, "--name is required")
+		}
+		p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
+		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+			return c.Outgoing.Update(ctx, args[0], p)
+		})
+	},
+}
+
+// zoneValue is the JSON shape of delete, notify and the status commands.
+type zoneValue struct {
+	ZoneID string `json:"zone_id"`
+	Status string `json:"status,omitempty"`
+	ID     string `json:"id,omitempty"`
+	Result string `json:"result,omitempty"`
+}
+
+var cmdDelete = &command{
+	name: "delete", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
+	summary: "delete a zone's outgoing transfer configuration",
+	detail:  "Delete the zone's outgoing transfer configuration (DELETE /zones/{zone_id}/secondary_dns/outgoing).\nIt does not disable transfers first: run 'disable' before if secondaries must stop at once.",
+	example: "secondarydns delete 023e105f4ecef8ad9ca31a8372d0c353",
+	run: func(a *app, args []string) int {
+		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+			id, err := c.Outgoing.Delete(ctx, args[0])
+			return zoneValue{ZoneID: args[0], ID: id}, err
+		})
+	},
+}
+
+func statusCommand(name, summary, detail string, call func(*secondarydns.OutgoingService, context.Context, string, ...secondarydns.Option) (secondarydns.TransferStatus, error)) *command {
+	return &command{
+		name: name, args: "ZONE_ID", minArgs: 1, maxArgs: 1,
+		summary: summary, detail: detail,
+		example: "secondarydns " + name + " 023e105f4ecef8ad9ca31a8372d0c353",
+		run: func(a *app, args []string) int {
+			return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+				st, err := call(c.Outgoing, ctx, args[0])
+				return zoneValue{ZoneID: args[0], Status: string(st)}, err
+			})
+		},
+	}
+}
+
+var (
+	cmdEnable = statusCommand("enable", "enable outgoing transfers of a zone",
+		"Enable outgoing zone transfers (POST /zones/{zone_id}/secondary_dns/outgoing/enable);\nthe API also sends a NOTIFY to the secondaries.",
+		(*secondarydns.OutgoingService).Enable)
+	cmdDisable = statusCommand("disable", "disable outgoing transfers of a zone",
+		"Disable outgoing zone transfers (POST /zones/{zone_id}/secondary_dns/outgoing/disable);\nsecondaries stop receiving updates.",
+		(*secondarydns.OutgoingService).Disable)
+	cmdStatus = statusCommand("status", "show whether a zone's outgoing transfers are enabled",
+		"Show the zone's outgoing transfer status, Enabled or Disabled\n(GET /zones/{zone_id}/secondary_dns/outgoing/status).",
+		(*secondarydns.OutgoingService).Status)
+)
+
+var cmdNotify = &command{
+	name: "notify", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
+	summary: "send a DNS NOTIFY to a zone's secondaries",
+	detail:  "Send a DNS NOTIFY to the zone's secondaries\n(POST /zones/{zone_id}/secondary_dns/outgoing/force_notify).",
+	example: "secondarydns notify 023e105f4ecef8ad9ca31a8372d0c353",
+	run: func(a *app, args []string) int {
+		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+			res, err := c.Outgoing.ForceNotify(ctx, args[0])
+			return zoneValue{ZoneID: args[0], Result: res}, err
+		})
+	},
+}
+
+var cmdVersion = &command{
+	name: "version", maxArgs: 0, local: true,
+	summary: "print the version",
+	detail:  "Print the version of the command (that of the secondarydns SDK it is built from).",
+	example: "secondarydns version -o json",
+	run: func(a *app, _ []string) int {
+		if a.json() {
+			writeJSON(a.stdout, struct {
+				Version string `json:"version"`
+			}{secondarydns.Version})
+			return exitOK
+		}
+		fmt.Fprintf(a.stdout, "secondarydns %s (%s %s/%s)\n", secondarydns.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
+	},
+}
+
+// zoneCall runs one single-zone request and prints its result or error.
+func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.Client) (any, error)) int {
+	c, ctx, cancel, err := a.client()
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	defer cancel()
+	v, err := call(ctx, c)
+	if err != nil {
+		if errors.Is(err, secondarydns.ErrInvalidInput) {
+			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+		}
+		if a.json() {
+			writeJSON(a.stdout, struct {
+				ZoneID string     `json:"zone_id"`
+				Error  *jsonError `json:"error"`
+			}{zoneID, errorJSON(err)})
+		}
+		fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, err)
+		if hint := errorHint(err); hint != "" {
+			fmt.Fprintf(a.stderr, "%s\n", hint)
+		}
+		if a.interrupted() {
+			return exitInterrupted
+		}
+		return exitFailed
+	}
+	if a.json() {
+		writeJSON(a.stdout, v)
+	} else {
+		writeZoneText(a.stdout, v)
+	}
+	if a.interrupted() {
+		return exitInterrupted
+	}
+	return exitOK
+}
+
+// writeZoneText prints a single-zone result for people.
+func writeZoneText(w io.Writer, v any) {
+	switch v := v.(type) {
+	case *secondarydns.Outgoing:
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "zone\t%s\n", v.ID)
+		fmt.Fprintf(tw, "name\t%s\n", v.Name)
+		if len(v.Peers) == 0 {
+			fmt.Fprintf(tw, "peers\t(none)\n")
+		}
+		for i, p := range v.Peers {
+			label := ""
+			if i == 0 {
+				label = "peers"
+			}
+			fmt.Fprintf(tw, "%s\t%s\n", label, p)
+		}
+		fmt.Fprintf(tw, "SOA serial\t%d\n", v.SOASerial)
+		fmt.Fprintf(tw, "created\t%s\n", timeText(v.CreatedTime))
+		fmt.Fprintf(tw, "checked\t%s\n", timeText(v.CheckedTime))
+		fmt.Fprintf(tw, "last transferred\t%s\n", timeText(v.LastTransferredTime))
+		_ = tw.Flush()
+	case zoneValue:
+		switch {
+		case v.Status != "":
+			fmt.Fprintf(w, "%s %s\n", v.ZoneID, v.Status)
+		case v.ID != "":
+			fmt.Fprintf(w, "%s deleted (configuration %s)\n", v.ZoneID, v.ID)
+		default:
+			fmt.Fprintf(w, "%s notified: %s\n", v.ZoneID, v.Result)
+		}
+	}
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// errorHint says what to do next about some errors.
+func errorHint(err error) string {
+	switch {
+	case errors.Is(err, secondarydns.ErrUnauthorized), errors.Is(err, secondarydns.ErrForbidden):
+		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and the token's permissions"
+	case errors.Is(err, secondarydns.ErrNotFound):
+		return "hint: the zone has no outgoing configuration ('create' makes one), or the zone ID is wrong"
+	case errors.Is(err, secondarydns.ErrRateLimited):
+		return "hint: the API's rate limit was reached; wait, and lower --rate"
+	}
+	return ""
+}
