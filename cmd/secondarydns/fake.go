@@ -27,7 +27,7 @@ so a shell can take them with eval or export. Zones are seeded from -f (the
 desired-state format; "absent" zones are left out); --rate-limit makes it
 answer 429 as Cloudflare does when over N requests per DURATION. The fake's
 zone IDs are 32 lowercase hexadecimal characters. -o is ignored.`,
-	example: `eval "$(secondarydns fake -f zones.json | head -2 | sed 's/^/export /')"`,
+	example: "secondarydns fake --addr 127.0.0.1:8787 -f zones.json --rate-limit 1200/5m",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
 		fs.StringVar(&a.file, "f", "", "seed the zones from a desired-state `FILE`; - reads standard input")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dnsxfer/secondarydns"
 	"io"
 	"log/slog"
 	"sort"
@@ -107,6 +108,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 }
 
 func (a *app) main(args []string) int {
+	// Bad usage is reported as JSON under -o json, even when the error comes
+	// before the flag is parsed.
+	a.output = scanOutput(args)
 	// Global flags may come before the command's name.
 	fs := a.newFlagSet("secondarydns")
 	if err := fs.Parse(args); err != nil {
@@ -165,18 +169,38 @@ func (a *app) main(args []string) int {
 	return c.run(a, pos)
 }
 
+// scanOutput finds the value of the last -o flag in args, "text" if none.
+func scanOutput(args []string) string {
+	out := "text"
+	for i, arg := range args {
+		if arg == "--" {
+			break
+		}
+		switch {
+		case (arg == "-o" || arg == "--o") && i+1 < len(args):
+			out = args[i+1]
+		case strings.HasPrefix(arg, "-o="), strings.HasPrefix(arg, "--o="):
+			_, out, _ = strings.Cut(arg, "=")
+		}
+	}
+	if out != "json" {
+		out = "text" // an invalid value is reported once it is parsed
+	}
+	return out
+}
+
 // newFlagSet makes a flag set holding the global flags.
 func (a *app) newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Func("o", "output `format`: text or json (default text)", func(s string) error {
+	fs.Func("o", "`text|json`: the output format (default text)", func(s string) error {
 		a.output = s
 		return nil
 	})
 	fs.StringVar(&a.baseURL, "base-url", "", "API base `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
-	fs.DurationVar(&a.timeout, "timeout", 0, "time limit for the whole command, e.g. 30s (default none)")
-	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "zones worked on at once")
-	fs.Float64Var(&a.rate, "rate", a.rate, "requests per second across the run, evenly paced; 0 means unpaced")
+	fs.DurationVar(&a.timeout, "timeout", 0, "`DURATION`: a time limit for the whole command, e.g. 30s (default none)")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "`N` zones worked on at once")
+	fs.Float64Var(&a.rate, "rate", a.rate, "`N` requests per second across the run, evenly paced; 0 means unpaced")
 	fs.BoolVar(&a.quiet, "quiet", false, "no progress line and no summary on stderr")
 	fs.BoolVar(&a.verbose, "verbose", false, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
@@ -241,6 +265,7 @@ func (a *app) usageError(c *command, msg string) int {
 // inputError reports bad input (a file, a zone ID, the credentials) and
 // returns exit 2: nothing was sent.
 func (a *app) inputError(msg string) int {
+	msg = strings.TrimPrefix(msg, secondarydns.ErrInvalidInput.Error()+": ")
 	a.writeErrorJSON(msg)
 	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, msg)
 	return exitUsage

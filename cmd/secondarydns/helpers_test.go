@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// clock is the fake's clock in every test, so output is the same every run.
+var clock = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+
+// Zone and peer IDs the tests use.
+var (
+	zoneA = secondarydnstest.ZoneID(1)
+	zoneB = secondarydnstest.ZoneID(2)
+	zoneC = secondarydnstest.ZoneID(3)
+	zoneD = secondarydnstest.ZoneID(4)
+	zoneE = secondarydnstest.ZoneID(5)
+	peer1 = "23ff594956f20c2a721606e94745a8aa"
+	peer2 = "9f6b5c3ff10d4bd1a1f2b7cd0e4d2a11"
+	peer3 = "0b7e2c9d3e5a4f6b8c1d2e3f4a5b6c7d"
+)
+
+func newFake(t *testing.T, opts ...secondarydnstest.ServerOption) *secondarydnstest.Server {
+	t.Helper()
+	srv := secondarydnstest.NewServer(append([]secondarydnstest.ServerOption{
+		secondarydnstest.WithClock(func() time.Time { return clock }),
+	}, opts...)...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// result is what one run of the command did.
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// invocation describes one run: the arguments, the environment, standard
+// input and whether the streams are terminals.
+type invocation struct {
+	args      []string
+	env       map[string]string
+	stdin     string
+	stdinTTY  bool
+	stderrTTY bool
+	ctx       context.Context
+}
+
+// fakeEnv is the environment that points the command at srv.
+func fakeEnv(srv *secondarydnstest.Server) map[string]string {
+	return map[string]string{
+		"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken,
+		"CLOUDFLARE_BASE_URL":  srv.URL,
+	}
+}
+
+// ttyReader and ttyWriter stand for a terminal.
+type ttyReader struct{ io.Reader }
+
+func (ttyReader) IsTerminal() bool { return true }
+
+type ttyWriter struct{ *bytes.Buffer }
+
+func (ttyWriter) IsTerminal() bool { return true }
+
+// exec runs the command in-process. Unless the arguments set --rate, the run
+// is unpaced, so tests do not wait for the default 4 requests per second.
+func exec(t *testing.T, inv invocation) result {
+	t.Helper()
+	args := inv.args
+	if !strings.Contains(strings.Join(args, " "), "--rate") {
+		args = append([]string{"--rate=0"}, args...)
+	}
+	var stdin io.Reader = strings.NewReader(inv.stdin)
+	if inv.stdinTTY {
+		stdin = ttyReader{stdin}
+	}
+	var stdout, stderrBuf bytes.Buffer
+	var stderr io.Writer = &stderrBuf
+	if inv.stderrTTY {
+		stderr = ttyWriter{&stderrBuf}
+	}
+	ctx := inv.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	env := func(k string) string { return inv.env[k] }
+	code := run(ctx, args, env, stdin, &stdout, stderr)
+	return result{code: code, stdout: stdout.String(), stderr: stderrBuf.String()}
+}
+
+// cli runs the command against srv.
+func cli(t *testing.T, srv *secondarydnstest.Server, args ...string) result {
+	t.Helper()
+	return exec(t, invocation{args: args, env: fakeEnv(srv)})
+}
+
+// writeFile writes content to a file in a temporary folder and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+// golden compares got with testdata/<name>.golden (rewritten under -update).
+func golden(t *testing.T, name string, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create the golden file")
+	assert.Equal(t, string(want), got, "output differs from %s (go test -update rewrites it)", path)
+}
+
+// transcript renders a result for a golden file, with temporary paths made
+// stable.
+func transcript(r result, replace ...string) string {
+	s := "exit " + strconv.Itoa(r.code) + "\n-- stdout --\n" + r.stdout + "-- stderr --\n" + r.stderr
+	for i := 0; i+1 < len(replace); i += 2 {
+		s = strings.ReplaceAll(s, replace[i], replace[i+1])
+	}
+	return s
+}
+
+// writes returns the requests that change something (anything but GET).
+func writes(srv *secondarydnstest.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		if r.Method != http.MethodGet {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+// seedFleet gives the fake a mixed fleet:
+//   - zoneA: example.com., peer1, Disabled   (the file wants peer1+peer2, Enabled: update, enable)
+//   - zoneB: no configuration               (the file wants it: create, enable)
+//   - zoneC: example.org., peer3, Enabled   (in sync)
+//   - zoneD: old.example., peer1, Enabled   (the file wants it absent: disable, delete)
+func seedFleet(srv *secondarydnstest.Server) {
+	srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{peer1}, Status: "Disabled"})
+	srv.Seed(zoneC, secondarydnstest.Config{Name: "example.org.", Peers: []string{peer3}, Status: "Enabled"})
+	srv.Seed(zoneD, secondarydnstest.Config{Name: "old.example.", Peers: []string{peer1}, Status: "Enabled"})
+}
+
+// fleetFile is the desired state seedFleet is compared with.
+var fleetFile = `{"zones": {
+  "` + zoneA + `": {"name": "example.com.", "peers": ["` + peer1 + `", "` + peer2 + `"], "status": "Enabled"},
+  "` + zoneB + `": {"name": "new.example.", "peers": ["` + peer2 + `"], "status": "Enabled"},
+  "` + zoneC + `": {"name": "EXAMPLE.org", "peers": ["` + peer3 + `"], "status": "Enabled"},
+  "` + zoneD + `": {"absent": true}
+}}
+`
+
+// safeFile is fleetFile without the destructive zone.
+var safeFile = `{"zones": {
+  "` + zoneA + `": {"name": "example.com.", "peers": ["` + peer1 + `", "` + peer2 + `"], "status": "Enabled"},
+  "` + zoneB + `": {"name": "new.example.", "peers": ["` + peer2 + `"], "status": "Enabled"},
+  "` + zoneC + `": {"name": "EXAMPLE.org", "peers": ["` + peer3 + `"], "status": "Enabled"}
+}}
+`
