@@ -233,10 +233,15 @@ func runZone(ctx context.Context, gate *pause, zoneID string, i int, work zoneFu
 		}
 		p, err := work(ctx, i, done, opts)
 		until, locked := lockout(ctx, gate, err)
-		if !locked || restarts == maxRestarts {
+		if !locked {
 			return p, err
 		}
+		// The API refuses every request of this user until then, whether
+		// or not this zone is given another chance.
 		gate.hold(until)
+		if restarts == maxRestarts {
+			return p, err
+		}
 		if p != nil {
 			last, done = p, p.Done
 		}

@@ -1,0 +1,557 @@
+package secondarydns_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns"
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+// fakeClock is one clock for the fake server and the SDK, moved only by the
+// SDK's waits: a five-minute lockout passes in no time.
+type fakeClock struct {
+	mu     sync.Mutex
+	t      time.Time
+	sleeps []time.Duration
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// sleep moves the clock to d after the call: workers that wait for the same
+// moment together move it there once.
+func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	if end := c.t.Add(d); end.After(c.t) {
+		c.t = end
+	}
+	return ctx.Err()
+}
+
+func (c *fakeClock) slept() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+// opts makes the SDK wait and read time through the fake clock.
+func (c *fakeClock) opts() []secondarydns.Option {
+	return []secondarydns.Option{secondarydns.WithSleepForTest(c.sleep), secondarydns.WithClockForTest(c.now)}
+}
+
+// progressRecorder checks the Progress rules: once per zone, never
+// concurrently.
+type progressRecorder struct {
+	t       *testing.T
+	mu      sync.Mutex
+	seen    map[string]int
+	inside  atomic.Int32
+	overlap atomic.Bool
+	order   []string
+}
+
+func newProgress(t *testing.T) *progressRecorder {
+	return &progressRecorder{t: t, seen: map[string]int{}}
+}
+
+func (p *progressRecorder) fn(r secondarydns.ZoneResult) {
+	if p.inside.Add(1) > 1 {
+		p.overlap.Store(true)
+	}
+	defer p.inside.Add(-1)
+	time.Sleep(50 * time.Microsecond) // widen the window an overlap would need
+	p.mu.Lock()
+	p.seen[r.ZoneID]++
+	p.order = append(p.order, r.ZoneID)
+	p.mu.Unlock()
+}
+
+func (p *progressRecorder) check(ids []string) {
+	p.t.Helper()
+	assert.False(p.t, p.overlap.Load(), "Progress was called concurrently")
+	assert.Len(p.t, p.seen, len(ids))
+	for _, id := range ids {
+		assert.Equal(p.t, 1, p.seen[id], "Progress calls for %s", id)
+	}
+}
+
+// zoneIDs are the fake's IDs 1..n, in zone-ID order.
+func zoneIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = secondarydnstest.ZoneID(i + 1)
+	}
+	return ids
+}
+
+func resultIDs(results []secondarydns.ZoneResult) []string {
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ZoneID
+	}
+	return ids
+}
+
+// TestApplyAllFleetMix: 240 zones, a quarter each in sync, new, changed and
+// absent, cost exactly the requests the contract lists, and end converged.
+func TestApplyAllFleetMix(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(240)
+	zones := map[string]secondarydns.Desired{}
+	for i, id := range ids {
+		name := fmt.Sprintf("zone%d.example.", i)
+		switch i % 4 {
+		case 0: // in sync, status wanted: GET + GET status
+			srv.Seed(id, secondarydnstest.Config{Name: name, Peers: []string{peerA}, Status: "Enabled"})
+			zones[id] = secondarydns.Desired{Name: name, Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
+		case 1: // new, enabled: GET + POST + POST enable
+			zones[id] = secondarydns.Desired{Name: name, Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
+		case 2: // peers changed, no status wanted: GET + PUT
+			srv.Seed(id, secondarydnstest.Config{Name: name, Peers: []string{peerA}})
+			zones[id] = secondarydns.Desired{Name: name, Peers: []string{peerA, peerB}}
+		case 3: // absent, enabled now: GET + GET status + disable + DELETE
+			srv.Seed(id, secondarydnstest.Config{Name: name, Status: "Enabled"})
+			zones[id] = secondarydns.Desired{Absent: true}
+		}
+	}
+	pr := newProgress(t)
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 8, Progress: pr.fn})
+	require.NoError(t, err)
+
+	assert.Len(t, srv.Requests(), 60*2+60*3+60*2+60*4, "total requests")
+	assert.Equal(t, ids, resultIDs(results), "results sorted by zone ID")
+	pr.check(ids)
+	perKind := map[int]int{}
+	for _, r := range srv.Requests() {
+		for i, id := range ids {
+			if strings.Contains(r.Path, id) {
+				perKind[i%4]++
+			}
+		}
+	}
+	assert.Equal(t, map[int]int{0: 120, 1: 180, 2: 120, 3: 240}, perKind, "requests per kind of zone")
+	for i, r := range results {
+		require.NoError(t, r.Err)
+		require.NotNil(t, r.Plan)
+		assert.Equal(t, r.Plan.Actions, r.Plan.Done)
+		cfg, ok := srv.Config(ids[i])
+		want := zones[ids[i]]
+		if want.Absent {
+			assert.False(t, ok, "zone %d still configured", i)
+			assert.Equal(t, acts("disable", "delete"), r.Plan.Done)
+			continue
+		}
+		require.True(t, ok, "zone %d not configured", i)
+		assert.Equal(t, want.Name, cfg.Name)
+		assert.ElementsMatch(t, want.Peers, cfg.Peers)
+		if want.Status != "" {
+			assert.Equal(t, string(want.Status), cfg.Status)
+		}
+	}
+
+	// A second run finds everything in sync: reads only.
+	srv.ResetRequests()
+	results, err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{})
+	require.NoError(t, err)
+	for _, r := range results {
+		assert.True(t, r.Plan.InSync(), "zone %s: %v", r.ZoneID, r.Plan.Actions)
+	}
+	assert.Len(t, srv.Requests(), 60*2+60*2+60*1+60*1)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+	}
+}
+
+// inflight counts requests in flight at the transport. The first request
+// waits until want are in flight (or a second passed), so the test shows the
+// bound is reached as well as kept.
+type inflight struct {
+	want    int
+	now     atomic.Int32
+	max     atomic.Int32
+	reached chan struct{}
+	once    sync.Once
+	first   atomic.Bool
+}
+
+func (f *inflight) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := f.now.Add(1)
+	defer f.now.Add(-1)
+	for {
+		m := f.max.Load()
+		if n <= m || f.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	if int(n) >= f.want {
+		f.once.Do(func() { close(f.reached) })
+	}
+	if f.first.CompareAndSwap(false, true) {
+		select {
+		case <-f.reached:
+		case <-time.After(time.Second):
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestApplyAllConcurrencyBound: never more zones in flight than Concurrency,
+// and the zones start in zone-ID order.
+func TestApplyAllConcurrencyBound(t *testing.T) {
+	for _, conc := range []int{1, 3, 0} {
+		t.Run(fmt.Sprint("concurrency ", conc), func(t *testing.T) {
+			want := conc
+			if want == 0 {
+				want = 4 // the default
+			}
+			tr := &inflight{want: want, reached: make(chan struct{})}
+			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
+			ids := zoneIDs(200)
+			zones := map[string]secondarydns.Desired{}
+			for _, id := range ids {
+				zones[id] = secondarydns.Desired{Name: "example.com."}
+			}
+			_, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: conc})
+			require.NoError(t, err)
+			assert.Equal(t, int32(want), tr.max.Load(), "most requests in flight")
+			assert.Len(t, srv.Requests(), 400)
+			if conc == 1 {
+				// One zone at a time: the log is the zone-ID order itself.
+				for i, r := range srv.Requests() {
+					assert.Contains(t, r.Path, ids[i/2])
+				}
+			}
+		})
+	}
+}
+
+// TestApplyAllLockout: a fleet larger than the fake's rate limit trips the
+// block mid-run. Only the requests already in flight meet it; the run pauses
+// every zone until the block ends, plans the refused zones again, and every
+// zone converges.
+func TestApplyAllLockout(t *testing.T) {
+	clock := newFakeClock()
+	srv := secondarydnstest.NewServer(secondarydnstest.WithRateLimit(300, 5*time.Minute), secondarydnstest.WithClock(clock.now))
+	t.Cleanup(srv.Close)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ids := zoneIDs(200)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		zones[id] = secondarydns.Desired{Name: "example.com.", Peers: []string{peerA}}
+	}
+	const conc = 4
+	pr := newProgress(t)
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: conc, Progress: pr.fn}, clock.opts()...)
+	require.NoError(t, err)
+	pr.check(ids)
+
+	log := srv.Requests()
+	refused := 0
+	firstRefused := -1
+	for i, r := range log {
+		if r.Status == http.StatusTooManyRequests {
+			refused++
+			if firstRefused < 0 {
+				firstRefused = i
+			}
+		}
+	}
+	require.Positive(t, refused, "the run never met the limit")
+	assert.LessOrEqual(t, refused, conc, "requests were sent during the block beyond those in flight")
+	assert.Equal(t, 300, firstRefused, "the 301st request is the first refused")
+	for _, r := range log[firstRefused : firstRefused+refused] {
+		assert.Equal(t, http.StatusTooManyRequests, r.Status, "a request got through in the middle of the block")
+	}
+	// A refused read is sent again; a refused create makes its zone be
+	// planned again: one read and the create.
+	extra := 0
+	for _, r := range log[firstRefused : firstRefused+refused] {
+		extra++
+		if r.Method == http.MethodPost {
+			extra++
+		}
+	}
+	assert.Len(t, log, 400+extra, "a refused request costs its zone's restart, no more")
+	assert.Equal(t, []time.Duration{5 * time.Minute}, uniq(clock.slept()), "the run waited out the block, once")
+	for i, r := range results {
+		require.NoError(t, r.Err)
+		cfg, ok := srv.Config(ids[i])
+		require.True(t, ok)
+		assert.Equal(t, "example.com.", cfg.Name)
+	}
+}
+
+func uniq(ds []time.Duration) []time.Duration {
+	var out []time.Duration
+	for _, d := range ds {
+		if len(out) == 0 || out[len(out)-1] != d {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestApplyAllLockoutGivesUp: a zone that keeps getting 429 is restarted at
+// most 3 times, then fails with the 429; the pause holds for the others
+// every time, the last included.
+func TestApplyAllLockoutGivesUp(t *testing.T) {
+	clock := newFakeClock()
+	srv, c := fake(t)
+	stuck := secondarydnstest.ZoneID(2)
+	srv.Fail(secondarydnstest.Fault{Zone: stuck, Action: "get", Status: http.StatusTooManyRequests, RetryAfter: "120", Times: 10})
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range zoneIDs(3) {
+		zones[id] = secondarydns.Desired{Name: "example.com."}
+	}
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 1}, clock.opts()...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "secondarydns: 1 of 3 zones failed")
+	require.ErrorIs(t, err, secondarydns.ErrRateLimited)
+	assert.ErrorIs(t, results[1].Err, secondarydns.ErrRateLimited)
+	assert.Nil(t, results[1].Plan)
+	assert.NoError(t, results[0].Err)
+	assert.NoError(t, results[2].Err)
+	var stuckGets int
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Path, stuck) {
+			stuckGets++
+			assert.Equal(t, http.MethodGet, r.Method)
+		}
+	}
+	assert.Equal(t, 4, stuckGets, "1 try and 3 restarts")
+	// Three pauses before the restarts and the fourth before zone 3's first request.
+	assert.Equal(t, []time.Duration{2 * time.Minute, 2 * time.Minute, 2 * time.Minute, 2 * time.Minute}, clock.slept())
+	assert.Len(t, srv.PendingFaults(), 1)
+}
+
+// TestApplyAllContextCancel: a run cancelled midway gives every zone a
+// result; those not finished wrap context.Canceled.
+func TestApplyAllContextCancel(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(200)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		zones[id] = secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls atomic.Int32
+	pr := newProgress(t)
+	results, err := c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{Concurrency: 4, Progress: func(r secondarydns.ZoneResult) {
+		if calls.Add(1) == 10 {
+			cancel()
+		}
+		pr.fn(r)
+	}})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, ids, resultIDs(results))
+	pr.check(ids)
+	var cancelled, ok int
+	for _, r := range results {
+		if r.Err == nil {
+			ok++
+			continue
+		}
+		require.ErrorIs(t, r.Err, context.Canceled, "zone %s", r.ZoneID)
+		assert.Contains(t, r.Err.Error(), "zone "+r.ZoneID+":")
+		cancelled++
+	}
+	assert.GreaterOrEqual(t, ok, 10)
+	assert.LessOrEqual(t, ok, 10+4, "zones started after the cancellation")
+	assert.Equal(t, 200, ok+cancelled)
+	assert.Contains(t, err.Error(), fmt.Sprintf("%d of 200 zones failed", cancelled))
+	// Nothing was sent for the zones that never started.
+	started := map[string]bool{}
+	for _, r := range srv.Requests() {
+		started[strings.Split(r.Path, "/")[2]] = true
+	}
+	assert.LessOrEqual(t, len(started), 10+4)
+}
+
+// TestApplyAllDryRun plans every zone and changes none.
+func TestApplyAllDryRun(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(3)
+	srv.Seed(ids[1], secondarydnstest.Config{Name: "old.example.", Status: "Enabled"})
+	zones := map[string]secondarydns.Desired{
+		ids[0]: {Name: "example.com.", Status: secondarydns.StatusEnabled},
+		ids[1]: {Name: "example.com.", Status: secondarydns.StatusDisabled},
+		ids[2]: {Absent: true},
+	}
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.NoError(t, err)
+	assert.Equal(t, acts("create", "enable"), results[0].Plan.Actions)
+	assert.Equal(t, acts("update", "disable"), results[1].Plan.Actions)
+	assert.True(t, results[2].Plan.InSync())
+	for _, r := range results {
+		assert.Empty(t, r.Plan.Done)
+	}
+	assert.Len(t, srv.Requests(), 4)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+	}
+	_, ok := srv.Config(ids[0])
+	assert.False(t, ok)
+}
+
+// TestExecuteAll runs reviewed plans exactly: a zone changed since it was
+// planned is reported stale and left alone; the others are done.
+func TestExecuteAll(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(50)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		zones[id] = secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}
+	}
+	planned, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.NoError(t, err)
+	plans := make([]*secondarydns.Plan, 0, len(planned))
+	for i := len(planned) - 1; i >= 0; i-- { // any order in, zone-ID order out
+		plans = append(plans, planned[i].Plan)
+	}
+	// Someone configures zone 7 after the review.
+	srv.Seed(ids[7], secondarydnstest.Config{Name: "theirs.example."})
+	srv.ResetRequests()
+
+	pr := newProgress(t)
+	results, err := c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{Concurrency: 3, Progress: pr.fn})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "secondarydns: 1 of 50 zones failed; the first: zone "+ids[7]+": create: the zone changed since it was planned")
+	require.ErrorIs(t, err, secondarydns.ErrStale)
+	assert.Equal(t, ids, resultIDs(results))
+	pr.check(ids)
+	assert.ErrorIs(t, results[7].Err, secondarydns.ErrStale)
+	assert.Empty(t, results[7].Plan.Done)
+	cfg, _ := srv.Config(ids[7])
+	assert.Equal(t, "theirs.example.", cfg.Name)
+	assert.Equal(t, "Disabled", cfg.Status, "the stale zone was enabled anyway")
+	assert.Len(t, srv.Requests(), 49*2+1, "no reads, one request per action, nothing after the 409")
+	for i, r := range results {
+		if i == 7 {
+			continue
+		}
+		require.NoError(t, r.Err)
+		assert.Equal(t, acts("create", "enable"), r.Plan.Done)
+	}
+}
+
+// TestExecuteAllResumesAfterLockout: after the pause a zone goes on with its
+// remaining actions; it is not planned again and its create is not repeated.
+func TestExecuteAllResumesAfterLockout(t *testing.T) {
+	clock := newFakeClock()
+	srv, c := fake(t)
+	zone := secondarydnstest.ZoneID(1)
+	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}, Actions: acts("create", "enable")}
+	srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "enable", Status: http.StatusTooManyRequests, RetryAfter: "90"})
+	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
+	require.NoError(t, err)
+	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
+	assert.Equal(t, []string{createReq, enableReq, enableReq}, seen(t, srv, zone))
+	assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
+	cfg, _ := srv.Config(zone)
+	assert.Equal(t, "Enabled", cfg.Status)
+}
+
+// TestFleetValidation: bad input to a fleet call is refused before any
+// request, with nil results.
+func TestFleetValidation(t *testing.T) {
+	srv, c := fake(t)
+	ctx := context.Background()
+	good := secondarydns.Desired{Name: "example.com."}
+	id1, id2 := secondarydnstest.ZoneID(1), secondarydnstest.ZoneID(2)
+	plan := func(id string) *secondarydns.Plan {
+		return &secondarydns.Plan{ZoneID: id, Want: good, Actions: acts("create")}
+	}
+	zones := map[string]secondarydns.Desired{id1: good}
+	cases := map[string]func() ([]secondarydns.ZoneResult, error){
+		"negative concurrency": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{Concurrency: -1})
+		},
+		"WithResponse": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{}, secondarydns.WithResponse(&secondarydns.Response{}))
+		},
+		"invalid option": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{}, secondarydns.WithMaxRetries(-1))
+		},
+		"two invalid zones": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ApplyAll(ctx, map[string]secondarydns.Desired{id1: good, id2: {}, "bad zone": good}, secondarydns.FleetOptions{})
+		},
+		"ExecuteAll nil plan": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1), nil}, secondarydns.FleetOptions{})
+		},
+		"ExecuteAll duplicate zone": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1), plan(id2), plan(id1)}, secondarydns.FleetOptions{})
+		},
+		"ExecuteAll DryRun": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1)}, secondarydns.FleetOptions{DryRun: true})
+		},
+		"ExecuteAll invalid plan": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1), {ZoneID: id2, Want: good, Actions: acts("explode")}}, secondarydns.FleetOptions{})
+		},
+		"ExecuteAll WithResponse": func() ([]secondarydns.ZoneResult, error) {
+			return c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1)}, secondarydns.FleetOptions{}, secondarydns.WithResponse(&secondarydns.Response{}))
+		},
+	}
+	for name, call := range cases {
+		t.Run(name, func(t *testing.T) {
+			res, err := call()
+			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+			assert.Nil(t, res)
+			assert.NotContains(t, err.Error(), "\n")
+		})
+	}
+	_, err := c.Outgoing.ApplyAll(ctx, map[string]secondarydns.Desired{id1: good, id2: {}, "bad zone": good}, secondarydns.FleetOptions{})
+	// The first in zone-ID order is named; the rest are counted.
+	assert.Equal(t, "secondarydns: invalid input: zone "+id2+": name is empty (and 1 more invalid zones)", err.Error())
+	_, err = c.Outgoing.ExecuteAll(ctx, []*secondarydns.Plan{plan(id1), plan(id1)}, secondarydns.FleetOptions{})
+	assert.Contains(t, err.Error(), "zone "+id1+" has more than one plan")
+	assert.Empty(t, srv.Requests())
+
+	// An empty fleet is no error.
+	res, err := c.Outgoing.ApplyAll(ctx, nil, secondarydns.FleetOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, res)
+}
+
+// TestFleetErrorsWrapEachZone: errors.As reaches every zone's *APIError
+// through the fleet error.
+func TestFleetErrorsWrapEachZone(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(4)
+	srv.Fail(secondarydnstest.Fault{Zone: ids[1], Action: "create", Status: http.StatusForbidden})
+	srv.Fail(secondarydnstest.Fault{Zone: ids[3], Action: "get", Status: http.StatusBadRequest})
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		zones[id] = secondarydns.Desired{Name: "example.com."}
+	}
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "secondarydns: 2 of 4 zones failed; the first: zone "+ids[1]+": create: POST")
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	require.ErrorIs(t, err, secondarydns.ErrBadRequest)
+	var apiErr *secondarydns.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+	assert.NotNil(t, results[1].Plan, "a zone that was planned keeps its plan")
+	assert.Nil(t, results[3].Plan, "a zone that could not be planned has none")
+}
