@@ -6,10 +6,12 @@
 // It runs in one of two modes.
 //
 // With no Cloudflare environment, it starts secondarydnstest, the SDK's
-// in-memory fake of the API, inside the process and walks the whole lifecycle
-// of an outgoing configuration against it: Create, Get, Enable, Status,
-// ForceNotify, Disable and Delete, then a Get of the deleted configuration to
-// show an error. Nothing leaves the machine and no account is needed.
+// in-memory fake of the API, inside the process and shows what the SDK does
+// for you: a desired-state Apply that creates and enables a configuration, a
+// second Apply that finds nothing to do, a Get that the fake fails once with a
+// 503 and the SDK retries, Status and ForceNotify, an Apply that removes the
+// configuration, and the error a missing configuration gives. Nothing leaves
+// the machine and no account is needed.
 //
 // With credentials (CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and
 // CLOUDFLARE_API_KEY) and a zone ID (CLOUDFLARE_ZONE_ID, or the -zone flag), it
@@ -19,13 +21,14 @@
 //
 //	CLOUDFLARE_API_TOKEN=... CLOUDFLARE_ZONE_ID=... go run ./examples/quickstart
 //
-// With -write (and -name, the zone's name), it runs the same lifecycle as the
-// fake mode on the real zone. That changes the zone's configuration while it
-// runs, so it is allowed only on a zone that has no outgoing configuration yet:
-// it then creates one, enables and disables transfers, sends a NOTIFY to the
-// peers given with -peers (none by default), and deletes it again, leaving the
-// zone as it found it, even when a step fails. It never updates or deletes a
-// configuration it did not create.
+// With -write (and -name, the zone's name), it walks the whole lifecycle on the
+// real zone, one call at a time: Create, Get, Enable, Status, ForceNotify,
+// Disable and Delete, then a Get of the deleted configuration. That changes the
+// zone's configuration while it runs, so it is allowed only on a zone that has
+// no outgoing configuration yet: it then creates one, enables and disables
+// transfers, sends a NOTIFY to the peers given with -peers (none by default),
+// and deletes it again, leaving the zone as it found it, even when a step
+// fails. It never updates or deletes a configuration it did not create.
 //
 //	go run ./examples/quickstart -write -name example.com.
 //
@@ -39,6 +42,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -66,8 +70,9 @@ func main() {
 
 // run is the whole program, with its inputs passed in so tests can run it.
 // getenv decides the mode; in real mode, secondarydns.WithEnv reads the
-// credentials from the process environment itself.
-func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args []string) error {
+// credentials from the process environment itself. fakeOpts configure the
+// fake mode's server (tests fix its clock).
+func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args []string, fakeOpts ...secondarydnstest.ServerOption) error {
 	flags := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	zoneFlag := flags.String("zone", "", "zone `ID` to use with real credentials (default $"+envZoneID+")")
 	write := flags.Bool("write", false, "with real credentials, CHANGE THE ZONE'S CONFIGURATION: create an outgoing transfer\n"+
@@ -96,7 +101,7 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args
 	}
 	hasCredentials := getenv(secondarydns.EnvAPIToken) != "" ||
 		getenv(secondarydns.EnvEmail) != "" || getenv(secondarydns.EnvAPIKey) != ""
-	p := printer{stdout}
+	p := printer{w: stdout}
 
 	switch {
 	case !hasCredentials && zoneID == "":
@@ -104,7 +109,8 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args
 			return errors.New("-write, -name and -peers apply to a real zone: set " +
 				secondarydns.EnvAPIToken + " and " + envZoneID + " (without them the quickstart uses a fake and changes nothing real)")
 		}
-		return runFake(ctx, p)
+		p.fake = true
+		return runFake(ctx, p, fakeOpts...)
 	case !hasCredentials:
 		return fmt.Errorf("a zone ID is set (%s or -zone) but no credentials: set %s, or %s and %s; or unset %s to run against the in-process fake",
 			envZoneID, secondarydns.EnvAPIToken, secondarydns.EnvEmail, secondarydns.EnvAPIKey, envZoneID)
@@ -134,27 +140,97 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string, args
 	return writeReal(ctx, p, client, zoneID, params)
 }
 
-// runFake walks the lifecycle against an in-process fake of the API.
-func runFake(ctx context.Context, p printer) error {
-	srv := secondarydnstest.NewServer()
+// The fake's zone and peers. The fake accepts any well-formed IDs; real peers
+// are the account's Secondary DNS peers, created first under
+// /accounts/{account_id}/secondary_dns/peers (not covered by this SDK).
+const fakeZoneID = "023e105f4ecef8ad9ca31a8372d0c353"
+
+var fakePeers = []string{"23ff594956f20c2a721606e94745a8aa", "00920f38ce07c2e2f4df50b1f61d4194"}
+
+// runFake shows the SDK against an in-process fake of the API. fakeOpts
+// configure the fake; tests pass a fixed clock so the output is exact.
+func runFake(ctx context.Context, p printer, fakeOpts ...secondarydnstest.ServerOption) error {
+	srv := secondarydnstest.NewServer(fakeOpts...)
 	defer srv.Close()
-	p.line("No Cloudflare credentials in the environment: using secondarydnstest, an in-process fake of the API at %s.", srv.URL)
+	p.line("No Cloudflare credentials in the environment: using secondarydnstest, an in-process fake of the API.")
 	p.line("Set %s and %s to read a real zone instead.", secondarydns.EnvAPIToken, envZoneID)
 
-	client, err := secondarydns.NewClient(
-		secondarydns.WithAPIToken(secondarydnstest.DefaultToken),
-		secondarydns.WithBaseURL(srv.URL),
+	client, err := srv.Client(
 		secondarydns.WithUserAgent("secondarydns-quickstart"),
+		// The fake answers at once, so retry without the default backoff
+		// (up to 8 s) and the quickstart stays instant. Keep the default
+		// against the real API: it spreads retries out.
+		secondarydns.WithBackoff(0, 0),
 	)
 	if err != nil {
 		return err
 	}
-	// The fake accepts any well-formed IDs; real peers are created first
-	// under /accounts/{account_id}/secondary_dns/peers.
-	return lifecycle(ctx, p, client, "023e105f4ecef8ad9ca31a8372d0c353", secondarydns.OutgoingParams{
-		Name:  "example.com.",
-		Peers: []string{"23ff594956f20c2a721606e94745a8aa", "00920f38ce07c2e2f4df50b1f61d4194"},
-	})
+	zoneID := fakeZoneID
+	want := secondarydns.Desired{Name: "example.com.", Peers: fakePeers, Status: secondarydns.StatusEnabled}
+
+	p.step("Apply: example.com. with 2 peers, transfers enabled")
+	if err := apply(ctx, p, client, zoneID, want); err != nil {
+		return err
+	}
+	p.step("Apply again: the zone is already as wanted")
+	if err := apply(ctx, p, client, zoneID, want); err != nil {
+		return err
+	}
+
+	// One 503 on the next Get of this zone: the SDK retries it, since a GET
+	// is safe to repeat, and WithResponse shows what it took.
+	srv.Fail(secondarydnstest.Fault{Zone: zoneID, Action: "get", Status: http.StatusServiceUnavailable})
+	p.step("Get, with the fake failing the first attempt with a 503")
+	var resp secondarydns.Response
+	out, err := client.Outgoing.Get(ctx, zoneID, secondarydns.WithResponse(&resp))
+	if err != nil {
+		return fmt.Errorf("calling Get: %w", err)
+	}
+	p.outgoing(out)
+	p.line("   succeeded after %d attempts (HTTP %d, ray ID %s)", resp.Attempts, resp.StatusCode, resp.RayID)
+
+	p.step("Status")
+	status, err := client.Outgoing.Status(ctx, zoneID)
+	if err != nil {
+		return fmt.Errorf("calling Status: %w", err)
+	}
+	p.line("   %s (enabled: %t)", status, status == secondarydns.StatusEnabled)
+
+	p.step("ForceNotify")
+	answer, err := client.Outgoing.ForceNotify(ctx, zoneID)
+	if err != nil {
+		return fmt.Errorf("calling ForceNotify: %w", err)
+	}
+	p.line("   %s: a DNS NOTIFY went to the peers", answer)
+
+	p.step("Apply: the zone must have no configuration")
+	if err := apply(ctx, p, client, zoneID, secondarydns.Desired{Absent: true}); err != nil {
+		return err
+	}
+	return showNotFound(ctx, p, client, zoneID, "Get after the configuration is gone (an error on purpose)")
+}
+
+// apply brings zoneID to want and prints what it planned and did.
+func apply(ctx context.Context, p printer, client *secondarydns.Client, zoneID string, want secondarydns.Desired) error {
+	plan, err := client.Outgoing.Apply(ctx, zoneID, want)
+	if err != nil {
+		return fmt.Errorf("calling Apply: %w", err) // the error names the zone and the failing step
+	}
+	if plan.InSync() {
+		p.line("   in sync: no actions")
+		return nil
+	}
+	p.line("   actions: %s", joinActions(plan.Actions))
+	p.line("   done:    %s", joinActions(plan.Done))
+	return nil
+}
+
+func joinActions(actions []secondarydns.Action) string {
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
 }
 
 // readOnly shows a real zone's configuration and transfer status.
@@ -256,28 +332,33 @@ func lifecycle(ctx context.Context, p printer, client *secondarydns.Client, zone
 	deleted = true
 	p.line("   deleted configuration %s", id)
 
-	return showNotFound(ctx, p, client, zoneID)
+	return showNotFound(ctx, p, client, zoneID, "Get after Delete (an error on purpose)")
 }
 
 // showNotFound shows how to branch on an error: errors.Is for the HTTP
 // class, errors.As for the details support asks for.
-func showNotFound(ctx context.Context, p printer, client *secondarydns.Client, zoneID string) error {
-	p.step("Get after Delete (an error on purpose)")
+func showNotFound(ctx context.Context, p printer, client *secondarydns.Client, zoneID, title string) error {
+	p.step(title)
 	_, err := client.Outgoing.Get(ctx, zoneID)
 	if err == nil {
-		return errors.New("calling Get after Delete: got a configuration, want a 404")
+		return errors.New("calling Get on a zone without a configuration: got one, want a 404")
 	}
 	p.line("   err: %v", err)
 	p.line("   errors.Is(err, secondarydns.ErrNotFound): %t", errors.Is(err, secondarydns.ErrNotFound))
 	var apiErr *secondarydns.APIError
 	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("calling Get after Delete: %w", err) // not an API answer: a real failure
+		return fmt.Errorf("calling Get: %w", err) // not an API answer: a real failure
 	}
 	p.line("   StatusCode: %d", apiErr.StatusCode)
 	if len(apiErr.Errors) > 0 {
 		p.line("   first error: code %d, %q", apiErr.Errors[0].Code, apiErr.Errors[0].Message)
 	}
-	p.line("   RayID: %s (quote it to Cloudflare support)", apiErr.RayID)
+	if p.fake {
+		// The fake's ray IDs are a counter: Cloudflare has never seen them.
+		p.line("   RayID: %s", apiErr.RayID)
+	} else {
+		p.line("   RayID: %s (quote it to Cloudflare support)", apiErr.RayID)
+	}
 	return nil
 }
 
@@ -296,7 +377,10 @@ func cleanUp(ctx context.Context, client *secondarydns.Client, zoneID string) er
 
 // printer writes the walk-through. Errors writing to stdout are ignored: there
 // is nowhere better to report them.
-type printer struct{ w io.Writer }
+type printer struct {
+	w    io.Writer
+	fake bool // talking to secondarydnstest, whose ray IDs mean nothing to Cloudflare
+}
 
 func (p printer) line(format string, args ...any) {
 	fmt.Fprintf(p.w, format+"\n", args...)
