@@ -511,21 +511,28 @@ func putBuffer(b *bytes.Buffer) {
 	bufPool.Put(b)
 }
 
-// Format prints a client without its configuration, whatever the verb, so
-// no rendering of a Client (or of a struct holding one) can show a credential.
+// Format prints the client's base URL and the kind of credential it uses,
+// whatever the verb, e.g.
+//
+//	secondarydns.Client{base: https://api.cloudflare.com/client/v4, credentials: API token [redacted]}
+//
+// and nothing else of its configuration, so no rendering of a Client (or of
+// a struct holding one) can show a credential. The base URL is safe to show:
+// WithBaseURL refuses one with user info or a query. A zero Client prints
+// "secondarydns.Client{not made by NewClient}".
 func (c Client) Format(f fmt.State, _ rune) {
-	kind := "none"
-	base := ""
-	if c.cfg != nil {
-		base = c.cfg.base.prefix
-		switch c.cfg.cred.kind {
-		case credToken:
-			kind = "API token " + redacted
-		case credKey:
-			kind = "email+key " + redacted
-		}
+	if c.cfg == nil {
+		_, _ = io.WriteString(f, "secondarydns.Client{not made by NewClient}")
+		return
 	}
-	fmt.Fprintf(f, "secondarydns.Client{base: %s, credentials: %s}", base, kind)
+	kind := "none"
+	switch c.cfg.cred.kind {
+	case credToken:
+		kind = "API token " + redacted
+	case credKey:
+		kind = "email+key " + redacted
+	}
+	_, _ = io.WriteString(f, "secondarydns.Client{base: "+c.cfg.base.prefix+", credentials: "+kind+"}")
 }
 
 // Format prints the service like its Client, for the same reason.

@@ -17,17 +17,40 @@
 // Use an API token (WithAPIToken, sent as "Authorization: Bearer") or the
 // legacy email and Global API key (WithAPIKey). WithEnv reads
 // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, only when
-// asked. The user service key (X-Auth-User-Service-Key) is not offered: the
-// API does not accept it for these endpoints. Credentials never appear in an
-// error, a log record, or any fmt rendering of an SDK value, and the SDK
-// scrubs them from response text it keeps (a proxy may echo them).
+// asked. Pass a token alone: one starting with "Bearer " is refused. The
+// user service key (X-Auth-User-Service-Key) is not offered: the API does not
+// accept it for these endpoints. Credentials never appear in an error, a log
+// record, or any fmt rendering of an SDK value, and the SDK scrubs them from
+// response text it keeps (error and message text, a body snippet, the ray
+// ID), because a proxy may echo them. Scrubbing changes nothing else: a token
+// or key of 8 bytes or more is replaced by "[redacted]" wherever it occurs
+// (every real one is longer: API tokens have 40 characters, Global API keys
+// 37); a shorter one is no real credential and is left alone, since
+// replacing it would corrupt ordinary words and ray IDs; the email is
+// replaced only as a whole address, never inside a longer one.
+//
+// # Arguments
+//
+// Arguments are checked before anything is sent, and a bad one is an
+// ErrInvalidInput that says which and why. The checks are syntactic: a zone
+// ID (and each peer ID) is 1 to 64 of [A-Za-z0-9_-]; one containing a dot
+// gets the hint "pass the zone ID, not the zone name", but a single-label
+// name such as "localhost" fits the rule and is sent (the API then answers
+// with an error). Peer IDs name the account's Secondary DNS peers
+// (/accounts/{account_id}/secondary_dns/peers, not covered by this SDK), not
+// nameserver addresses: an IP address or a host name gets a hint saying so.
+// A zone name is checked the way DNS does (labels of 1 to 63 octets, at most
+// 253 octets, no whitespace or control characters).
 //
 // # Options
 //
 // The same Option type configures the client (given to NewClient) and a
 // single call (given to a method). A per-call option overrides the client's
 // value for that call only; the client never changes and is safe for
-// concurrent use. WithResponse and WithQuery are per call only.
+// concurrent use. WithResponse and WithQuery are per call only. The same
+// option twice at one level: the last wins (two WithQuery in one call keep
+// only the second's parameters; WithHeader calls for different header
+// names add up).
 //
 // # Errors
 //

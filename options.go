@@ -62,6 +62,11 @@ const (
 // "Authorization: Bearer <token>". Prefer it to WithAPIKey. Pass the token
 // alone: a value that starts with "Bearer " (in any case) is an error, since
 // the SDK adds the scheme itself and the API would refuse "Bearer Bearer …".
+//
+// Response text the SDK keeps (error messages, body snippets, the ray ID) is
+// scrubbed of the token when it is 8 bytes or more; a real token has 40
+// characters. A shorter value is left alone so it cannot corrupt other text;
+// see the package documentation ("Credentials").
 func WithAPIToken(token string) Option {
 	return func(c *config) error {
 		if token == "" {
@@ -84,6 +89,10 @@ func WithAPIToken(token string) Option {
 //
 // The user service key (X-Auth-User-Service-Key) is not offered: the API does
 // not accept it for these endpoints.
+//
+// Response text the SDK keeps is scrubbed of the key when it is 8 bytes or
+// more (a real Global API key has 37 characters) and of the email as a whole
+// address; see the package documentation ("Credentials").
 func WithAPIKey(email, key string) Option {
 	return func(c *config) error {
 		if email == "" || key == "" {
@@ -319,9 +328,11 @@ func WithResponse(dst *Response) Option {
 
 // WithQuery adds query parameters to one request. v is a struct (or pointer
 // to one) encoded with github.com/google/go-querystring (`url:"name"` tags),
-// or a url.Values. Per call only: given to NewClient it is an error. The
-// endpoints take no documented parameters; this exists for ones Cloudflare
-// adds before the SDK does.
+// or a url.Values. Per call only: given to NewClient it is an error. Like
+// any option given twice at one level, the last WithQuery wins: it replaces
+// the earlier one's parameters entirely; they are not merged. The endpoints
+// take no documented parameters; this exists for ones Cloudflare adds before
+// the SDK does.
 func WithQuery(v any) Option {
 	return func(c *config) error {
 		if c.clientLevel {
@@ -381,15 +392,80 @@ func (s secret) reveal() string { return string(s) }
 // Format keeps credentials redacted even when printed on their own.
 func (credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "credentials("+redacted+")") }
 
-// scrub replaces every one of these credentials found in s: a proxy or a
-// misconfigured edge may echo request headers back in a body.
+// minScrubLen is the shortest token or key that scrub looks for. Every real
+// Cloudflare credential is far longer (API tokens are 40 characters, Global
+// API keys 37), so none escapes; a shorter value is no credential the API
+// accepts, and replacing it wherever it occurs would corrupt ordinary text
+// (a token "a" turned "Authentication error" into "Authentic[redacted]tion
+// error", and ray IDs with it). 8 bytes is short enough for any test token
+// that imitates a real one and long enough not to match words by accident.
+const minScrubLen = 8
+
+// scrub removes these credentials from response text the SDK keeps (a proxy
+// or a misconfigured edge may echo request headers back in a body), and
+// changes nothing else:
+//   - a token or key of at least minScrubLen bytes is replaced wherever it
+//     occurs, inside longer text too: a real one is random, so no other text
+//     contains it by accident, and an echo may have glued it to anything;
+//   - a shorter token or key is left alone (see minScrubLen);
+//   - the email, which is an identifier rather than a secret, is replaced at
+//     any length but only as a whole address (see scrubAddress), so it never
+//     cuts into a colleague's "devops@…" when it is "ops@…".
 func (c credentials) scrub(s string) string {
-	for _, v := range [...]secret{c.token, c.key, c.email} {
-		if v != "" && strings.Contains(s, string(v)) {
+	for _, v := range [...]secret{c.token, c.key} {
+		if len(v) >= minScrubLen && strings.Contains(s, string(v)) {
 			s = strings.ReplaceAll(s, string(v), redacted)
 		}
 	}
+	if c.email != "" && strings.Contains(s, string(c.email)) {
+		s = scrubAddress(s, string(c.email))
+	}
 	return s
+}
+
+// scrubAddress replaces every occurrence of the address addr in s that is a
+// whole address: not preceded by a character of an address's local part, and
+// not followed by one that continues its domain (a letter, digit, '-', or a
+// '.' before one of those: "a@b.io." ending a sentence is still addr,
+// "a@b.io.evil" is not).
+func scrubAddress(s, addr string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, addr)
+		if i < 0 {
+			break
+		}
+		end := i + len(addr)
+		if i > 0 && isAddressByte(s[i-1]) || continuesDomain(s[end:]) {
+			// Part of another address: keep its first byte, look further.
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(redacted)
+		s = s[end:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// isAddressByte reports whether ch may appear in an address's local part
+// (the common set; quoted local parts are too rare to matter).
+func isAddressByte(ch byte) bool {
+	return isIDChar(ch) || strings.IndexByte(".+%", ch) >= 0
+}
+
+// continuesDomain reports whether rest, the text after a match, would make
+// the match's domain longer.
+func continuesDomain(rest string) bool {
+	if rest == "" {
+		return false
+	}
+	if rest[0] == '.' {
+		return len(rest) > 1 && isIDChar(rest[1]) && rest[1] != '_'
+	}
+	return isIDChar(rest[0]) && rest[0] != '_'
 }
 
 // maxLen is the length of the longest of these credentials.

@@ -47,9 +47,17 @@ type Outgoing struct {
 }
 
 // OutgoingParams is the body of Create and Update.
+//
+// Peers are not addresses: each is the ID of one of the account's Secondary
+// DNS peers (the secondary nameservers allowed to transfer the zone, each
+// with its IP, port and optional TSIG), which are managed under
+// /accounts/{account_id}/secondary_dns/peers. That API is not covered by this
+// SDK; create the peers there (or in the dashboard) and pass their IDs here.
+// Each ID follows the zone-ID rule (1 to 64 of [A-Za-z0-9_-]); an IP address
+// or a host name is refused with a hint saying so.
 type OutgoingParams struct {
 	Name  string   `json:"name"`  // the zone name, e.g. "example.com." (a trailing dot is allowed)
-	Peers []string `json:"peers"` // peer IDs; nil is sent as []
+	Peers []string `json:"peers"` // IDs of the account's Secondary DNS peers (not addresses); nil is sent as []
 }
 
 // outgoingWire is Outgoing as the API sends it, before the lenient parts are

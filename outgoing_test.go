@@ -1982,3 +1982,150 @@ func TestTransportErrorOmitsURLAndQuery(t *testing.T) {
 		})
 	}
 }
+
+// Rough edges a new user found (issue 10).
+
+// TestScrubNeverCorruptsText: credentials too short to be real are not
+// scrubbed, so they cannot mangle words, ray IDs or bodies; real-length ones
+// are scrubbed wherever they occur; the email only as a whole address.
+func TestScrubNeverCorruptsText(t *testing.T) {
+	const ray = "8c1f2d3e4a5b6c7d-SJC"
+	envelope := func(msg string) string {
+		return `{"success":false,"errors":[{"code":10000,"message":"` + msg + `"}],"messages":[{"code":1,"message":"` + msg + `"}]}`
+	}
+	cases := []struct {
+		name       string
+		cred       secondarydns.Option
+		status     int
+		body       string
+		wantMsg    string // the first error's message ("" for a body that is not an envelope)
+		wantBody   string
+		wantRay    string
+		mustNotSee string // a credential that must be gone from every output
+	}{
+		{"one-byte token leaves words and the ray alone", secondarydns.WithAPIToken("a"), 403,
+			envelope("Authentication error"), "Authentication error", "", ray, ""},
+		{"seven-byte token is not scrubbed", secondarydns.WithAPIToken("Authent"), 403,
+			envelope("Authentication error"), "Authentication error", "", ray, ""},
+		{"short token leaves an HTML body alone", secondarydns.WithAPIToken("d-S"), 502,
+			"<html>bad gateway d-SJC</html>", "", "<html>bad gateway d-SJC</html>", ray, ""},
+		{"short key leaves the ray alone", secondarydns.WithAPIKey("ops@example.com", "4a5b"), 500,
+			"", "", "", ray, ""},
+		{"eight-byte token is scrubbed, even inside a word", secondarydns.WithAPIToken("tok12345"), 403,
+			envelope("echo Bearer tok12345 and xtok12345y"), "echo Bearer [redacted] and x[redacted]y", "", ray, "tok12345"},
+		{"real-length key in a body", secondarydns.WithAPIKey("ops@example.com", strings.Repeat("0123456789abcdef", 2)+"01234"), 502,
+			"saw X-Auth-Key: " + strings.Repeat("0123456789abcdef", 2) + "01234", "", "saw X-Auth-Key: [redacted]", ray, strings.Repeat("0123456789abcdef", 2)},
+		{"email as a whole address", secondarydns.WithAPIKey("ops@example.com", "key-SECRET-51be02"), 403,
+			envelope("unknown user ops@example.com. Contact <ops@example.com>"), "unknown user [redacted]. Contact <[redacted]>", "", ray, ""},
+		{"email inside other addresses is left alone", secondarydns.WithAPIKey("ops@example.com", "key-SECRET-51be02"), 403,
+			envelope("ask devops@example.com or ops@example.com.au"), "ask devops@example.com or ops@example.com.au", "", ray, ""},
+		{"short email as a whole address", secondarydns.WithAPIKey("a@b.io", "key-SECRET-51be02"), 403,
+			envelope("user=a@b.io, not ba@b.io"), "user=[redacted], not ba@b.io", "", ray, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMock(t, reply(tc.status, tc.body, "Cf-Ray", ray))
+			c, err := secondarydns.NewClient(tc.cred, secondarydns.WithHTTPClient(m.hc), secondarydns.WithMaxRetries(0))
+			require.NoError(t, err)
+			var resp secondarydns.Response
+			_, err = c.Outgoing.Get(context.Background(), testZone, secondarydns.WithResponse(&resp))
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.wantRay, apiErr.RayID)
+			assert.Equal(t, tc.wantRay, resp.RayID)
+			assert.Equal(t, tc.wantBody, apiErr.Body)
+			if tc.wantMsg != "" {
+				require.NotEmpty(t, apiErr.Errors)
+				assert.Equal(t, tc.wantMsg, apiErr.Errors[0].Message)
+				assert.Equal(t, tc.wantMsg, resp.Messages[0].Message)
+				assert.Contains(t, err.Error(), tc.wantMsg)
+			}
+			assert.Contains(t, err.Error(), "(ray "+tc.wantRay+")")
+			if tc.mustNotSee != "" {
+				assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, *apiErr, resp), tc.mustNotSee)
+			}
+		})
+	}
+}
+
+// TestPeerIDHints: a peer given as an IP address or a host name is refused
+// with a hint saying what a peer ID is; other bad peer IDs get the plain rule.
+func TestPeerIDHints(t *testing.T) {
+	cases := []struct {
+		peer, want string
+	}{
+		{"192.0.2.1", `peers[1] "192.0.2.1" looks like an IP address: pass the ID of a Secondary DNS peer`},
+		{"192.0.2.1:53", "looks like an IP address"},
+		{"2001:db8::53", "looks like an IP address"},
+		{"[2001:db8::53]:53", "looks like an IP address"},
+		{"::1", "looks like an IP address"},
+		{"ns1.example.net", `peers[1] "ns1.example.net" looks like a host name: pass the ID of a Secondary DNS peer`},
+		{"ns1.example.net.", "looks like a host name"},
+		{"ns1.example.net:53", "looks like a host name"},
+		{"peer id", `contains ' ' at byte 4`},
+		{"peer/1", `contains '/' at byte 4`},
+	}
+	m := newMock(t, reply(200, okEnvelope(fullOutgoing)))
+	c := newMockClient(t, m, nil)
+	for _, tc := range cases {
+		t.Run(tc.peer, func(t *testing.T) {
+			for _, write := range []func(context.Context, string, secondarydns.OutgoingParams, ...secondarydns.Option) (*secondarydns.Outgoing, error){
+				c.Outgoing.Create, c.Outgoing.Update,
+			} {
+				_, err := write(context.Background(), testZone, secondarydns.OutgoingParams{Name: "example.com", Peers: []string{peerA, tc.peer}})
+				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+				assert.Contains(t, err.Error(), tc.want)
+				if strings.Contains(tc.want, "looks like") {
+					assert.Contains(t, err.Error(), "/accounts/{account_id}/secondary_dns/peers")
+				}
+			}
+		})
+	}
+	// The zone-ID hint is unchanged, and only a dot triggers it: the check is
+	// syntactic, so a single-label name is sent like any well-formed ID.
+	_, err := c.Outgoing.Get(context.Background(), "example.com")
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `zone ID "example.com" looks like a zone name: pass the zone ID, not the zone name`)
+	_, err = c.Outgoing.Get(context.Background(), "192.0.2.1")
+	assert.Contains(t, err.Error(), "looks like a zone name")
+	_, err = c.Outgoing.Get(context.Background(), "localhost")
+	require.NoError(t, err, "a single label fits the zone-ID rule and is sent")
+	assert.Equal(t, 1, m.count(), "only the well-formed request was sent")
+}
+
+// TestWithQueryLastWins: WithQuery twice in one call keeps only the last
+// one's parameters, as for any option given twice at one level.
+func TestWithQueryLastWins(t *testing.T) {
+	m := newMock(t, reply(200, okEnvelope(`"Enabled"`)))
+	c := newMockClient(t, m, nil)
+	_, err := c.Outgoing.Status(context.Background(), testZone,
+		secondarydns.WithQuery(url.Values{"first": {"1"}, "both": {"a"}}),
+		secondarydns.WithQuery(url.Values{"second": {"2"}, "both": {"b"}}))
+	require.NoError(t, err)
+	assert.Equal(t, "both=b&second=2", m.requests()[0].RawQuery)
+}
+
+// TestClientFormat: a Client prints its base URL and the kind of credential,
+// exactly as its doc says, and never a credential.
+func TestClientFormat(t *testing.T) {
+	tok, err := secondarydns.NewClient(secondarydns.WithAPIToken(testToken))
+	require.NoError(t, err)
+	key, err := secondarydns.NewClient(secondarydns.WithAPIKey(testEmail, testKey), secondarydns.WithBaseURL("http://127.0.0.1:8080/client/v4/"))
+	require.NoError(t, err)
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{tok, "secondarydns.Client{base: https://api.cloudflare.com/client/v4, credentials: API token [redacted]}"},
+		{*tok, "secondarydns.Client{base: https://api.cloudflare.com/client/v4, credentials: API token [redacted]}"},
+		{key, "secondarydns.Client{base: http://127.0.0.1:8080/client/v4, credentials: email+key [redacted]}"},
+		{key.Outgoing, "secondarydns.OutgoingService{secondarydns.Client{base: http://127.0.0.1:8080/client/v4, credentials: email+key [redacted]}}"},
+		{secondarydns.Client{}, "secondarydns.Client{not made by NewClient}"},
+		{secondarydns.OutgoingService{}, "secondarydns.OutgoingService{}"},
+	}
+	for _, tc := range cases {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			assert.Equal(t, tc.want, fmt.Sprintf(verb, tc.v), verb)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package secondarydns
 
 import (
+	"net"
 	"strconv"
 	"strings"
 	"unicode"
@@ -14,7 +15,9 @@ const maxIDLen = 64
 
 // validateZoneID checks an identifier that goes into the URL path (or, for
 // peers, names an account object): 1 to 64 of [A-Za-z0-9_-]. what names the
-// argument in the error.
+// argument in the error. The check is syntactic: a value that fits the rule
+// is sent, whatever it is (a single-label name such as "localhost" fits, and
+// the API answers for it).
 func validateZoneID(what, id string) error {
 	if validID(id) {
 		return nil
@@ -27,14 +30,41 @@ func validateZoneID(what, id string) error {
 	}
 	for i := 0; i < len(id); i++ {
 		if ch := id[i]; !isIDChar(ch) {
-			if ch == '.' && what == "zone ID" {
-				return invalid("zone ID %s looks like a zone name: pass the zone ID, not the zone name", quoteShort(id))
+			if hint := idHint(what, id, ch); hint != "" {
+				return invalid("%s %s %s", what, quoteShort(id), hint)
 			}
 			return invalid("%s %s contains %s at byte %d; only letters, digits, '-' and '_' are allowed", what, quoteShort(id), quoteByte(id, i), i)
 		}
 	}
 	return nil
 }
+
+// idHint names the likely mistake behind an invalid ID whose first bad byte
+// is ch: a zone name where the zone ID belongs, or a peer's address or host
+// name where its ID belongs. A dot (or, for a peer, a colon) is what tells
+// them apart from a typo; "" means no hint.
+func idHint(what, id string, ch byte) string {
+	if what == "zone ID" {
+		if ch == '.' {
+			return "looks like a zone name: pass the zone ID, not the zone name"
+		}
+		return ""
+	}
+	host := id
+	if h, _, err := net.SplitHostPort(id); err == nil {
+		host = h // "192.0.2.1:53", "[2001:db8::1]:53"
+	}
+	if net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return "looks like an IP address: " + peerIDAdvice
+	}
+	if ch == '.' {
+		return "looks like a host name: " + peerIDAdvice
+	}
+	return ""
+}
+
+// peerIDAdvice says what a peer ID is; OutgoingParams.Peers says it too.
+const peerIDAdvice = "pass the ID of a Secondary DNS peer of the account (listed by GET /accounts/{account_id}/secondary_dns/peers), not its address"
 
 // validID is validateZoneID's rule without the diagnosis.
 func validID(id string) bool {
