@@ -61,9 +61,7 @@ func (a *app) loadDesired(path string) (*desiredFile, error) {
 	}
 	for _, id := range d.ids() {
 		if err := v.check(id, d.zones[id]); err != nil {
-			msg := strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": ")
-			msg = strings.TrimPrefix(msg, "zone "+id+": ")
-			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, msg)
+			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, reason(err, id))
 		}
 	}
 	return d, nil
@@ -330,4 +328,11 @@ func closest(s string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// reason is the SDK's validation message without the prefixes that repeat
+// what the caller's message already says.
+func reason(err error, zoneID string) string {
+	msg := strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": ")
+	return strings.TrimPrefix(msg, "zone "+zoneID+": ")
 }

@@ -299,16 +299,12 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 			fmt.Fprintf(w, "%s %s: done: %s\n", o.id, zoneName(o.plan), joinActions(o.plan.Done))
 		case errors.Is(o.err, secondarydns.ErrStale):
 			stale++
-			fmt.Fprintf(w, "%s %s: stale, not touched beyond what is done: %s\n", o.id, nameOf(o), o.err)
+			fmt.Fprintf(w, "%s %s: stale (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
 		case o.notStarted():
 			notStarted++
 		default:
 			failed++
-			done := "nothing done"
-			if o.plan != nil && len(o.plan.Done) > 0 {
-				done = "done: " + joinActions(o.plan.Done)
-			}
-			fmt.Fprintf(w, "%s %s: failed (%s): %s\n", o.id, nameOf(o), done, o.err)
+			fmt.Fprintf(w, "%s %s: failed (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
 		}
 	}
 	var parts []string
@@ -332,6 +328,13 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 	if notStarted > 0 || stale > 0 {
 		fmt.Fprintln(w, "run plan again to see what is left to do")
 	}
+}
+
+func doneText(o outcome) string {
+	if o.plan != nil && len(o.plan.Done) > 0 {
+		return "done: " + joinActions(o.plan.Done)
+	}
+	return "nothing done"
 }
 
 func nameOf(o outcome) string {

@@ -182,3 +182,5 @@ var safeFile = `{"zones": {
   "` + zoneC + `": {"name": "EXAMPLE.org", "peers": ["` + peer3 + `"], "status": "Enabled"}
 }}
 `
+
+func writeFileErr(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }

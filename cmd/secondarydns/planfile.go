@@ -151,7 +151,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 			return nil, fmt.Errorf("%s: want: missing \"peers\"", field)
 		}
 		if err := v.check(z.ZoneID, z.Want.desired()); err != nil {
-			return nil, fmt.Errorf("%s: want: %s", field, strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+			return nil, fmt.Errorf("%s: want: %s", field, reason(err, z.ZoneID))
 		}
 		for _, act := range z.Actions {
 			switch act {

@@ -154,7 +154,10 @@ func writePlan(w io.Writer, outs []outcome) {
 		}
 	}
 	for _, o := range outs {
-		if o.err != nil {
+		switch {
+		case errors.Is(o.err, secondarydns.ErrStale):
+			fmt.Fprintf(w, "%s stale: %s\n", o.id, o.err)
+		case o.err != nil:
 			fmt.Fprintf(w, "%s error: %s\n", o.id, o.err)
 		}
 	}
@@ -165,9 +168,11 @@ func writePlan(w io.Writer, outs []outcome) {
 func planSummary(outs []outcome) string {
 	order := []secondarydns.Action{secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete}
 	counts := map[secondarydns.Action]int{}
-	changed, inSync, failed := 0, 0, 0
+	changed, inSync, stale, failed := 0, 0, 0, 0
 	for _, o := range outs {
 		switch {
+		case errors.Is(o.err, secondarydns.ErrStale):
+			stale++
 		case o.err != nil || o.plan == nil:
 			failed++
 		case o.plan.InSync():
@@ -190,6 +195,9 @@ func planSummary(outs []outcome) string {
 		s += " (" + strings.Join(parts, ", ") + ")"
 	}
 	s += fmt.Sprintf(", %d in sync", inSync)
+	if stale > 0 {
+		s += fmt.Sprintf(", %d stale", stale)
+	}
 	if failed > 0 {
 		s += fmt.Sprintf(", %d failed", failed)
 	}

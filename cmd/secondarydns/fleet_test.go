@@ -1,0 +1,418 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+// TestPlan: the text plan (per changed zone its ID, name, actions and
+// differences, then the summary), the JSON plan, --exit-code, and that plan
+// only reads.
+func TestPlan(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+
+	r := cli(t, srv, "plan", "-f", f)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "plan_text", transcript(r))
+
+	r = cli(t, srv, "plan", "-f", f, "-o", "json")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "plan_json", transcript(r))
+
+	r = cli(t, srv, "plan", "-f", f, "--exit-code")
+	assert.Equal(t, exitChanges, r.code)
+	assert.Empty(t, writes(srv), "plan changes nothing")
+
+	// The zone in sync alone: --exit-code 0.
+	inSync := writeFile(t, "sync.json", `{"zones": {"`+zoneC+`": {"name": "example.org.", "peers": ["`+peer3+`", "`+peer3+`"]}}}`)
+	r = cli(t, srv, "plan", "-f", inSync, "--exit-code")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "0 to change, 1 in sync\n", r.stdout)
+}
+
+// TestPlanFailure: a zone that cannot be read is exit 1 (even with
+// --exit-code), is listed with its error, and no --out file is written.
+func TestPlanFailure(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	srv.Fail(secondarydnstest.Fault{Zone: zoneC, Action: "get", Status: 403})
+	f := writeFile(t, "zones.json", fleetFile)
+	out := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--exit-code", "--out", out)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stdout, zoneC+" error: secondarydns: zone "+zoneC+": plan: GET ")
+	assert.Contains(t, r.stdout, "3 to change (1 create, 1 update, 2 enable, 1 disable, 1 delete), 0 in sync, 1 failed\n")
+	assert.Contains(t, r.stderr, "no plan was written")
+	assert.NoFileExists(t, out)
+
+	srv.Fail(secondarydnstest.Fault{Zone: zoneC, Action: "get", Status: 403})
+	r = cli(t, srv, "plan", "-f", f, "-o", "json")
+	assert.Equal(t, exitFailed, r.code)
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Equal(t, jsonSummary{Zones: 4, InSync: 0, Changed: 3, Failed: 1}, doc.Summary)
+	require.NotNil(t, doc.Zones[2].Error)
+	assert.Equal(t, 403, doc.Zones[2].Error.Status)
+	assert.Equal(t, []int{1000}, doc.Zones[2].Error.Codes)
+	assert.NotEmpty(t, doc.Zones[2].Error.RayID)
+}
+
+// TestApply: apply plans, shows the plan, runs exactly it, reports each zone
+// and the summary; plan --exit-code afterwards is 0.
+func TestApply(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+	r := cli(t, srv, "apply", "-f", f, "--yes", "--allow-destroy")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "apply_text", transcript(r))
+	assert.Equal(t, []string{
+		"PUT /zones/" + zoneA + "/secondary_dns/outgoing",
+		"POST /zones/" + zoneA + "/secondary_dns/outgoing/enable",
+		"POST /zones/" + zoneB + "/secondary_dns/outgoing",
+		"POST /zones/" + zoneB + "/secondary_dns/outgoing/enable",
+		"POST /zones/" + zoneD + "/secondary_dns/outgoing/disable",
+		"DELETE /zones/" + zoneD + "/secondary_dns/outgoing",
+	}, sortedWrites(srv))
+	_, ok := srv.Config(zoneD)
+	assert.False(t, ok)
+	r = cli(t, srv, "plan", "-f", f, "--exit-code")
+	assert.Equal(t, exitOK, r.code, r.stdout)
+
+	// JSON: one document; the plan text goes to stderr.
+	srv2 := newFake(t)
+	seedFleet(srv2)
+	r = cli(t, srv2, "apply", "-f", f, "--yes", "--allow-destroy", "-o", "json")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "apply_json", transcript(r))
+	r = cli(t, srv2, "apply", "-f", f, "--yes", "-o", "json")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Equal(t, jsonSummary{Zones: 4, InSync: 4}, doc.Summary)
+}
+
+func sortedWrites(srv *secondarydnstest.Server) []string {
+	w := writes(srv)
+	// Zones run concurrently; within a zone the order is kept, so sorting by
+	// zone (stable) shows each zone's sequence.
+	out := make([]string, 0, len(w))
+	for _, z := range []string{zoneA, zoneB, zoneC, zoneD, zoneE} {
+		for _, x := range w {
+			if strings.Contains(x, "/zones/"+z+"/") {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// TestApplySafety: without a terminal apply needs --yes; a plan that
+// disables or deletes needs --allow-destroy; on a terminal it asks and only
+// "yes" goes on. Refusals send no write.
+func TestApplySafety(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+	safe := writeFile(t, "safe.json", safeFile)
+
+	r := cli(t, srv, "apply", "-f", f, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
+	assert.Empty(t, writes(srv))
+
+	r = cli(t, srv, "apply", "-f", f, "--yes", "-o", "json")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stdout, `"message": "refusing to disable or delete transfers without --allow-destroy`)
+	assert.Contains(t, r.stderr, zoneD+" old.example.\n  disable ", "the plan is shown on stderr")
+
+	r = cli(t, srv, "apply", "-f", safe)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "secondarydns apply: standard input is not a terminal: pass --yes to apply without confirmation; nothing was changed\n")
+	assert.Empty(t, writes(srv))
+
+	for _, answer := range []string{"no\n", "y\n", "", "YES please\n"} {
+		r = exec(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: answer, stdinTTY: true})
+		assert.Equal(t, exitFailed, r.code, "answer %q", answer)
+		assert.Contains(t, r.stderr, "Apply these changes to 2 zone(s)? Only 'yes' is accepted: ")
+		assert.Contains(t, r.stderr, "not confirmed: nothing was changed")
+		assert.Empty(t, writes(srv))
+	}
+
+	r = exec(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: "yes\n", stdinTTY: true})
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Len(t, writes(srv), 4)
+	assert.Contains(t, r.stdout, "2 changed, 0 failed, 1 in sync\n")
+}
+
+// TestApplyFailures: a zone that cannot be planned means nothing is changed
+// (exit 1); a write that fails, or a zone found stale while executing, is
+// exit 1 with the other zones done.
+func TestApplyFailures(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+
+	srv.Fail(secondarydnstest.Fault{Zone: zoneB, Action: "get", Status: 500, Times: 3, RetryAfter: "0"})
+	r := cli(t, srv, "apply", "-f", f, "--yes", "--allow-destroy")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "not every zone could be read: nothing was changed")
+	assert.Empty(t, writes(srv))
+
+	// Update answered 404: the zone went away after the plan: stale.
+	srv.Fail(secondarydnstest.Fault{Zone: zoneA, Action: "update", Status: 404})
+	// Create answered 400: a plain failure.
+	srv.Fail(secondarydnstest.Fault{Zone: zoneB, Action: "create", Status: 400})
+	r = cli(t, srv, "apply", "-f", f, "--yes", "--allow-destroy")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stdout, zoneA+" example.com.: stale (nothing done): ")
+	assert.Contains(t, r.stdout, zoneB+" new.example.: failed (nothing done): ")
+	assert.Contains(t, r.stdout, zoneD+" old.example.: done: disable, delete\n")
+	assert.Contains(t, r.stdout, "1 changed, 2 failed (1 stale), 1 in sync\n")
+
+	seedFleet(srv)
+	srv.Fail(secondarydnstest.Fault{Zone: zoneA, Action: "enable", Status: 403})
+	r = cli(t, srv, "apply", "-f", f, "--yes", "--allow-destroy", "-o", "json")
+	assert.Equal(t, exitFailed, r.code)
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	a := doc.Zones[0]
+	assert.Equal(t, zoneA, a.ZoneID)
+	assert.Equal(t, []string{"update", "enable"}, actions(a.Actions))
+	assert.Equal(t, []string{"update"}, actions(a.Done))
+	require.NotNil(t, a.Error)
+	assert.Equal(t, 403, a.Error.Status)
+	assert.Equal(t, jsonSummary{Zones: 4, InSync: 1, Changed: 2, Failed: 1}, doc.Summary)
+}
+
+func actions[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, a := range in {
+		out[i] = string(a)
+	}
+	return out
+}
+
+// TestSavedPlan: plan --out writes the plan and what it read; apply --plan
+// runs it for zones still as read, reports the others stale and leaves them
+// alone (exit 1); the same --yes and --allow-destroy rules hold.
+func TestSavedPlan(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	dir := t.TempDir()
+	f := writeFile(t, "zones.json", fleetFile)
+	planPath := filepath.Join(dir, "plan.json")
+
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "plan saved to "+planPath)
+	saved, err := os.ReadFile(planPath)
+	require.NoError(t, err)
+	golden(t, "saved_plan", string(saved))
+
+	srv.ResetRequests()
+	r = cli(t, srv, "apply", "--plan", planPath)
+	assert.Equal(t, exitUsage, r.code, "no --yes")
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
+	assert.Equal(t, exitUsage, r.code, "no --allow-destroy")
+	assert.Empty(t, writes(srv))
+
+	// Someone changes zone A's peers and creates zone B after the plan.
+	srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{peer3}, Status: "Disabled"})
+	srv.Seed(zoneB, secondarydnstest.Config{Name: "new.example.", Peers: []string{peer2}})
+	// Zone D's peer order changes: peers compare as sets, so it is not stale.
+	srv.ResetRequests()
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy")
+	assert.Equal(t, exitFailed, r.code)
+	golden(t, "saved_plan_stale", transcript(r, planPath, "PLAN"))
+	assert.Equal(t, []string{
+		"POST /zones/" + zoneD + "/secondary_dns/outgoing/disable",
+		"DELETE /zones/" + zoneD + "/secondary_dns/outgoing",
+	}, sortedWrites(srv), "only the zone still as planned is touched")
+	cfg, _ := srv.Config(zoneA)
+	assert.Equal(t, []string{peer3}, cfg.Peers, "a stale zone is left alone")
+
+	// A zone that cannot be re-read: nothing is changed.
+	srv2 := newFake(t)
+	seedFleet(srv2)
+	r = cli(t, srv2, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code)
+	srv2.Fail(secondarydnstest.Fault{Zone: zoneD, Action: "status", Status: 403})
+	srv2.ResetRequests()
+	r = cli(t, srv2, "apply", "--plan", planPath, "--yes", "--allow-destroy", "-o", "json")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Empty(t, writes(srv2))
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	assert.Equal(t, 1, doc.Summary.Failed)
+
+	// Unchanged: the whole plan runs, then nothing is left to do.
+	r = cli(t, srv2, "apply", "--plan", planPath, "--yes", "--allow-destroy")
+	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "3 changed, 0 failed, 1 in sync\n")
+	r = cli(t, srv2, "plan", "-f", f, "--exit-code")
+	assert.Equal(t, exitOK, r.code)
+}
+
+// TestSavedPlanErrors: a saved plan is read strictly and versioned.
+func TestSavedPlanErrors(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	good := `{"format": "secondarydns-plan", "version": 1, "zones": [{"zone_id": "` + zoneB + `", "want": {"name": "b.example.", "peers": []}, "read": {"configured": false}, "actions": ["create"]}]}`
+	cases := map[string]struct{ plan, want string }{
+		"version":        {strings.Replace(good, `"version": 1`, `"version": 2`, 1), "saved-plan version 2 is not supported (this secondarydns reads version 1); plan again"},
+		"format":         {strings.Replace(good, `secondarydns-plan`, `terraform`, 1), `not a saved plan (its "format" is "terraform", want "secondarydns-plan")`},
+		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `not a saved plan: unknown field "action"`},
+		"unknown action": {strings.Replace(good, `["create"]`, `["recreate"]`, 1), `unknown action "recreate"`},
+		"invalid want":   {strings.Replace(good, `b.example.`, `b..example`, 1), `want: name "b..example" has an empty label`},
+		"missing peers":  {strings.Replace(good, `, "peers": []`, ``, 1), `want: missing "peers"`},
+		"trailing":       {good + " {}", "trailing data after the plan"},
+		"duplicate zone": {strings.Replace(good, `"zones": [`, `"zones": [{"zone_id": "`+zoneB+`", "want": {"absent": true}, "read": {"configured": false}, "actions": []}, `, 1), "the zone appears twice"},
+		"not json":       {"plan", "not a saved plan: invalid character"},
+	}
+	for name, tc := range cases {
+		p := writeFile(t, "plan.json", tc.plan)
+		r := cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy")
+		assert.Equal(t, exitUsage, r.code, name)
+		assert.Contains(t, r.stderr, tc.want, name)
+	}
+	assert.Empty(t, srv.Requests())
+	p := writeFile(t, "plan.json", good)
+	r := cli(t, srv, "apply", "--plan", p, "--yes")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	_, ok := srv.Config(zoneB)
+	assert.True(t, ok)
+}
+
+// TestExportThenPlanInSync: export writes the desired-state format, one zone
+// per line, and plan --exit-code on it finds nothing to change.
+func TestExportThenPlanInSync(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	srv.Seed(zoneE, secondarydnstest.Config{Name: "Mixed.Example", Peers: []string{peer2, peer1}, Status: "Enabled"})
+	r := cli(t, srv, "export", zoneA, zoneB, zoneC, zoneD, zoneE)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	golden(t, "export", transcript(r))
+	assert.Empty(t, writes(srv))
+
+	f := writeFile(t, "export.json", r.stdout)
+	r2 := cli(t, srv, "plan", "-f", f, "--exit-code")
+	assert.Equal(t, exitOK, r2.code, r2.stdout)
+	assert.Equal(t, "0 to change, 5 in sync\n", r2.stdout)
+
+	// -o json writes the same document; plan reads it from standard input.
+	rj := cli(t, srv, "export", zoneA, zoneB, zoneC, zoneD, zoneE, "-o", "json", "--quiet")
+	assert.Equal(t, r.stdout, rj.stdout)
+	assert.Empty(t, rj.stderr)
+	r3 := exec(t, invocation{args: []string{"plan", "-f", "-", "--exit-code"}, env: fakeEnv(srv), stdin: rj.stdout})
+	assert.Equal(t, exitOK, r3.code, r3.stdout+r3.stderr)
+
+	// Bad zone IDs: exit 2, nothing sent. A failed read: exit 1, nothing on stdout.
+	srv.ResetRequests()
+	r = cli(t, srv, "export", zoneA, "example.com")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "pass the zone ID, not the zone name")
+	assert.Empty(t, srv.Requests())
+	srv.Fail(secondarydnstest.Fault{Zone: zoneA, Action: "get", Status: 403})
+	r = cli(t, srv, "export", zoneA, zoneB)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "1 of 2 zones could not be read; nothing was written")
+}
+
+// TestProgressLine: on a terminal stderr, fleet commands draw a progress
+// line (zones done/total, req/s, time left) on stderr, never on stdout;
+// --quiet and a non-terminal stderr draw none.
+func TestProgressLine(t *testing.T) {
+	srv := newFake(t)
+	ids := map[string]string{}
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	for i := 0; i < 12; i++ {
+		id := secondarydnstest.ZoneID(100 + i)
+		ids[id] = id
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + id + `": {"name": "z` + id[28:] + `.example.", "peers": []}`)
+	}
+	b.WriteString("}}")
+	f := writeFile(t, "zones.json", b.String())
+	r := exec(t, invocation{args: []string{"plan", "-f", f, "--rate", "30"}, env: fakeEnv(srv), stderrTTY: true})
+	assert.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stderr, "\r\x1b[Kplanning: ")
+	assert.Contains(t, r.stderr, "/12 zones, ")
+	assert.Contains(t, r.stderr, " req/s, ")
+	assert.Contains(t, r.stderr, " left")
+	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "the line is cleared at the end")
+	assert.NotContains(t, r.stdout, "\r")
+
+	r = exec(t, invocation{args: []string{"plan", "-f", f, "--quiet"}, env: fakeEnv(srv), stderrTTY: true})
+	assert.Empty(t, r.stderr)
+	r = exec(t, invocation{args: []string{"plan", "-f", f}, env: fakeEnv(srv)})
+	assert.Empty(t, r.stderr)
+}
+
+// TestRateIsPaced: --rate spreads requests evenly (no burst); 0 is unpaced.
+func TestRateIsPaced(t *testing.T) {
+	srv := newFake(t)
+	f := writeFile(t, "zones.json", `{"zones": {"`+zoneA+`": {"absent": true}, "`+zoneB+`": {"absent": true}, "`+zoneC+`": {"absent": true}, "`+zoneD+`": {"absent": true}, "`+zoneE+`": {"absent": true}}}`)
+	start := time.Now()
+	r := cli(t, srv, "plan", "-f", f, "--rate", "10", "--concurrency", "5")
+	assert.Equal(t, exitOK, r.code)
+	// 5 requests at 10/s, the first at once: at least 0.4 s.
+	assert.GreaterOrEqual(t, time.Since(start), 390*time.Millisecond)
+}
+
+// TestInterrupt: a cancelled context (SIGINT/SIGTERM in main) during apply
+// starts no new request, lets the one in flight finish, reports what was
+// done and exits 130.
+func TestInterrupt(t *testing.T) {
+	srv := newFake(t)
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	for i := 0; i < 40; i++ {
+		id := secondarydnstest.ZoneID(200 + i)
+		srv.Seed(id, secondarydnstest.Config{Name: "z" + id[28:] + ".example."})
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + id + `": {"name": "z` + id[28:] + `.example.", "peers": [], "status": "Enabled"}`)
+	}
+	b.WriteString("}}")
+	f := writeFile(t, "zones.json", b.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result)
+	go func() {
+		done <- exec(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "400", "--concurrency", "2"}, env: fakeEnv(srv)})
+	}()
+	// Wait until apply is writing, then interrupt.
+	require.Eventually(t, func() bool { return len(writes(srv)) >= 3 }, 10*time.Second, time.Millisecond)
+	cancel()
+	r := <-done
+	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
+	n := len(writes(srv))
+	assert.Less(t, n, 40, "no new request after the interrupt")
+	assert.Contains(t, r.stdout, "interrupted: ")
+	assert.Contains(t, r.stdout, "not started")
+	assert.Contains(t, r.stdout, "run plan again to see what is left to do")
+	// Every enable that was sent is reported done.
+	for _, w := range writes(srv) {
+		id := strings.Split(w, "/")[2]
+		assert.Contains(t, r.stdout, id+" z"+id[28:]+".example.: done: enable", "a finished request is reported")
+	}
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, n, len(writes(srv)), "nothing is sent after run returns")
+}
