@@ -83,6 +83,22 @@
 // a call sent, and the error's text says "after N attempts" when there was
 // more than one.
 //
+// # Desired state
+//
+// OutgoingService.Plan reads a zone and returns the actions (create, update,
+// enable, disable, delete) that would bring it to a Desired state; Execute
+// performs exactly a plan's actions, and Apply does both, planning again once
+// when the zone changed in between (ErrStale). Names compare without ASCII
+// case and trailing dot, peers as sets. ApplyAll and ExecuteAll do the same
+// for a fleet with bounded concurrency, one ZoneResult per zone in zone-ID
+// order, and a shared pause when the API locks the user out (a 429 whose
+// Retry-After the call did not wait for).
+//
+// Cloudflare allows 1,200 requests per 5 minutes per user, shared with the
+// dashboard and every other tool of that user; over it, every call is
+// blocked for 5 minutes. Pace fleets with WithRateLimiter, e.g.
+// rate.NewLimiter(4, 1) from golang.org/x/time/rate (four requests a second).
+//
 // # Testing
 //
 // Package secondarydnstest serves an in-memory fake of the API over real
