@@ -69,7 +69,7 @@ func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired
 	if err := firstInvalid(bad, "zones"); err != nil {
 		return nil, err
 	}
-	return s.runFleet(ctx, ids, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+	return s.runFleet(ctx, ids, nil, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
 		id := ids[i]
 		if fo.DryRun {
 			return s.plan(ctx, id, zones[id], opts)
@@ -113,7 +113,7 @@ func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo Flee
 	for i, p := range sorted {
 		ids[i] = p.ZoneID
 	}
-	return s.runFleet(ctx, ids, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+	return s.runFleet(ctx, ids, sorted, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
 		p := sorted[i]
 		if len(done) > len(p.Done) {
 			// Resuming after a lockout: the actions done so far stay done.
@@ -161,8 +161,9 @@ type zoneFunc func(ctx context.Context, i int, done []Action, opts []Option) (*P
 
 // runFleet is the worker pool both fleet calls share: Concurrency workers
 // take zones in order, every request waits on one shared pause, and results
-// land in zone order.
-func (s *OutgoingService) runFleet(ctx context.Context, ids []string, fo FleetOptions, opts []Option, work zoneFunc) ([]ZoneResult, error) {
+// land in zone order. plans, when not nil, are the zones' reviewed plans: a
+// zone the run never reaches reports its plan untouched.
+func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*Plan, fo FleetOptions, opts []Option, work zoneFunc) ([]ZoneResult, error) {
 	if ctx == nil {
 		return nil, invalid("the context is nil")
 	}
@@ -204,7 +205,11 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, fo FleetOp
 					return
 				}
 				r := ZoneResult{ZoneID: ids[i]}
-				r.Plan, r.Err = runZone(ctx, gate, ids[i], i, work, zoneOpts)
+				var planned *Plan
+				if plans != nil {
+					planned = plans[i]
+				}
+				r.Plan, r.Err = runZone(ctx, gate, ids[i], i, planned, work, zoneOpts)
 				results[i] = r
 				if fo.Progress != nil {
 					progress.Lock()
@@ -219,9 +224,8 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, fo FleetOp
 }
 
 // runZone does one zone, starting it again after each lockout it causes.
-func runZone(ctx context.Context, gate *pause, zoneID string, i int, work zoneFunc, opts []Option) (*Plan, error) {
+func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan, work zoneFunc, opts []Option) (*Plan, error) {
 	var done []Action
-	var last *Plan
 	for restarts := 0; ; restarts++ {
 		if err := ctx.Err(); err != nil {
 			// Every zone gets a result, those never started included.

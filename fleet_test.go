@@ -555,3 +555,25 @@ func TestFleetErrorsWrapEachZone(t *testing.T) {
 	assert.NotNil(t, results[1].Plan, "a zone that was planned keeps its plan")
 	assert.Nil(t, results[3].Plan, "a zone that could not be planned has none")
 }
+
+// TestExecuteAllContextEnded: a run whose context has ended reports every
+// zone, each with its reviewed plan untouched, and sends nothing.
+func TestExecuteAllContextEnded(t *testing.T) {
+	srv, c := fake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var plans []*secondarydns.Plan
+	for _, id := range zoneIDs(5) {
+		plans = append(plans, &secondarydns.Plan{ZoneID: id, Want: secondarydns.Desired{Name: "example.com."}, Actions: acts("create")})
+	}
+	results, err := c.Outgoing.ExecuteAll(ctx, plans, secondarydns.FleetOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), "5 of 5 zones failed")
+	require.Len(t, results, 5)
+	for i, r := range results {
+		assert.Same(t, plans[i], r.Plan)
+		require.ErrorIs(t, r.Err, context.Canceled)
+		assert.Equal(t, "secondarydns: zone "+r.ZoneID+": not started: context canceled", r.Err.Error())
+	}
+	assert.Empty(t, srv.Requests())
+}
