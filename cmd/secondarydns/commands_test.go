@@ -242,7 +242,7 @@ func TestCredentials(t *testing.T) {
 	for _, tc := range cases {
 		srv.ResetRequests()
 		for _, o := range []string{"text", "json"} {
-			r := exec(t, invocation{args: []string{"status", zoneA, "-o", o, "--verbose"}, env: tc.env})
+			r := invoke(t, invocation{args: []string{"status", zoneA, "-o", o, "--verbose"}, env: tc.env})
 			assert.Equal(t, tc.code, r.code, "%v: %s", tc.env, r.stderr)
 			assert.Contains(t, r.stdout+r.stderr, tc.want)
 			for _, secret := range []string{"global-key-123", "wrong-token-456", secondarydnstest.DefaultToken} {
@@ -254,7 +254,7 @@ func TestCredentials(t *testing.T) {
 		}
 	}
 	// --base-url wins over CLOUDFLARE_BASE_URL.
-	r := exec(t, invocation{args: []string{"status", zoneA, "--base-url", base}, env: map[string]string{
+	r := invoke(t, invocation{args: []string{"status", zoneA, "--base-url", base}, env: map[string]string{
 		"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL": "https://unreachable.invalid/client/v4"}})
 	assert.Equal(t, exitOK, r.code, r.stderr)
 }

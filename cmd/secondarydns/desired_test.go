@@ -78,7 +78,7 @@ func TestDesiredFileErrors(t *testing.T) {
 				assert.Contains(t, doc.Error.Message, strings.ReplaceAll(tc.want, "zones.json", path))
 			}
 			// Standard input, named as such.
-			r := exec(t, invocation{args: []string{"plan", "-f", "-"}, env: fakeEnv(srv), stdin: tc.file})
+			r := invoke(t, invocation{args: []string{"plan", "-f", "-"}, env: fakeEnv(srv), stdin: tc.file})
 			assert.Equal(t, exitUsage, r.code)
 			assert.Contains(t, r.stderr, strings.ReplaceAll(tc.want, "zones.json", "<stdin>"))
 			assert.Empty(t, srv.Requests(), "a bad file sends nothing")

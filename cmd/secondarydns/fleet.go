@@ -289,7 +289,7 @@ func (a *app) finishApply(outs []outcome) int {
 // writeApplied lists what happened to each zone that had something to do,
 // then the final summary.
 func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
-	changed, failed, stale, notStarted, inSync := 0, 0, 0, 0, 0
+	changed, failed, stale, partial, notStarted, inSync := 0, 0, 0, 0, 0, 0
 	for _, o := range outs {
 		switch {
 		case o.inSync():
@@ -302,19 +302,21 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 			fmt.Fprintf(w, "%s %s: stale (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
 		case o.notStarted():
 			notStarted++
+		case interrupted && contextErr(o.err):
+			partial++
+			fmt.Fprintf(w, "%s %s: interrupted (%s)\n", o.id, nameOf(o), doneText(o))
 		default:
 			failed++
 			fmt.Fprintf(w, "%s %s: failed (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
 		}
 	}
-	var parts []string
-	if interrupted {
-		parts = append(parts, "interrupted:")
-	}
-	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+notStarted)
+	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+partial+notStarted)
 	var why []string
 	if stale > 0 {
 		why = append(why, fmt.Sprintf("%d stale", stale))
+	}
+	if partial > 0 {
+		why = append(why, fmt.Sprintf("%d partly done", partial))
 	}
 	if notStarted > 0 {
 		why = append(why, fmt.Sprintf("%d not started", notStarted))
@@ -323,9 +325,11 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 		s += " (" + strings.Join(why, ", ") + ")"
 	}
 	s += fmt.Sprintf(", %d in sync", inSync)
-	parts = append(parts, s)
-	fmt.Fprintln(w, strings.Join(parts, " "))
-	if notStarted > 0 || stale > 0 {
+	if interrupted {
+		s = "interrupted: " + s
+	}
+	fmt.Fprintln(w, s)
+	if notStarted+partial+stale > 0 {
 		fmt.Fprintln(w, "run plan again to see what is left to do")
 	}
 }

@@ -144,14 +144,14 @@ func TestApplySafety(t *testing.T) {
 	assert.Empty(t, writes(srv))
 
 	for _, answer := range []string{"no\n", "y\n", "", "YES please\n"} {
-		r = exec(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: answer, stdinTTY: true})
+		r = invoke(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: answer, stdinTTY: true})
 		assert.Equal(t, exitFailed, r.code, "answer %q", answer)
 		assert.Contains(t, r.stderr, "Apply these changes to 2 zone(s)? Only 'yes' is accepted: ")
 		assert.Contains(t, r.stderr, "not confirmed: nothing was changed")
 		assert.Empty(t, writes(srv))
 	}
 
-	r = exec(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: "yes\n", stdinTTY: true})
+	r = invoke(t, invocation{args: []string{"apply", "-f", safe}, env: fakeEnv(srv), stdin: "yes\n", stdinTTY: true})
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Len(t, writes(srv), 4)
 	assert.Contains(t, r.stdout, "2 changed, 0 failed, 1 in sync\n")
@@ -316,7 +316,7 @@ func TestExportThenPlanInSync(t *testing.T) {
 	rj := cli(t, srv, "export", zoneA, zoneB, zoneC, zoneD, zoneE, "-o", "json", "--quiet")
 	assert.Equal(t, r.stdout, rj.stdout)
 	assert.Empty(t, rj.stderr)
-	r3 := exec(t, invocation{args: []string{"plan", "-f", "-", "--exit-code"}, env: fakeEnv(srv), stdin: rj.stdout})
+	r3 := invoke(t, invocation{args: []string{"plan", "-f", "-", "--exit-code"}, env: fakeEnv(srv), stdin: rj.stdout})
 	assert.Equal(t, exitOK, r3.code, r3.stdout+r3.stderr)
 
 	// Bad zone IDs: exit 2, nothing sent. A failed read: exit 1, nothing on stdout.
@@ -350,7 +350,7 @@ func TestProgressLine(t *testing.T) {
 	}
 	b.WriteString("}}")
 	f := writeFile(t, "zones.json", b.String())
-	r := exec(t, invocation{args: []string{"plan", "-f", f, "--rate", "30"}, env: fakeEnv(srv), stderrTTY: true})
+	r := invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "30"}, env: fakeEnv(srv), stderrTTY: true})
 	assert.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stderr, "\r\x1b[Kplanning: ")
 	assert.Contains(t, r.stderr, "/12 zones, ")
@@ -359,9 +359,9 @@ func TestProgressLine(t *testing.T) {
 	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "the line is cleared at the end")
 	assert.NotContains(t, r.stdout, "\r")
 
-	r = exec(t, invocation{args: []string{"plan", "-f", f, "--quiet"}, env: fakeEnv(srv), stderrTTY: true})
+	r = invoke(t, invocation{args: []string{"plan", "-f", f, "--quiet"}, env: fakeEnv(srv), stderrTTY: true})
 	assert.Empty(t, r.stderr)
-	r = exec(t, invocation{args: []string{"plan", "-f", f}, env: fakeEnv(srv)})
+	r = invoke(t, invocation{args: []string{"plan", "-f", f}, env: fakeEnv(srv)})
 	assert.Empty(t, r.stderr)
 }
 
@@ -396,7 +396,7 @@ func TestInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result)
 	go func() {
-		done <- exec(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "400", "--concurrency", "2"}, env: fakeEnv(srv)})
+		done <- invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "400", "--concurrency", "2"}, env: fakeEnv(srv)})
 	}()
 	// Wait until apply is writing, then interrupt.
 	require.Eventually(t, func() bool { return len(writes(srv)) >= 3 }, 10*time.Second, time.Millisecond)

@@ -80,9 +80,9 @@ type ttyWriter struct{ *bytes.Buffer }
 
 func (ttyWriter) IsTerminal() bool { return true }
 
-// exec runs the command in-process. Unless the arguments set --rate, the run
+// invoke runs the command in-process. Unless the arguments set --rate, the run
 // is unpaced, so tests do not wait for the default 4 requests per second.
-func exec(t *testing.T, inv invocation) result {
+func invoke(t *testing.T, inv invocation) result {
 	t.Helper()
 	args := inv.args
 	if !strings.Contains(strings.Join(args, " "), "--rate") {
@@ -109,7 +109,7 @@ func exec(t *testing.T, inv invocation) result {
 // cli runs the command against srv.
 func cli(t *testing.T, srv *secondarydnstest.Server, args ...string) result {
 	t.Helper()
-	return exec(t, invocation{args: args, env: fakeEnv(srv)})
+	return invoke(t, invocation{args: args, env: fakeEnv(srv)})
 }
 
 // writeFile writes content to a file in a temporary folder and returns its path.
