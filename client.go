@@ -3,7 +3,6 @@ package secondarydns
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -336,7 +335,7 @@ func (r *run) readResponse(a *attempt, b []byte) {
 			// The result did not decode. If the envelope still says
 			// success=false, the API error is the better answer.
 			var head envelopeHead
-			if json.Unmarshal(b, &head) != nil || head.Success == nil || *head.Success {
+			if decodeHead(b, &head) != nil || head.Success == nil || *head.Success {
 				a.err = r.invalidResponse(a, describeDecodeError(err))
 				return
 			}
@@ -414,25 +413,6 @@ func (r *run) invalidResponse(a *attempt, why string) error {
 	return fmt.Errorf("%w: %s %s: HTTP %d%s: %s", ErrInvalidResponse, r.ep.method, r.path, a.status, ray, oneLine(r.cfg.cred.scrub(why), 300))
 }
 
-// describeDecodeError names the field a decoding error is about without the
-// struct names encoding/json would print.
-func describeDecodeError(err error) string {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	var fe *fieldError
-	switch {
-	case errors.As(err, &fe) && fe.field == "":
-		return "result: " + fe.why
-	case errors.As(err, &fe):
-		return "result." + fe.Error()
-	case errors.As(err, &te) && te.Field != "":
-		return te.Field + ": got a JSON " + te.Value + ", want " + jsonKind(te.Type.Kind())
-	case errors.As(err, &se):
-		return "the body is not valid JSON: " + se.Error()
-	}
-	return err.Error()
-}
-
 // transportError wraps a failure to get a complete response. The *url.Error
 // is unwrapped because its text repeats the URL, query included.
 func (r *run) transportError(err error) error {
@@ -442,23 +422,6 @@ func (r *run) transportError(err error) error {
 	}
 	return &TransportError{Method: r.ep.method, Path: r.path, Err: err}
 }
-
-// TransportError reports a request that got no complete response: the
-// connection could not be made, broke, or timed out. Err is the underlying
-// cause (a *net.OpError, io.ErrUnexpectedEOF, a TLS error...).
-type TransportError struct {
-	Method string
-	Path   string
-	Err    error
-}
-
-// Error describes the failure on one line.
-func (e *TransportError) Error() string {
-	return "secondarydns: " + e.Method + " " + e.Path + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying cause.
-func (e *TransportError) Unwrap() error { return e.Err }
 
 func (r *run) logAttempt(ctx context.Context, a *attempt, d time.Duration) {
 	l := r.cfg.logger

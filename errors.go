@@ -1,9 +1,8 @@
 package secondarydns
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,57 +53,6 @@ type ResponseInfo struct {
 // ErrorSource points at the part of the request an error is about.
 type ErrorSource struct {
 	Pointer string `json:"pointer,omitempty"`
-}
-
-// UnmarshalJSON accepts the documented object form and a bare string.
-func (ri *ResponseInfo) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		*ri = ResponseInfo{}
-		return json.Unmarshal(b, &ri.Message)
-	}
-	// The alias drops this method so the default decoding applies.
-	type plain ResponseInfo
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*ri = ResponseInfo(p)
-	return nil
-}
-
-// infoList decodes an envelope's errors or messages: an array of entries, a
-// single entry, a bare string or null. Anything else decodes to nothing rather
-// than failing the call, because the status code already tells what happened.
-type infoList []ResponseInfo
-
-// UnmarshalJSON accepts every shape listed on infoList.
-func (l *infoList) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return nil
-	}
-	switch b[0] {
-	case '[':
-		var items []json.RawMessage
-		if json.Unmarshal(b, &items) != nil {
-			return nil
-		}
-		out := make(infoList, 0, len(items))
-		for _, it := range items {
-			var ri ResponseInfo
-			if ri.UnmarshalJSON(it) == nil {
-				out = append(out, ri)
-			}
-		}
-		*l = out
-	case '{', '"':
-		var ri ResponseInfo
-		if ri.UnmarshalJSON(b) == nil {
-			*l = infoList{ri}
-		}
-	}
-	return nil
 }
 
 // APIError is returned for every non-2xx response, whatever its body, and for
@@ -186,23 +134,28 @@ func (e *APIError) Error() string {
 // Is reports whether target is the HTTP-class sentinel for e's status.
 // A 2xx response with success=false belongs to no class.
 func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrServerError:
-		return e.StatusCode >= 500 && e.StatusCode <= 599
+	for _, c := range httpClasses {
+		if c.sentinel == target {
+			return e.StatusCode >= c.lo && e.StatusCode <= c.hi
+		}
 	}
 	return false
+}
+
+// httpClasses gives each HTTP-class sentinel the statuses it matches, lo to
+// hi inclusive: one table, so a class cannot be documented in one place and
+// matched differently in another.
+var httpClasses = [...]struct {
+	sentinel error
+	lo, hi   int
+}{
+	{ErrBadRequest, http.StatusBadRequest, http.StatusBadRequest},
+	{ErrUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized},
+	{ErrForbidden, http.StatusForbidden, http.StatusForbidden},
+	{ErrNotFound, http.StatusNotFound, http.StatusNotFound},
+	{ErrConflict, http.StatusConflict, http.StatusConflict},
+	{ErrRateLimited, http.StatusTooManyRequests, http.StatusTooManyRequests},
+	{ErrServerError, 500, 599},
 }
 
 // HasCode reports whether any error in the envelope, or any entry nested in
@@ -245,4 +198,33 @@ func oneLine(s string, max int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// TransportError reports a request that got no complete response: the
+// connection could not be made, broke, or timed out. Err is the underlying
+// cause (a *net.OpError, io.ErrUnexpectedEOF, a TLS error...).
+type TransportError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+// Error describes the failure on one line.
+func (e *TransportError) Error() string {
+	return "secondarydns: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// errorString is a constant error text, for reasons that need no formatting.
+type errorString string
+
+// Error returns the text.
+func (e errorString) Error() string { return string(e) }
+
+// invalid builds an error wrapping ErrInvalidInput. Callers never pass a
+// credential among args.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
 }

@@ -3,7 +3,6 @@ package secondarydns
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -355,130 +354,6 @@ func WithQuery(v any) Option {
 	}
 }
 
-// credKind says which credentials a config holds.
-type credKind uint8
-
-const (
-	credNone  credKind = 0
-	credToken credKind = 1 << iota
-	credKey
-)
-
-// secret holds a credential. It formats itself redacted under every fmt verb,
-// slog and encoding/json, so no rendering of an SDK value can leak it.
-type secret string
-
-const redacted = "[redacted]"
-
-// String, GoString, Format, LogValue and MarshalText all render a secret
-// as "[redacted]": fmt (every verb), slog and encoding/json.
-func (secret) String() string { return redacted }
-
-// GoString renders the secret redacted for %#v.
-func (secret) GoString() string { return `"` + redacted + `"` }
-
-// Format renders the secret redacted for every fmt verb.
-func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
-
-// LogValue renders the secret redacted in slog records.
-func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalText renders the secret redacted in JSON and text encodings.
-func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-
-// reveal is the one way to the credential itself: for the request headers.
-func (s secret) reveal() string { return string(s) }
-
-// Format keeps credentials redacted even when printed on their own.
-func (credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "credentials("+redacted+")") }
-
-// minScrubLen is the shortest token or key that scrub looks for. Every real
-// Cloudflare credential is far longer (API tokens are 40 characters, Global
-// API keys 37), so none escapes; a shorter value is no credential the API
-// accepts, and replacing it wherever it occurs would corrupt ordinary text
-// (a token "a" turned "Authentication error" into "Authentic[redacted]tion
-// error", and ray IDs with it). 8 bytes is short enough for any test token
-// that imitates a real one and long enough not to match words by accident.
-const minScrubLen = 8
-
-// scrub removes these credentials from response text the SDK keeps (a proxy
-// or a misconfigured edge may echo request headers back in a body), and
-// changes nothing else:
-//   - a token or key of at least minScrubLen bytes is replaced wherever it
-//     occurs, inside longer text too: a real one is random, so no other text
-//     contains it by accident, and an echo may have glued it to anything;
-//   - a shorter token or key is left alone (see minScrubLen);
-//   - the email, which is an identifier rather than a secret, is replaced at
-//     any length but only as a whole address (see scrubAddress), so it never
-//     cuts into a colleague's "devops@…" when it is "ops@…".
-func (c credentials) scrub(s string) string {
-	for _, v := range [...]secret{c.token, c.key} {
-		if len(v) >= minScrubLen && strings.Contains(s, string(v)) {
-			s = strings.ReplaceAll(s, string(v), redacted)
-		}
-	}
-	if c.email != "" && strings.Contains(s, string(c.email)) {
-		s = scrubAddress(s, string(c.email))
-	}
-	return s
-}
-
-// scrubAddress replaces every occurrence of the address addr in s that is a
-// whole address: not preceded by a character of an address's local part, and
-// not followed by one that continues its domain (a letter, digit, '-', or a
-// '.' before one of those: "a@b.io." ending a sentence is still addr,
-// "a@b.io.evil" is not).
-func scrubAddress(s, addr string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, addr)
-		if i < 0 {
-			break
-		}
-		end := i + len(addr)
-		if i > 0 && isAddressByte(s[i-1]) || continuesDomain(s[end:]) {
-			// Part of another address: keep its first byte, look further.
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
-			continue
-		}
-		b.WriteString(s[:i])
-		b.WriteString(redacted)
-		s = s[end:]
-	}
-	b.WriteString(s)
-	return b.String()
-}
-
-// isAddressByte reports whether ch may appear in an address's local part
-// (the common set; quoted local parts are too rare to matter).
-func isAddressByte(ch byte) bool {
-	return isIDChar(ch) || strings.IndexByte(".+%", ch) >= 0
-}
-
-// continuesDomain reports whether rest, the text after a match, would make
-// the match's domain longer.
-func continuesDomain(rest string) bool {
-	if rest == "" {
-		return false
-	}
-	if rest[0] == '.' {
-		return len(rest) > 1 && isIDChar(rest[1]) && rest[1] != '_'
-	}
-	return isIDChar(rest[0]) && rest[0] != '_'
-}
-
-// maxLen is the length of the longest of these credentials.
-func (c credentials) maxLen() int { return max(len(c.token), len(c.key), len(c.email)) }
-
-// credentials is one kind of authentication.
-type credentials struct {
-	kind  credKind
-	token secret
-	email secret
-	key   secret
-}
-
 // baseURL is a parsed, validated API root, split the way the pipeline uses it.
 type baseURL struct {
 	prefix string // scheme://host + escaped path, no trailing slash
@@ -562,7 +437,7 @@ type config struct {
 
 // Format keeps a config from ever printing its contents.
 func (c *config) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "secondarydns.config("+redacted+")")
+	_, _ = fmt.Fprint(f, "secondarydns.config("+redacted+")")
 }
 
 func (c *config) setCredentials(cr credentials) {
@@ -656,17 +531,6 @@ func validHeaderKey(k string) bool {
 		}
 	}
 	return true
-}
-
-type errorString string
-
-// Error returns the text.
-func (e errorString) Error() string { return string(e) }
-
-// invalid builds an error wrapping ErrInvalidInput. Callers never pass a
-// credential among args.
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
 }
 
 // withSleep replaces the wait between attempts. Tests use it so no test
