@@ -9,6 +9,10 @@
 #
 # Targets (issue 5): the difference is at most 0.25 MiB, and the only
 # non-standard packages besides the SDK's own are go-querystring's.
+# It also checks the SDK package itself (not only the program): its
+# dependencies are the standard library and go-querystring, so
+# golang.org/x/time, which only cmd/secondarydns uses, never reaches SDK users.
+# And it prints the stripped size of the command, cmd/secondarydns (issue 9).
 # Prints PASS or FAIL; exits 1 on FAIL.
 #
 # The programs are written to a temporary folder and built as files from the
@@ -143,7 +147,11 @@ nonstd() {
 	go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$1" | grep -v '^command-line-arguments$' || true
 }
 
+go build -trimpath -ldflags='-s -w' -o "$tmp/secondarydns" ./cmd/secondarydns
+
 sdk_size=$(size "$tmp/sdk/sdk")
+cmd_size=$(size "$tmp/secondarydns")
+pkg_pkgs=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$sdk_module")
 base_size=$(size "$tmp/nethttp/nethttp")
 diff=$((sdk_size - base_size))
 sdk_pkgs=$(nonstd "$tmp/sdk/main.go")
@@ -157,12 +165,17 @@ echo "non-standard packages, SDK program:"
 sed 's/^/  /' <<<"$sdk_pkgs"
 echo "non-standard packages, net/http program:"
 if [[ -n $base_pkgs ]]; then sed 's/^/  /' <<<"$base_pkgs"; else echo "  (none)"; fi
+echo "non-standard packages, the SDK package ($sdk_module) itself:"
+sed 's/^/  /' <<<"$pkg_pkgs"
+printf '%-12s %10d bytes  (%s; cmd/secondarydns)\n' "command" "$cmd_size" "$(mib "$cmd_size")"
 
 fail=()
 ((diff <= max_diff)) || fail+=("the SDK adds $(mib "$diff"), more than $(mib "$max_diff")")
 # Besides the SDK's own packages, only go-querystring's may appear.
 others=$(grep -v -e "^$sdk_module\$" -e "^$sdk_module/" -e "^$allowed_module/" -e "^$allowed_module\$" <<<"$sdk_pkgs" || true)
 [[ -z $others ]] || fail+=("unexpected non-standard packages: $(tr '\n' ' ' <<<"$others")")
+pkg_others=$(grep -v -e "^$sdk_module\$" -e "^$allowed_module/" -e "^$allowed_module\$" <<<"$pkg_pkgs" || true)
+[[ -z $pkg_others ]] || fail+=("the SDK package depends on: $(tr '\n' ' ' <<<"$pkg_others")")
 [[ -z $base_pkgs ]] || fail+=("the net/http program links non-standard packages: $(tr '\n' ' ' <<<"$base_pkgs")")
 
 if ((${#fail[@]} > 0)); then

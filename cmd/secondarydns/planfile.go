@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -241,5 +240,3 @@ func orUnknown(s string) string {
 	}
 	return s
 }
-
-var _ = errors.New

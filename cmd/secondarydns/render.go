@@ -309,9 +309,3 @@ func lowerASCII(c byte) byte {
 	}
 	return c
 }
-
-// samePeers compares peer lists as sets.
-func samePeers(a, b []string) bool {
-	added, removed := peerDiff(a, b)
-	return len(added) == 0 && len(removed) == 0
-}
