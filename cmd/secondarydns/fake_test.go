@@ -104,7 +104,7 @@ func TestFakeBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"-f", writeFile(t, "seed.json", `{"zones": {"zone-1": {"name": "a.example.", "peers": []}}}`)}, `zones["zone-1"]: the fake's zone IDs are 32 lowercase hexadecimal characters`},
-		{[]string{"-f", writeFile(t, "seed.json", `{"zones": {"` + zoneA + `": {"name": "a.example."}}}`)}, `missing field "peers"`},
+		{[]string{"-f", writeFile(t, "seed.json", `{"zones": {"`+zoneA+`": {"name": "a.example."}}}`)}, `missing field "peers"`},
 		{[]string{"--addr", "256.0.0.1:http"}, "--addr 256.0.0.1:http"},
 		{[]string{"--rate-limit", "0/1m"}, "want N/DURATION with N ≥ 1"},
 		{[]string{"--rate-limit", "5/0s"}, "a positive duration"},
