@@ -64,7 +64,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
 	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
 	if a.rate > 0 {
-		opts = append(opts, secondarydns.WithRateLimiter(rate.NewLimiter(rate.Limit(a.rate), 1)))
+		opts = append(opts, secondarydns.WithRateLimiter(pacer{rate.NewLimiter(rate.Limit(a.rate), 1)}))
 	}
 	if a.log != nil {
 		opts = append(opts, secondarydns.WithLogger(a.log))
@@ -76,6 +76,23 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		return nil, nil, nil, err
 	}
 	return c, ctx, func() { stopWatch(); cancel() }, nil
+}
+
+// pacer spaces requests evenly: a limiter with a burst of 1 lets one
+// request through every 1/rate seconds, never a burst.
+type pacer struct{ l *rate.Limiter }
+
+// Wait waits for the next request's turn. The limiter refuses at once when
+// that turn comes after the context's deadline; this says so in terms of
+// --timeout, and the error matches context.DeadlineExceeded.
+func (p pacer) Wait(ctx context.Context) error {
+	err := p.l.Wait(ctx)
+	if err != nil && ctx.Err() == nil {
+		if _, ok := ctx.Deadline(); ok {
+			return fmt.Errorf("--timeout would pass before the next request's turn under --rate: %w", context.DeadlineExceeded)
+		}
+	}
+	return err
 }
 
 // interrupted reports whether SIGINT or SIGTERM arrived.

@@ -416,3 +416,59 @@ func TestInterrupt(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	assert.Equal(t, n, len(writes(srv)), "nothing is sent after run returns")
 }
+
+// TestApplyNothingToDo: a fleet in sync needs no confirmation: exit 0.
+func TestApplyNothingToDo(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", `{"zones": {"`+zoneC+`": {"name": "example.org.", "peers": ["`+peer3+`"]}}}`)
+	r := cli(t, srv, "apply", "-f", f)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "0 to change, 1 in sync\n0 changed, 0 failed, 1 in sync\n", r.stdout)
+	assert.Empty(t, writes(srv))
+}
+
+// TestTimeout: --timeout bounds the whole command; what it cut is a failure
+// (exit 1), not an interruption.
+func TestTimeout(t *testing.T) {
+	srv := newFake(t)
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	for i := 0; i < 10; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + secondarydnstest.ZoneID(400+i) + `": {"absent": true}`)
+	}
+	b.WriteString("}}")
+	f := writeFile(t, "zones.json", b.String())
+	start := time.Now()
+	r := cli(t, srv, "plan", "-f", f, "--rate", "5", "--timeout", "500ms")
+	assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Contains(t, r.stdout, "--timeout would pass before the next request's turn under --rate: context deadline exceeded")
+	assert.Less(t, len(srv.Requests()), 10)
+}
+
+// TestInterruptWhilePlanning: SIGINT before apply has planned every zone
+// changes nothing and exits 130.
+func TestInterruptWhilePlanning(t *testing.T) {
+	srv := newFake(t)
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	for i := 0; i < 20; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + secondarydnstest.ZoneID(500+i) + `": {"name": "z.example.", "peers": []}`)
+	}
+	b.WriteString("}}")
+	f := writeFile(t, "zones.json", b.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	r := invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "20", "-o", "json"}, env: fakeEnv(srv)})
+	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "interrupted while planning: nothing was changed")
+	assert.True(t, json.Valid([]byte(r.stdout)), r.stdout)
+	assert.Empty(t, writes(srv))
+}

@@ -122,6 +122,7 @@ func (a *app) main(args []string) int {
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
+		a.writeErrorJSON("missing command; run 'secondarydns --help'")
 		a.topHelp(a.stderr)
 		return exitUsage
 	}
