@@ -94,23 +94,28 @@ func (c credentials) scrub(s string) string {
 // "a@b.io.evil" is not).
 func scrubAddress(s, addr string) string {
 	var b strings.Builder
-	for {
-		i := strings.Index(s, addr)
+	done := 0 // s[:done] is decided and, once anything was replaced, in b
+	for from := 0; ; {
+		i := strings.Index(s[from:], addr)
 		if i < 0 {
 			break
 		}
+		i += from
 		end := i + len(addr)
+		// Judge by the original text around the match, so a match right
+		// after one that was skipped still sees the byte before it.
 		if i > 0 && isAddressByte(s[i-1]) || continuesDomain(s[end:]) {
-			// Part of another address: keep its first byte, look further.
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
+			from = i + 1 // part of another address; look further
 			continue
 		}
-		b.WriteString(s[:i])
+		b.WriteString(s[done:i])
 		b.WriteString(redacted)
-		s = s[end:]
+		done, from = end, end
 	}
-	b.WriteString(s)
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 

@@ -12,3 +12,13 @@ var (
 // SleepContextForTest is the real wait, for tests that prove it ends with
 // the context without sleeping.
 var SleepContextForTest = sleepContext
+
+// ScrubForTest scrubs s as a client with these credentials scrubs response
+// text (token, or email and key), for the scrubbing fuzz target.
+func ScrubForTest(token, email, key, s string) string {
+	c := credentials{token: secret(token), email: secret(email), key: secret(key)}
+	return c.scrub(s)
+}
+
+// MinScrubLenForTest is the shortest token or key that is scrubbed.
+const MinScrubLenForTest = minScrubLen

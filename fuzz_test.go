@@ -569,3 +569,79 @@ func FuzzNameAndPeer(f *testing.F) {
 		assert.Equal(t, []string{peer}, sent.Peers)
 	})
 }
+
+// FuzzScrub: scrubbing keeps every real-length token out of the text and
+// changes nothing else. A token shorter than the minimum, or one the text
+// does not contain, leaves the text exactly as it was; a longer one is gone
+// afterwards, and only its occurrences changed. The email is replaced only
+// where the text holds it as a whole address, and putting it back where
+// "[redacted]" stands restores the input.
+func FuzzScrub(f *testing.F) {
+	f.Add("a", "Authentication error (ray 8c1f2d3e4a5b6c7d-SJC)")
+	f.Add("tok-SECRET-7f3a9c", "echo Bearer tok-SECRET-7f3a9c and xtok-SECRET-7f3a9cy")
+	f.Add("12345678", "1234567812345678")
+	f.Add("aaaaaaaa", "aaaaaaaaaaaaaaaaa")
+	f.Add("ops@example.com", "ask devops@example.com or ops@example.com.")
+	f.Add("a", "0 aa")
+	f.Add("aa", "aa aa")
+	f.Fuzz(func(t *testing.T, cred, text string) {
+		// Only what WithAPIToken and WithAPIKey accept, in a text that
+		// holds no marker of its own.
+		if cred == "" || strings.TrimSpace(cred) != cred || strings.ContainsFunc(cred, unicode.IsControl) ||
+			strings.Contains(text, "[redacted]") || strings.ContainsRune(text, 0) {
+			return
+		}
+		const red = "[redacted]"
+
+		// As a token.
+		out := secondarydns.ScrubForTest(cred, "", "", text)
+		switch {
+		case len(cred) < secondarydns.MinScrubLenForTest || !strings.Contains(text, cred):
+			require.Equal(t, text, out, "nothing to scrub, nothing changed")
+		case !strings.ContainsAny(cred, "[]"): // else "[redacted]" itself could spell it
+			require.NotContains(t, out, cred)
+			require.Equal(t, strings.ReplaceAll(text, cred, "\x00"), strings.ReplaceAll(out, red, "\x00"), "only the token's occurrences changed")
+		}
+
+		// As an email.
+		out = secondarydns.ScrubForTest("", cred, "key-SECRET-51be02", text)
+		if !strings.Contains(text, cred) {
+			require.Equal(t, text, out)
+			return
+		}
+		if text == cred {
+			require.Equal(t, red, out, "the whole text is the address")
+		}
+		if strings.ContainsAny(cred, "[]") {
+			return
+		}
+		// Walk the output: every byte but a marker is the input's, and each
+		// marker stands where the input holds the address as a whole one.
+		var back strings.Builder
+		in, rest := 0, out
+		for {
+			k := strings.Index(rest, red)
+			if k < 0 {
+				break
+			}
+			at := in + k
+			require.True(t, strings.HasPrefix(text[at:], cred), "a marker where the input has no address")
+			tail := text[at+len(cred):]
+			require.False(t, at > 0 && isAddressByteForTest(text[at-1]), "replaced inside a longer local part: %q", text)
+			require.False(t, tail != "" && (isDomainByteForTest(tail[0]) || tail[0] == '.' && len(tail) > 1 && isDomainByteForTest(tail[1])),
+				"replaced inside a longer domain: %q", text)
+			back.WriteString(rest[:k] + cred)
+			in, rest = at+len(cred), rest[k+len(red):]
+		}
+		back.WriteString(rest)
+		require.Equal(t, text, back.String(), "putting the address back restores the input")
+	})
+}
+
+func isDomainByteForTest(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-'
+}
+
+func isAddressByteForTest(ch byte) bool {
+	return isDomainByteForTest(ch) || strings.IndexByte("._+%", ch) >= 0
+}
