@@ -194,15 +194,15 @@ func scanOutput(args []string) string {
 func (a *app) newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Func("o", "`text|json`: the output format (default text)", func(s string) error {
+	fs.Func("o", "the output format: `text|json` (default text)", func(s string) error {
 		a.output = s
 		return nil
 	})
-	fs.StringVar(&a.baseURL, "base-url", "", "API base `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
-	fs.DurationVar(&a.timeout, "timeout", 0, "`DURATION`: a time limit for the whole command, e.g. 30s (default none)")
-	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "`N` zones worked on at once")
-	fs.Float64Var(&a.rate, "rate", a.rate, "`N` requests per second across the run, evenly paced; 0 means unpaced")
-	fs.BoolVar(&a.quiet, "quiet", false, "no progress line and no summary on stderr")
+	fs.StringVar(&a.baseURL, "base-url", "", "send requests to the API at `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
+	fs.DurationVar(&a.timeout, "timeout", 0, "stop the whole command after `DURATION`, e.g. 30s (default none)")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once")
+	fs.Float64Var(&a.rate, "rate", a.rate, "send at most `N` requests per second across the run, evenly paced; 0 means unpaced")
+	fs.BoolVar(&a.quiet, "quiet", false, "no progress line and no remarks on stderr")
 	fs.BoolVar(&a.verbose, "verbose", false, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
 }
