@@ -406,3 +406,66 @@ func ExampleWithMaxRetries() {
 	// Enabled <nil> attempts: 3
 	// true attempts: 1
 }
+
+// WithBackoff sets the wait before each retry; WithBackoff(0, 0) retries at
+// once, which keeps tests of retry paths fast. The *APIError counts the
+// attempts the call made.
+func ExampleWithBackoff() {
+	srv := secondarydnstest.NewServer()
+	defer srv.Close()
+	const zoneID = "023e105f4ecef8ad9ca31a8372d0c353"
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "example.com.", Status: "Enabled"})
+	client, err := secondarydns.NewClient(
+		secondarydns.WithAPIToken(secondarydnstest.DefaultToken),
+		secondarydns.WithBaseURL(srv.URL),
+		secondarydns.WithBackoff(0, 0), // production code keeps the default: 500 ms doubling, at most 8 s
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	srv.Fail(secondarydnstest.Fault{Times: 3, Status: 503}) // no Retry-After: the backoff applies
+	_, err = client.Outgoing.Status(context.Background(), zoneID)
+	var apiErr *secondarydns.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, "after", apiErr.Attempts, "attempts")
+	}
+	// Output:
+	// 503 after 3 attempts
+}
+
+// WithMaxRetryWait bounds the Retry-After a call waits for. A longer one is
+// returned at once, with RetryAfter set, so the caller decides: Cloudflare's
+// rate-limit block lasts five minutes.
+func ExampleWithMaxRetryWait() {
+	srv := secondarydnstest.NewServer()
+	defer srv.Close()
+	const zoneID = "023e105f4ecef8ad9ca31a8372d0c353"
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "example.com.", Status: "Enabled"})
+	client, err := secondarydns.NewClient(
+		secondarydns.WithAPIToken(secondarydnstest.DefaultToken),
+		secondarydns.WithBaseURL(srv.URL),
+		secondarydns.WithMaxRetryWait(10*time.Second), // the default is 60 s
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	srv.Fail(secondarydnstest.Fault{Status: 429, RetryAfter: "300"})
+	_, err = client.Outgoing.Status(ctx, zoneID)
+	var apiErr *secondarydns.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(errors.Is(err, secondarydns.ErrRateLimited), "retry after", apiErr.RetryAfter, "attempts:", apiErr.Attempts)
+	}
+
+	// "Retry-After: 0" means "retry now": it is honoured even with
+	// WithMaxRetryWait(0), which refuses every longer wait.
+	srv.Fail(secondarydnstest.Fault{Status: 429, RetryAfter: "0"})
+	var resp secondarydns.Response
+	status, err := client.Outgoing.Status(ctx, zoneID, secondarydns.WithMaxRetryWait(0), secondarydns.WithResponse(&resp))
+	fmt.Println(status, err, "attempts:", resp.Attempts)
+	// Output:
+	// true retry after 5m0s attempts: 1
+	// Enabled <nil> attempts: 2
+}
