@@ -472,3 +472,16 @@ func TestInterruptWhilePlanning(t *testing.T) {
 	assert.True(t, json.Valid([]byte(r.stdout)), r.stdout)
 	assert.Empty(t, writes(srv))
 }
+
+// TestExportUnknownStatus: a status the desired-state format cannot hold is
+// left out, with a warning, so the export still plans in sync.
+func TestExportUnknownStatus(t *testing.T) {
+	srv := newFake(t)
+	srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{peer1}, Status: "Pending"})
+	r := cli(t, srv, "export", zoneA)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "{\"zones\": {\n  \""+zoneA+"\": {\"name\": \"example.com.\", \"peers\": [\""+peer1+"\"]}\n}}\n", r.stdout)
+	assert.Contains(t, r.stderr, `status "Pending" cannot be written in a desired-state file; left out`)
+	f := writeFile(t, "export.json", r.stdout)
+	assert.Equal(t, exitOK, cli(t, srv, "plan", "-f", f, "--exit-code").code)
+}
