@@ -44,7 +44,7 @@ func TestHelp(t *testing.T) {
 	}
 	r = cli(t, srv, "help", "apply")
 	assert.Equal(t, exitOK, r.code)
-	assert.Contains(t, r.stdout, "Usage: secondarydns apply [flags]")
+	assert.Contains(t, r.stdout, "Usage: secondarydns apply -f FILE | --plan PLAN [--yes] [--allow-destroy]\n")
 	golden(t, "help_plan", cli(t, srv, "plan", "--help").stdout)
 	assert.Empty(t, srv.Requests())
 }

@@ -17,7 +17,7 @@ import (
 )
 
 var cmdFake = &command{
-	name: "fake", maxArgs: 0, local: true,
+	name: "fake", args: "[--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION]", maxArgs: 0, local: true,
 	summary: "serve an in-memory fake of the API, for tests of scripts",
 	detail: `Serve secondarydnstest, an in-memory fake of the outgoing transfer API, until
 SIGINT or SIGTERM (then exit 0). The first two lines on standard output are

@@ -15,7 +15,7 @@ import (
 )
 
 var cmdPlan = &command{
-	name: "plan", maxArgs: 0,
+	name: "plan", args: "-f FILE [--exit-code] [--out PLAN]", maxArgs: 0,
 	summary: "show what apply would change to reach a desired-state file",
 	detail: `Read every zone of the desired-state file and show what apply would do: per zone
 that changes, its actions and the differences, then a summary line. Nothing is
@@ -35,7 +35,7 @@ The file ("-" for standard input) is JSON:
 }
 
 var cmdApply = &command{
-	name: "apply", maxArgs: 0,
+	name: "apply", args: "-f FILE | --plan PLAN [--yes] [--allow-destroy]", maxArgs: 0,
 	summary: "change zones to match a desired-state file or a saved plan",
 	detail: `Plan every zone (or re-read the zones of a saved plan), show the plan, ask for
 confirmation (on a terminal; else --yes is required), then run exactly that

@@ -332,7 +332,10 @@ func (a *app) help(c *command, w io.Writer) {
 	if c.args != "" {
 		usage += " " + c.args
 	}
-	fmt.Fprintf(w, "Usage: %s [flags]\n\n%s\n", usage, c.detail)
+	if !strings.Contains(c.args, "--") {
+		usage += " [flags]"
+	}
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", usage, c.detail)
 	if c.flags != nil {
 		fmt.Fprint(w, "\nFlags:\n")
 		a.printFlags(w, a.flagSetFor(c))

@@ -32,7 +32,7 @@ func configFlags(a *app, fs *flag.FlagSet) {
 }
 
 var cmdCreate = &command{
-	name: "create", args: "ZONE_ID", minArgs: 1, maxArgs: 1, flags: configFlags,
+	name: "create", args: "ZONE_ID --name NAME [--peer ID]...", minArgs: 1, maxArgs: 1, flags: configFlags,
 	summary: "create a zone's outgoing transfer configuration",
 	detail:  "Create the zone's outgoing transfer configuration (POST /zones/{zone_id}/secondary_dns/outgoing).\nTransfers start disabled; 'enable' starts them.",
 	example: "secondarydns create 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
@@ -48,7 +48,7 @@ var cmdCreate = &command{
 }
 
 var cmdUpdate = &command{
-	name: "update", args: "ZONE_ID", minArgs: 1, maxArgs: 1, flags: configFlags,
+	name: "update", args: "ZONE_ID --name NAME [--peer ID]...", minArgs: 1, maxArgs: 1, flags: configFlags,
 	summary: "replace a zone's name and peers",
 	detail:  "Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\nThe peers given replace the current ones: a peer not given is removed.",
 	example: "secondarydns update 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
