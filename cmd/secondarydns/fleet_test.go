@@ -396,7 +396,7 @@ func TestInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result)
 	go func() {
-		done <- invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "400", "--concurrency", "2"}, env: fakeEnv(srv)})
+		done <- invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "100", "--concurrency", "2"}, env: fakeEnv(srv)})
 	}()
 	// Wait until apply is writing, then interrupt.
 	require.Eventually(t, func() bool { return len(writes(srv)) >= 3 }, 10*time.Second, time.Millisecond)
