@@ -234,6 +234,9 @@ func (r *run) loop(ctx context.Context) error {
 		}
 		a := r.send(ctx)
 		r.last = a
+		if r.cfg.lockedOut != nil {
+			r.reportLockout(&a)
+		}
 		if r.cfg.logger != nil {
 			r.logAttempt(ctx, &a, r.cfg.now().Sub(start))
 		}
@@ -258,6 +261,19 @@ func (r *run) loop(ctx context.Context) error {
 		if err := r.cfg.sleep(ctx, wait); err != nil {
 			return r.ctxError(err, lastAPIErr)
 		}
+	}
+}
+
+// reportLockout tells the fleet runner of a 429 whose Retry-After this call
+// will not wait for, before the log record, the retry decision and the
+// error's way up the stack give other zones time to send.
+func (r *run) reportLockout(a *attempt) {
+	e := a.apiErr
+	if e == nil || e.StatusCode != http.StatusTooManyRequests || e.RetryAfter <= 0 {
+		return
+	}
+	if _, retry, _ := r.decide(a); !retry {
+		r.cfg.lockedOut(r.cfg.now().Add(e.RetryAfter))
 	}
 }
 

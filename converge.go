@@ -70,10 +70,10 @@ var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 // sets; the id, SOA serial and times never count as a difference.
 func (s *OutgoingService) Plan(ctx context.Context, zoneID string, want Desired, opts ...Option) (*Plan, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	if err := validateDesired(zoneID, want); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	return s.plan(ctx, zoneID, want, opts)
 }
@@ -98,10 +98,10 @@ func (s *OutgoingService) Plan(ctx context.Context, zoneID string, want Desired,
 // ErrInvalidInput.
 func (s *OutgoingService) Execute(ctx context.Context, p *Plan, opts ...Option) (*Plan, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	if err := validatePlan(p); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	return s.execute(ctx, p, opts)
 }
@@ -120,10 +120,10 @@ func (s *OutgoingService) Execute(ctx context.Context, p *Plan, opts ...Option) 
 // the call's error. WithResponse reports Apply's last request.
 func (s *OutgoingService) Apply(ctx context.Context, zoneID string, want Desired, opts ...Option) (*Plan, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	if err := validateDesired(zoneID, want); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	return s.apply(ctx, zoneID, want, nil, opts)
 }
@@ -264,9 +264,19 @@ func (s *OutgoingService) create(ctx context.Context, p *Plan, opts []Option) er
 	if err == nil {
 		return nil
 	}
-	if !mayHaveHappened(ctx, err) {
+	if ctx.Err() != nil && !neverSent(err) {
+		// No read can settle it with this context: say so.
+		return &unknownCreate{create: err, check: ctx.Err()}
+	}
+	if !mayHaveHappened(err) {
 		return createFailed(err)
 	}
+	return s.settleCreate(ctx, p, err, opts)
+}
+
+// settleCreate makes the one read that tells whether the Create that failed
+// with err happened, and sends it once more if it did not.
+func (s *OutgoingService) settleCreate(ctx context.Context, p *Plan, err error, opts []Option) error {
 	cur, gerr := s.Get(ctx, p.ZoneID, opts...)
 	switch {
 	case gerr == nil && sameConfig(cur, p.Want):
@@ -277,7 +287,7 @@ func (s *OutgoingService) create(ctx context.Context, p *Plan, opts []Option) er
 		return &unknownCreate{create: err, check: gerr}
 	}
 	// It did not happen: the one resend the contract allows.
-	if _, err = s.Create(ctx, p.ZoneID, params, opts...); err != nil {
+	if _, err = s.Create(ctx, p.ZoneID, p.Want.params(), opts...); err != nil {
 		return createFailed(err)
 	}
 	return nil
@@ -293,13 +303,8 @@ func createFailed(err error) error {
 }
 
 // mayHaveHappened reports whether a failed Create may have taken effect. A
-// 429, another 4xx and a connection that was never made did not; the SDK's
-// own error for an ended context is not settled by a read that the same
-// context could not make.
-func mayHaveHappened(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || contextEnded(err) {
-		return false
-	}
+// 429, another 4xx and a connection that was never made did not.
+func mayHaveHappened(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.StatusCode >= 500
@@ -308,9 +313,24 @@ func mayHaveHappened(ctx context.Context, err error) bool {
 		return true
 	}
 	var te *TransportError
+	return errors.As(err, &te) && !neverSent(err)
+}
+
+// neverSent reports errors that prove the request never reached the
+// server: bad input, a connection that was never made, a 4xx answer (whose
+// server refused it).
+func neverSent(err error) bool {
+	if errors.Is(err, ErrInvalidInput) {
+		return true
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && !contextEnded(err) {
+		return apiErr.StatusCode < 500
+	}
+	var te *TransportError
 	if errors.As(err, &te) {
 		var op *net.OpError
-		return !errors.As(te.Err, &op) || (op.Op != "dial" && op.Op != "proxyconnect")
+		return errors.As(te.Err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 	}
 	return false
 }
@@ -439,6 +459,11 @@ func samePeers(a, b []string) bool {
 // request. Errors name the zone.
 func validateDesired(zoneID string, want Desired) error {
 	if err := validateZoneID("zone ID", zoneID); err != nil {
+		if zoneID != "" && !strings.Contains(err.Error(), quoteShort(zoneID)) {
+			// A fleet's error must say which zone; the length rule's
+			// message does not quote the ID.
+			return invalid("zone ID %s: %s", quoteShort(zoneID), strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		}
 		return err
 	}
 	if err := checkDesired(want); err != nil {

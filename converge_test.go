@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -215,7 +216,6 @@ func TestPlanComparison(t *testing.T) {
 		{"trailing dot on the server only", "example.com.", []string{peerA}, secondarydns.Desired{Name: "example.com", Peers: []string{peerA}}, true},
 		{"peers as a set", "example.com.", []string{peerA, peerB}, secondarydns.Desired{Name: "example.com.", Peers: []string{peerB, peerA, peerB}}, true},
 		{"no peers and nil", "example.com.", nil, secondarydns.Desired{Name: "example.com."}, true},
-		{"two trailing dots differ", "example.com.", nil, secondarydns.Desired{Name: "example.com.."}, false},
 		{"another name", "example.org.", nil, secondarydns.Desired{Name: "example.com."}, false},
 		{"a peer more", "example.com.", []string{peerA}, secondarydns.Desired{Name: "example.com.", Peers: []string{peerA, peerB}}, false},
 		{"a peer less", "example.com.", []string{peerA, peerB}, secondarydns.Desired{Name: "example.com.", Peers: []string{peerA}}, false},
@@ -225,16 +225,10 @@ func TestPlanComparison(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.want.Name == "example.com.." {
-				// Not a valid name: Plan refuses it before any request.
-				srv, c := fake(t)
-				_, err := c.Outgoing.Plan(context.Background(), testZone, tt.want)
-				require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
-				assert.Empty(t, srv.Requests())
-				return
-			}
 			srv, c := fake(t)
-			srv.Seed(testZone, secondarydnstest.Config{Name: tt.have, Peers: tt.peers, SOASerial: 7})
+			// The serial and the times never make a difference.
+			srv.Seed(testZone, secondarydnstest.Config{Name: tt.have, Peers: tt.peers, SOASerial: 7,
+				CheckedTime: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC), LastTransferredTime: time.Date(2021, 1, 2, 3, 4, 5, 0, time.UTC)})
 			p, err := c.Outgoing.Plan(context.Background(), testZone, tt.want)
 			require.NoError(t, err)
 			assert.Equal(t, tt.inSync, p.InSync(), "actions: %v", p.Actions)
@@ -589,6 +583,21 @@ func TestCreateOfUnknownOutcome(t *testing.T) {
 			final: zoneName,
 		},
 		{
+			name: "made, but the 200 could not be read: the read finds it",
+			before: func(srv *secondarydnstest.Server, n int, r *http.Request) (*http.Response, error) {
+				if n == 2 {
+					if _, err := http.DefaultTransport.RoundTrip(r); err != nil {
+						return nil, err
+					}
+					return answer(r, http.StatusOK, `{"success":true,"result":{"soa_serial":"x"}}`), nil
+				}
+				return nil, nil
+			},
+			sent:  []string{getReq, createReq, getReq},
+			done:  acts("create"),
+			final: zoneName,
+		},
+		{
 			name: "someone else's configuration appeared: stale, and Apply plans again",
 			before: func(srv *secondarydnstest.Server, n int, r *http.Request) (*http.Response, error) {
 				if n == 2 {
@@ -826,4 +835,80 @@ func TestConvergeValidation(t *testing.T) {
 			require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 		}
 	})
+}
+
+// TestCreateContextEndsUnsettled: a context that ends as a Create fails
+// leaves its outcome unknown; the error says so, wraps both the answer and
+// the context's error, and no read is attempted with the dead context.
+func TestCreateContextEndsUnsettled(t *testing.T) {
+	h := &hook{}
+	srv, c := hooked(t, h)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h.before = func(n int, r *http.Request) (*http.Response, error) {
+		if n == 2 {
+			cancel()
+			return answer(r, http.StatusServiceUnavailable, ""), nil
+		}
+		return nil, nil
+	}
+	p, err := c.Outgoing.Apply(ctx, testZone, secondarydns.Desired{Name: zoneName})
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	assert.Contains(t, err.Error(), "zone "+testZone+": create: the create may have happened")
+	assert.Empty(t, p.Done)
+	assert.Equal(t, []string{getReq}, seen(t, srv, testZone), "nothing after the Create")
+}
+
+// TestApplyRaceAfterAnAction: the zone disappears after Apply created it;
+// the fresh plan follows what was done, so Done stays a prefix of Actions.
+func TestApplyRaceAfterAnAction(t *testing.T) {
+	h := &hook{}
+	srv, c := hooked(t, h)
+	once := sync.Once{}
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/enable") {
+			once.Do(func() { deleteZone(srv) })
+		}
+		return nil, nil
+	}
+	p, err := c.Outgoing.Apply(context.Background(), testZone, secondarydns.Desired{Name: zoneName, Status: secondarydns.StatusEnabled})
+	require.NoError(t, err)
+	assert.Equal(t, acts("create", "create", "enable"), p.Actions)
+	assert.Equal(t, acts("create", "create", "enable"), p.Done)
+	assert.Equal(t, []string{getReq, createReq, enableReq, getReq, createReq, enableReq}, seen(t, srv, testZone))
+	cfg, _ := srv.Config(testZone)
+	assert.Equal(t, "Enabled", cfg.Status)
+}
+
+// TestConvergeClearsResponseWhenRefused: a Response reused from an earlier
+// call is cleared by a converge call refused before sending.
+func TestConvergeClearsResponseWhenRefused(t *testing.T) {
+	_, c := fake(t)
+	ctx := context.Background()
+	for name, call := range map[string]func(*secondarydns.Response) error{
+		"Plan": func(r *secondarydns.Response) error {
+			_, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{}, secondarydns.WithResponse(r))
+			return err
+		},
+		"Apply": func(r *secondarydns.Response) error {
+			_, err := c.Outgoing.Apply(ctx, "", secondarydns.Desired{Name: zoneName}, secondarydns.WithResponse(r))
+			return err
+		},
+		"Execute": func(r *secondarydns.Response) error {
+			_, err := c.Outgoing.Execute(ctx, nil, secondarydns.WithResponse(r))
+			return err
+		},
+		"ApplyAll": func(r *secondarydns.Response) error {
+			_, err := c.Outgoing.ApplyAll(ctx, map[string]secondarydns.Desired{testZone: {Name: zoneName}}, secondarydns.FleetOptions{}, secondarydns.WithResponse(r))
+			return err
+		},
+	} {
+		var resp secondarydns.Response
+		_, err := c.Outgoing.Get(ctx, testZone, secondarydns.WithResponse(&resp))
+		require.ErrorIs(t, err, secondarydns.ErrNotFound)
+		require.Equal(t, http.StatusNotFound, resp.StatusCode)
+		require.ErrorIs(t, call(&resp), secondarydns.ErrInvalidInput, name)
+		assert.Equal(t, secondarydns.Response{}, resp, name)
+	}
 }

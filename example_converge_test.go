@@ -112,11 +112,16 @@ func ExampleOutgoingService_ApplyAll() {
 		secondarydnstest.ZoneID(2): {Name: "two.example.", Peers: []string{peer}, Status: secondarydns.StatusEnabled},
 		secondarydnstest.ZoneID(3): {Absent: true},
 	}
+	finished, failed := 0, 0 // no lock needed: Progress is never called concurrently
 	results, err := client.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{
 		Concurrency: 2,
 		Progress: func(r secondarydns.ZoneResult) {
-			// Called as each zone finishes, in any order, one at a time:
-			// a good place for a progress line.
+			// Called as each zone finishes, in any order: a good place
+			// for a progress line ("2/3 zones").
+			finished++
+			if r.Err != nil {
+				failed++
+			}
 		},
 	})
 	if err != nil {
@@ -125,10 +130,10 @@ func ExampleOutgoingService_ApplyAll() {
 	for _, r := range results {
 		fmt.Println(r.ZoneID, r.Plan.Done, r.Err)
 	}
-	fmt.Println(len(srv.Requests()), "requests")
+	fmt.Println(finished, "zones finished,", failed, "failed,", len(srv.Requests()), "requests")
 	// Output:
 	// 00000000000000000000000000000001 [create enable] <nil>
 	// 00000000000000000000000000000002 [] <nil>
 	// 00000000000000000000000000000003 [disable delete] <nil>
-	// 9 requests
+	// 3 zones finished, 0 failed, 9 requests
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,7 +54,7 @@ const maxRestarts = 3
 // the context's error.
 func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired, fo FleetOptions, opts ...Option) ([]ZoneResult, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	ids := make([]string, 0, len(zones))
 	for id := range zones {
@@ -67,9 +68,9 @@ func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired
 		}
 	}
 	if err := firstInvalid(bad, "zones"); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
-	return s.runFleet(ctx, ids, nil, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+	return s.runFleet(ctx, ids, nil, fo, opts, func(ctx context.Context, i int, done []Action, _ error, opts []Option) (*Plan, error) {
 		id := ids[i]
 		if fo.DryRun {
 			return s.plan(ctx, id, zones[id], opts)
@@ -85,40 +86,55 @@ func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired
 // zone resumes its remaining actions; it is not planned again.
 func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo FleetOptions, opts ...Option) ([]ZoneResult, error) {
 	if err := s.ready(); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	if fo.DryRun {
-		return nil, invalid("ExecuteAll: DryRun makes no sense for reviewed plans; use ApplyAll with DryRun to plan")
+		return nil, refused(opts, invalid("ExecuteAll: DryRun makes no sense for reviewed plans; use ApplyAll with DryRun to plan"))
 	}
+	for i, p := range plans {
+		if p == nil {
+			return nil, refused(opts, invalid("ExecuteAll: plan %d is nil", i+1))
+		}
+	}
+	// Sorted first, so the error names the first bad zone in zone-ID order,
+	// as ApplyAll's does.
 	sorted := slices.Clone(plans)
+	slices.SortStableFunc(sorted, func(a, b *Plan) int { return strings.Compare(a.ZoneID, b.ZoneID) })
 	var bad []error
 	for i, p := range sorted {
-		if p == nil {
-			return nil, invalid("ExecuteAll: plan %d is nil", i+1)
+		if i > 0 && p.ZoneID == sorted[i-1].ZoneID {
+			return nil, refused(opts, invalid("ExecuteAll: zone %s has more than one plan", p.ZoneID))
 		}
 		if err := validatePlan(p); err != nil {
 			bad = append(bad, err)
 		}
 	}
-	slices.SortStableFunc(sorted, func(a, b *Plan) int { return compareStrings(a.ZoneID, b.ZoneID) })
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i].ZoneID == sorted[i-1].ZoneID {
-			return nil, invalid("ExecuteAll: zone %s has more than one plan", sorted[i].ZoneID)
-		}
-	}
 	if err := firstInvalid(bad, "plans"); err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	ids := make([]string, len(sorted))
 	for i, p := range sorted {
 		ids[i] = p.ZoneID
 	}
-	return s.runFleet(ctx, ids, sorted, fo, opts, func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error) {
+	return s.runFleet(ctx, ids, sorted, fo, opts, func(ctx context.Context, i int, done []Action, prevErr error, opts []Option) (*Plan, error) {
 		p := sorted[i]
 		if len(done) > len(p.Done) {
 			// Resuming after a lockout: the actions done so far stay done.
 			q := *p
 			q.Done = done
+			p = &q
+		}
+		var uc *unknownCreate
+		if errors.As(prevErr, &uc) && len(p.Done) < len(p.Actions) && p.Actions[len(p.Done)] == ActionCreate {
+			// The lockout cut short the read that settles a Create: make
+			// it now, never repeat the Create blindly.
+			q := *p
+			q.Actions = slices.Clone(p.Actions)
+			q.Done = slices.Clone(p.Done)
+			if err := s.settleCreate(ctx, &q, uc.create, opts); err != nil {
+				return &q, stepError(q.ZoneID, string(ActionCreate), err)
+			}
+			q.Done = append(q.Done, ActionCreate)
 			p = &q
 		}
 		return s.execute(ctx, p, opts)
@@ -145,19 +161,9 @@ func trimInvalid(err error) string {
 	return s
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // zoneFunc does one zone's work. done holds the actions an earlier,
-// locked-out attempt completed.
-type zoneFunc func(ctx context.Context, i int, done []Action, opts []Option) (*Plan, error)
+// locked-out attempt completed, and prevErr that attempt's error.
+type zoneFunc func(ctx context.Context, i int, done []Action, prevErr error, opts []Option) (*Plan, error)
 
 // runFleet is the worker pool both fleet calls share: Concurrency workers
 // take zones in order, every request waits on one shared pause, and results
@@ -165,17 +171,17 @@ type zoneFunc func(ctx context.Context, i int, done []Action, opts []Option) (*P
 // zone the run never reaches reports its plan untouched.
 func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*Plan, fo FleetOptions, opts []Option, work zoneFunc) ([]ZoneResult, error) {
 	if ctx == nil {
-		return nil, invalid("the context is nil")
+		return nil, refused(opts, invalid("the context is nil"))
 	}
 	if fo.Concurrency < 0 {
-		return nil, invalid("FleetOptions.Concurrency is %d; it must be 0 (meaning %d) or more", fo.Concurrency, defaultConcurrency)
+		return nil, refused(opts, invalid("FleetOptions.Concurrency is %d; it must be 0 (meaning %d) or more", fo.Concurrency, defaultConcurrency))
 	}
 	cfg, err := s.client.cfg.forCall(opts)
 	if err != nil {
-		return nil, err
+		return nil, refused(opts, err)
 	}
 	if cfg.response != nil {
-		return nil, invalid("WithResponse cannot describe a fleet run; use FleetOptions.Progress or each ZoneResult")
+		return nil, refused(opts, invalid("WithResponse cannot describe a fleet run; use FleetOptions.Progress or each ZoneResult"))
 	}
 	n := fo.Concurrency
 	if n == 0 {
@@ -187,7 +193,7 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*P
 	// limiter: a lockout stops new requests fleet-wide, while requests
 	// already sent finish.
 	gate := &pause{limiter: cfg.limiter, sleep: cfg.sleep, now: cfg.now}
-	zoneOpts := append(slices.Clip(opts), WithRateLimiter(gate))
+	zoneOpts := append(slices.Clip(opts), WithRateLimiter(gate), withLockout(gate.hold))
 
 	results := make([]ZoneResult, len(ids))
 	var (
@@ -226,6 +232,7 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*P
 // runZone does one zone, starting it again after each lockout it causes.
 func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan, work zoneFunc, opts []Option) (*Plan, error) {
 	var done []Action
+	var prevErr error
 	for restarts := 0; ; restarts++ {
 		if err := ctx.Err(); err != nil {
 			// Every zone gets a result, those never started included.
@@ -235,13 +242,13 @@ func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan,
 			}
 			return last, stepError(zoneID, step, err)
 		}
-		p, err := work(ctx, i, done, opts)
+		p, err := work(ctx, i, done, prevErr, opts)
 		until, locked := lockout(ctx, gate, err)
 		if !locked {
 			return p, err
 		}
-		// The API refuses every request of this user until then, whether
-		// or not this zone is given another chance.
+		// The pipeline paused the run as the answer came in (withLockout);
+		// holding again covers a 429 that reached us another way.
 		gate.hold(until)
 		if restarts == maxRestarts {
 			return p, err
@@ -249,18 +256,44 @@ func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan,
 		if p != nil {
 			last, done = p, p.Done
 		}
+		prevErr = err
 	}
 }
 
-// lockout reports whether err is a 429 whose Retry-After the call did not
-// wait for, and until when the API refuses requests.
+// lockout reports whether err holds, anywhere in its tree, a 429 whose
+// Retry-After the call did not wait for, and until when the API refuses
+// requests.
 func lockout(ctx context.Context, gate *pause, err error) (time.Time, bool) {
-	var apiErr *APIError
-	if err == nil || ctx.Err() != nil || !errors.As(err, &apiErr) ||
-		apiErr.StatusCode != 429 || apiErr.RetryAfter <= 0 {
+	if err == nil || ctx.Err() != nil {
 		return time.Time{}, false
 	}
-	return gate.now().Add(apiErr.RetryAfter), true
+	if e := findLockout(err); e != nil {
+		return gate.now().Add(e.RetryAfter), true
+	}
+	return time.Time{}, false
+}
+
+// findLockout walks the whole error tree: a 429 may sit behind another
+// error, as a settling read's behind its Create's 5xx.
+func findLockout(err error) *APIError {
+	switch e := err.(type) {
+	case *APIError:
+		if e.StatusCode == 429 && e.RetryAfter > 0 {
+			return e
+		}
+		return nil
+	case interface{ Unwrap() []error }:
+		for _, inner := range e.Unwrap() {
+			if found := findLockout(inner); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		return findLockout(inner)
+	}
+	return nil
 }
 
 // pause is the fleet's shared brake, handed to every call as its

@@ -2,8 +2,10 @@ package secondarydns_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,13 +37,19 @@ func (c *fakeClock) now() time.Time {
 	return c.t
 }
 
-// sleep moves the clock to d after the call: workers that wait for the same
-// moment together move it there once.
+// sleep moves the clock d ahead. Workers that computed the same wait each
+// move it, so the clock may run ahead of the moment they waited for: that
+// only ends a fake's block sooner, never later.
 func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	return c.sleepFrom(ctx, c.now(), d)
+}
+
+// sleepFrom moves the clock to start+d unless it is past that already.
+func (c *fakeClock) sleepFrom(ctx context.Context, start time.Time, d time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sleeps = append(c.sleeps, d)
-	if end := c.t.Add(d); end.After(c.t) {
+	if end := start.Add(d); end.After(c.t) {
 		c.t = end
 	}
 	return ctx.Err()
@@ -576,4 +584,279 @@ func TestExecuteAllContextEnded(t *testing.T) {
 		assert.Equal(t, "secondarydns: zone "+r.ZoneID+": not started: context canceled", r.Err.Error())
 	}
 	assert.Empty(t, srv.Requests())
+}
+
+// TestFleetPauseIsShared proves one zone's lockout stops every worker: the
+// pause's wait blocks until the test releases it, and the test waits until
+// all the workers are inside it. Had only the locked-out zone waited, the
+// others would never arrive and the test would fail. While they wait, the
+// server has seen nothing after the 429 but the requests already in flight.
+func TestFleetPauseIsShared(t *testing.T) {
+	const conc = 4
+	for _, mode := range []string{"ApplyAll", "ApplyAll DryRun", "ExecuteAll"} {
+		t.Run(mode, func(t *testing.T) {
+			clock := newFakeClock()
+			entered := make(chan struct{}, 100)
+			release := make(chan struct{})
+			sleep := func(ctx context.Context, d time.Duration) error {
+				start := clock.now()
+				entered <- struct{}{}
+				<-release
+				return clock.sleepFrom(ctx, start, d)
+			}
+			tr := &lockoutWatch{}
+			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
+			ids := zoneIDs(40)
+			stuck := ids[9]
+			action := "get"
+			if mode == "ExecuteAll" {
+				action = "create"
+			}
+			srv.Fail(secondarydnstest.Fault{Zone: stuck, Action: action, Status: http.StatusTooManyRequests, RetryAfter: "120"})
+			opts := []secondarydns.Option{secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now)}
+			fo := secondarydns.FleetOptions{Concurrency: conc, DryRun: mode == "ApplyAll DryRun"}
+			zones := map[string]secondarydns.Desired{}
+			var plans []*secondarydns.Plan
+			for _, id := range ids {
+				zones[id] = secondarydns.Desired{Name: "example.com."}
+				plans = append(plans, &secondarydns.Plan{ZoneID: id, Want: zones[id], Actions: acts("create")})
+			}
+			type outcome struct {
+				results []secondarydns.ZoneResult
+				err     error
+			}
+			ran := make(chan outcome, 1)
+			go func() {
+				var o outcome
+				if mode == "ExecuteAll" {
+					o.results, o.err = c.Outgoing.ExecuteAll(context.Background(), plans, fo, opts...)
+				} else {
+					o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, fo, opts...)
+				}
+				ran <- o
+			}()
+			for i := range conc {
+				select {
+				case <-entered:
+				case <-time.After(10 * time.Second):
+					close(release)
+					t.Fatalf("only %d of %d workers waited on the pause", i, conc)
+				}
+			}
+			log := srv.Requests()
+			at := -1
+			for i, r := range log {
+				if r.Status == http.StatusTooManyRequests {
+					at = i
+				}
+			}
+			require.GreaterOrEqual(t, at, 0)
+			// Each other worker may have had one request on the wire, and
+			// one more may have left in the instant between the 429
+			// leaving the transport and the SDK reading it; nothing after.
+			assert.LessOrEqual(t, int(tr.sentAfter.Load()), conc-1, "requests sent after the 429 arrived")
+			assert.LessOrEqual(t, len(log)-1-at, 2*(conc-1), "requests the server saw after the 429")
+
+			close(release)
+			o := <-ran
+			require.NoError(t, o.err)
+			require.Len(t, o.results, len(ids))
+			var stuckRequests int
+			for _, r := range srv.Requests() {
+				if strings.Contains(r.Path, stuck) {
+					stuckRequests++
+				}
+			}
+			if mode == "ExecuteAll" {
+				assert.Equal(t, 2, stuckRequests, "the refused create, then the create")
+			} else {
+				assert.Equal(t, map[bool]int{true: 2, false: 3}[fo.DryRun], stuckRequests, "the refused read, the read again (and the create)")
+			}
+			assert.Equal(t, 2*time.Minute, clock.now().Sub(newFakeClock().now()), "the run waited out exactly the Retry-After")
+		})
+	}
+}
+
+// lockoutWatch counts the requests that start after a 429 came back.
+type lockoutWatch struct {
+	after429  atomic.Bool
+	sentAfter atomic.Int32
+}
+
+func (w *lockoutWatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if w.after429.Load() {
+		w.sentAfter.Add(1)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		w.after429.Store(true)
+	}
+	return resp, err
+}
+
+// TestExecuteAllSettlesAfterLockout: a Create whose answer was lost, whose
+// settling read met the lockout, is settled by a read after the pause: it
+// is never sent again blindly.
+func TestExecuteAllSettlesAfterLockout(t *testing.T) {
+	clock := newFakeClock()
+	h := &hook{}
+	srv, c := hooked(t, h)
+	zone := secondarydnstest.ZoneID(1)
+	h.after = func(_ int, r *http.Request) error {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/outgoing") {
+			srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "get", Status: http.StatusTooManyRequests, RetryAfter: "120"})
+			return errors.New("connection reset after the request was written")
+		}
+		return nil
+	}
+	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}, Actions: acts("create", "enable")}
+	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{createReq, getReq, getReq, enableReq}, seen(t, srv, zone))
+	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
+	assert.Equal(t, []time.Duration{2 * time.Minute}, clock.slept())
+}
+
+// TestApplyAllRestartKeepsDone: a zone restarted after a lockout is planned
+// again, and its result still shows what the first attempt did.
+func TestApplyAllRestartKeepsDone(t *testing.T) {
+	clock := newFakeClock()
+	srv, c := fake(t)
+	zone := secondarydnstest.ZoneID(1)
+	srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "enable", Status: http.StatusTooManyRequests, RetryAfter: "120"})
+	results, err := c.Outgoing.ApplyAll(context.Background(), map[string]secondarydns.Desired{zone: {Name: "example.com.", Status: secondarydns.StatusEnabled}}, secondarydns.FleetOptions{}, clock.opts()...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{getReq, createReq, enableReq, getReq, statusReq, enableReq}, seen(t, srv, zone))
+	assert.Equal(t, acts("create", "enable"), results[0].Plan.Actions)
+	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
+}
+
+// TestFleetNoLockoutWithoutAnUnwaitedRetryAfter: a 429 with Retry-After 0,
+// or one the call waited for, pauses nothing.
+func TestFleetNoLockoutWithoutAnUnwaitedRetryAfter(t *testing.T) {
+	clock := newFakeClock()
+	srv, c := fake(t)
+	ids := zoneIDs(2)
+	srv.Fail(secondarydnstest.Fault{Zone: ids[0], Action: "get", Status: http.StatusTooManyRequests, RetryAfter: "0"})
+	srv.Fail(secondarydnstest.Fault{Zone: ids[1], Action: "get", Status: http.StatusTooManyRequests, RetryAfter: "30"})
+	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}}
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{}, clock.opts()...)
+	require.ErrorIs(t, err, secondarydns.ErrRateLimited, "Retry-After 0 with no retries left: the zone fails, unrestarted")
+	assert.Equal(t, []string{getReq}, seen(t, srv, ids[0]))
+	assert.Nil(t, results[0].Plan)
+
+	srv.ResetRequests()
+	zones = map[string]secondarydns.Desired{ids[1]: {Name: "example.com."}}
+	_, err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{}, append(clock.opts(), secondarydns.WithMaxRetries(1))...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{getReq, getReq, createReq}, seen(t, srv, ids[1]), "the call waited and retried")
+	assert.Equal(t, []time.Duration{30 * time.Second}, clock.slept(), "only the call's own wait")
+}
+
+// TestExecuteAllLockoutGivesUp: the restart limit holds for ExecuteAll too.
+func TestExecuteAllLockoutGivesUp(t *testing.T) {
+	clock := newFakeClock()
+	srv, c := fake(t)
+	zone := secondarydnstest.ZoneID(1)
+	srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "create", Status: http.StatusTooManyRequests, RetryAfter: "120", Times: 10})
+	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com."}, Actions: acts("create")}
+	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
+	require.ErrorIs(t, err, secondarydns.ErrRateLimited)
+	assert.Equal(t, []string{createReq, createReq, createReq, createReq}, seen(t, srv, zone))
+	assert.Empty(t, results[0].Plan.Done)
+	assert.Len(t, clock.slept(), 3)
+}
+
+// waitCounter counts the waits of the requests it paces, from any goroutine.
+type waitCounter struct{ n atomic.Int32 }
+
+func (l *waitCounter) Wait(ctx context.Context) error {
+	l.n.Add(1)
+	return ctx.Err()
+}
+
+// TestFleetHonoursTheCallersOptions: the caller's limiter paces every
+// request of every zone, whether given to the client or to the call, and
+// per-call options reach every request.
+func TestFleetHonoursTheCallersOptions(t *testing.T) {
+	clientLimiter := &waitCounter{}
+	srv, c := fake(t, secondarydns.WithRateLimiter(clientLimiter))
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range zoneIDs(20) {
+		zones[id] = secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}
+	}
+	results, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{}, secondarydns.WithHeader("X-Run", "7"))
+	require.NoError(t, err)
+	assert.Equal(t, int32(60), clientLimiter.n.Load())
+	for _, r := range srv.Requests() {
+		assert.Equal(t, "7", r.Header.Get("X-Run"))
+	}
+
+	srv.ResetRequests()
+	callLimiter := &waitCounter{}
+	var plans []*secondarydns.Plan
+	for _, r := range results {
+		p := *r.Plan
+		p.Actions, p.Done = acts("disable"), nil
+		plans = append(plans, &p)
+	}
+	_, err = c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{}, secondarydns.WithRateLimiter(callLimiter), secondarydns.WithHeader("X-Run", "8"))
+	require.NoError(t, err)
+	assert.Equal(t, int32(20), callLimiter.n.Load())
+	assert.Equal(t, int32(60), clientLimiter.n.Load(), "the call's limiter replaces the client's")
+	require.Len(t, srv.Requests(), 20)
+	for _, r := range srv.Requests() {
+		assert.Equal(t, "8", r.Header.Get("X-Run"))
+	}
+}
+
+// TestFleetGoroutines: the workers are Concurrency goroutines, not one per
+// zone.
+func TestFleetGoroutines(t *testing.T) {
+	_, c := fake(t)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range zoneIDs(200) {
+		zones[id] = secondarydns.Desired{Name: "example.com."}
+	}
+	_, err := c.Outgoing.Get(context.Background(), secondarydnstest.ZoneID(999)) // warm one connection
+	require.Error(t, err)
+	before := runtime.NumGoroutine()
+	var most int
+	_, err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 4, Progress: func(secondarydns.ZoneResult) {
+		most = max(most, runtime.NumGoroutine())
+	}})
+	require.NoError(t, err)
+	// 4 workers, and per connection (one per worker at most) 2 client and 1
+	// server goroutines, plus a few net/http may keep for idle ones; a
+	// goroutine per zone would be 200 more.
+	assert.LessOrEqual(t, most, before+4+3*4+8)
+}
+
+// TestExecuteAllContextCancel: cancelled midway, every zone gets a result
+// with its plan; the unfinished ones wrap context.Canceled.
+func TestExecuteAllContextCancel(t *testing.T) {
+	_, c := fake(t)
+	var plans []*secondarydns.Plan
+	for _, id := range zoneIDs(100) {
+		plans = append(plans, &secondarydns.Plan{ZoneID: id, Want: secondarydns.Desired{Name: "example.com."}, Actions: acts("create")})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	results, err := c.Outgoing.ExecuteAll(ctx, plans, secondarydns.FleetOptions{Concurrency: 2, Progress: func(secondarydns.ZoneResult) {
+		if n++; n == 5 {
+			cancel()
+		}
+	}})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, results, 100)
+	var cancelled int
+	for i, r := range results {
+		require.NotNil(t, r.Plan, "zone %d", i)
+		if r.Err != nil {
+			require.ErrorIs(t, r.Err, context.Canceled)
+			cancelled++
+		}
+	}
+	assert.GreaterOrEqual(t, cancelled, 100-5-2)
 }

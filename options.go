@@ -430,6 +430,11 @@ type config struct {
 	now    func() time.Time
 	jitter func(max time.Duration) time.Duration
 
+	// lockedOut, set by the fleet runner, hears at once of a 429 whose
+	// Retry-After the call will not wait for, so that the whole run stops
+	// sending before this call has even returned.
+	lockedOut func(until time.Time)
+
 	// Derived by finish.
 	headersChanged bool        // header needs rebuilding
 	header         http.Header // complete constant headers for every request
@@ -548,4 +553,9 @@ func withClock(now func() time.Time) Option {
 // upper bound of the wait.
 func withJitter(fn func(max time.Duration) time.Duration) Option {
 	return func(c *config) error { c.jitter = fn; return nil }
+}
+
+// withLockout sets config.lockedOut; only the fleet runner uses it.
+func withLockout(fn func(until time.Time)) Option {
+	return func(c *config) error { c.lockedOut = fn; return nil }
 }
