@@ -413,13 +413,15 @@ func (d Desired) params() OutgoingParams {
 // sameConfig compares what the user means: the name without ASCII case and
 // one trailing dot, the peers as a set. Volatile fields never count.
 func sameConfig(cur *Outgoing, want Desired) bool {
-	return sameName(cur.Name, want.Name) && samePeers(cur.Peers, want.Peers)
+	return EqualNames(cur.Name, want.Name) && samePeers(cur.Peers, want.Peers)
 }
 
-// sameName compares zone names as DNS does for ASCII: without case, with or
-// without one trailing dot. Non-ASCII bytes must match exactly (Unicode case
-// folding would call distinct names equal, e.g. the Kelvin sign and "k").
-func sameName(a, b string) bool {
+// EqualNames reports whether two zone names are the same under the rules
+// Plan compares by: without ASCII case, with or without one trailing dot.
+// Non-ASCII bytes must match exactly (Unicode case folding would call
+// distinct names equal, e.g. the Kelvin sign and "k"). It is exported for
+// code that shows or checks plans the way Plan makes them.
+func EqualNames(a, b string) bool {
 	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
 	if len(a) != len(b) {
 		return false

@@ -137,3 +137,11 @@ func ExampleOutgoingService_ApplyAll() {
 	// 00000000000000000000000000000003 [disable delete] <nil>
 	// 3 zones finished, 0 failed, 9 requests
 }
+
+func ExampleEqualNames() {
+	fmt.Println(secondarydns.EqualNames("Example.COM", "example.com."))
+	fmt.Println(secondarydns.EqualNames("example.com..", "example.com"))
+	// Output:
+	// true
+	// false
+}

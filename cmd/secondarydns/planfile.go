@@ -215,7 +215,7 @@ func changedSince(z savedZone, now *secondarydns.Plan) string {
 		return ""
 	}
 	var why []string
-	if !sameName(z.Read.Name, now.Current.Name) {
+	if !secondarydns.EqualNames(z.Read.Name, now.Current.Name) {
 		why = append(why, fmt.Sprintf("name %s → %s", z.Read.Name, now.Current.Name))
 	}
 	if added, removed := peerDiff(z.Read.Peers, now.Current.Peers); len(added)+len(removed) > 0 {

@@ -211,7 +211,7 @@ func describeAction(p *secondarydns.Plan, act secondarydns.Action) string {
 		return fmt.Sprintf("name %s, peers %s", p.Want.Name, peerList(dedupe(p.Want.Peers)))
 	case secondarydns.ActionUpdate:
 		var parts []string
-		if p.Current != nil && !sameName(p.Current.Name, p.Want.Name) {
+		if p.Current != nil && !secondarydns.EqualNames(p.Current.Name, p.Want.Name) {
 			parts = append(parts, fmt.Sprintf("name %s → %s", p.Current.Name, p.Want.Name))
 		}
 		var cur []string
@@ -286,26 +286,4 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
-}
-
-// sameName compares zone names as the converge layer does: ignoring ASCII
-// case and one trailing dot.
-func sameName(a, b string) bool {
-	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
