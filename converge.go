@@ -14,7 +14,10 @@ type Desired struct {
 	// Peers are peer IDs: the IDs of the account's Secondary DNS peers
 	// (/accounts/{account_id}/secondary_dns/peers, which this SDK does not
 	// cover), not IP addresses or host names. They are compared as a set:
-	// order and duplicates do not matter.
+	// order and duplicates do not matter. They are the whole list the zone
+	// must have: nil, like an empty list, means no peers, so a Desired
+	// written only to enable a zone removes every peer it has. To keep the
+	// current peers, read them first (Get) and copy them here.
 	Peers  []string
 	Status TransferStatus // StatusEnabled or StatusDisabled; "" leaves the status as it is
 	Absent bool           // the zone must have no configuration; Name, Peers and Status must be empty
