@@ -81,6 +81,20 @@ func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[str
 	return outs, nil
 }
 
+// openClient opens the client once the input is read: readErr, the error
+// reading it, or an error opening the client is an input error (exit 2). It
+// returns -1 to go on, or the exit code to stop with; the caller cancels.
+func (a *app) openClient(readErr error) (*secondarydns.Client, context.Context, context.CancelFunc, int) {
+	if readErr != nil {
+		return nil, nil, nil, a.inputError(readErr.Error())
+	}
+	c, ctx, cancel, err := a.client()
+	if err != nil {
+		return nil, nil, nil, a.inputError(err.Error())
+	}
+	return c, ctx, cancel, -1
+}
+
 func anyFailed(outs []outcome) bool {
 	return slices.ContainsFunc(outs, func(o outcome) bool { return o.err != nil })
 }
@@ -90,12 +104,9 @@ func runPlan(a *app, _ []string) int {
 		return a.usageError(a.cmd, "-f FILE is required")
 	}
 	d, err := a.loadDesired(a.file)
-	if err != nil {
-		return a.inputError(err.Error())
-	}
-	c, ctx, cancel, err := a.client()
-	if err != nil {
-		return a.inputError(err.Error())
+	c, ctx, cancel, code := a.openClient(err)
+	if code >= 0 {
+		return code
 	}
 	defer cancel()
 	outs, err := a.planAll(ctx, c, d.zones)
@@ -145,12 +156,9 @@ func runApply(a *app, _ []string) int {
 	} else {
 		saved, err = a.loadSavedPlan(a.planFile)
 	}
-	if err != nil {
-		return a.inputError(err.Error())
-	}
-	c, ctx, cancel, err := a.client()
-	if err != nil {
-		return a.inputError(err.Error())
+	c, ctx, cancel, code := a.openClient(err)
+	if code >= 0 {
+		return code
 	}
 	defer cancel()
 
@@ -360,9 +368,9 @@ func runExport(a *app, ids []string) int {
 		}
 		zones[id] = secondarydns.Desired{Absent: true}
 	}
-	c, ctx, cancel, err := a.client()
-	if err != nil {
-		return a.inputError(err.Error())
+	c, ctx, cancel, code := a.openClient(nil)
+	if code >= 0 {
+		return code
 	}
 	defer cancel()
 	outs, err := a.planAll(ctx, c, zones)

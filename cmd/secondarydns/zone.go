@@ -14,54 +14,60 @@ import (
 	"github.com/dnsxfer/secondarydns"
 )
 
-var cmdGet = &command{
-	name: "get", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
-	summary: "show a zone's outgoing transfer configuration",
-	detail:  "Show the zone's outgoing transfer configuration: name, peers, SOA serial and times\n(GET /zones/{zone_id}/secondary_dns/outgoing). See 'status' for whether transfers are enabled.",
-	example: "secondarydns get 023e105f4ecef8ad9ca31a8372d0c353",
-	run: func(a *app, args []string) int {
-		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-			return c.Outgoing.Get(ctx, args[0])
-		})
-	},
+// exampleZoneID is the zone ID the commands' examples use.
+const exampleZoneID = "023e105f4ecef8ad9ca31a8372d0c353"
+
+// zoneCommand is a command that takes one ZONE_ID and sends one request
+// about it: call's value is what is printed.
+func zoneCommand(name, summary, detail string, call func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error)) *command {
+	return &command{
+		name: name, args: "ZONE_ID", minArgs: 1, maxArgs: 1,
+		summary: summary, detail: detail,
+		example: "secondarydns " + name + " " + exampleZoneID,
+		run: func(a *app, args []string) int {
+			return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+				return call(ctx, c, args[0])
+			})
+		},
+	}
 }
+
+var cmdGet = zoneCommand("get", "show a zone's outgoing transfer configuration",
+	"Show the zone's outgoing transfer configuration: name, peers, SOA serial and times\n(GET /zones/{zone_id}/secondary_dns/outgoing). See 'status' for whether transfers are enabled.",
+	func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
+		return c.Outgoing.Get(ctx, zoneID)
+	})
 
 func configFlags(a *app, fs *flag.FlagSet) {
 	fs.StringVar(&a.name, "name", "", "the zone `NAME`, e.g. example.com. (required)")
 	fs.Var(&a.peers, "peer", "a peer `ID` allowed to transfer the zone; repeat for more")
 }
 
-var cmdCreate = &command{
-	name: "create", args: "ZONE_ID --name NAME [--peer ID]...", minArgs: 1, maxArgs: 1, flags: configFlags,
-	summary: "create a zone's outgoing transfer configuration",
-	detail:  "Create the zone's outgoing transfer configuration (POST /zones/{zone_id}/secondary_dns/outgoing).\nTransfers start disabled; 'enable' starts them.",
-	example: "secondarydns create 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
-	run: func(a *app, args []string) int {
-		if a.name == "" {
-			return a.usageError(a.cmd, "--name is required")
-		}
-		p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
-		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-			return c.Outgoing.Create(ctx, args[0], p)
-		})
-	},
+// configCommand is create or update: it sends --name and the --peer IDs.
+func configCommand(name, summary, detail string, call func(*secondarydns.OutgoingService, context.Context, string, secondarydns.OutgoingParams, ...secondarydns.Option) (*secondarydns.Outgoing, error)) *command {
+	return &command{
+		name: name, args: "ZONE_ID --name NAME [--peer ID]...", minArgs: 1, maxArgs: 1, flags: configFlags,
+		summary: summary, detail: detail,
+		example: "secondarydns " + name + " " + exampleZoneID + " --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
+		run: func(a *app, args []string) int {
+			if a.name == "" {
+				return a.usageError(a.cmd, "--name is required")
+			}
+			p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
+			return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
+				return call(c.Outgoing, ctx, args[0], p)
+			})
+		},
+	}
 }
 
-var cmdUpdate = &command{
-	name: "update", args: "ZONE_ID --name NAME [--peer ID]...", minArgs: 1, maxArgs: 1, flags: configFlags,
-	summary: "replace a zone's name and peers",
-	detail:  "Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\nThe peers given replace the current ones: a peer not given is removed.",
-	example: "secondarydns update 023e105f4ecef8ad9ca31a8372d0c353 --name example.com. --peer 23ff594956f20c2a721606e94745a8aa",
-	run: func(a *app, args []string) int {
-		if a.name == "" {
-			return a.usageError(a.cmd, "--name is required")
-		}
-		p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
-		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-			return c.Outgoing.Update(ctx, args[0], p)
-		})
-	},
-}
+var cmdCreate = configCommand("create", "create a zone's outgoing transfer configuration",
+	"Create the zone's outgoing transfer configuration (POST /zones/{zone_id}/secondary_dns/outgoing).\nTransfers start disabled; 'enable' starts them.",
+	(*secondarydns.OutgoingService).Create)
+
+var cmdUpdate = configCommand("update", "replace a zone's name and peers",
+	"Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\nThe peers given replace the current ones: a peer not given is removed.",
+	(*secondarydns.OutgoingService).Update)
 
 // zoneValue is the JSON shape of delete, notify and the status commands.
 type zoneValue struct {
@@ -71,31 +77,18 @@ type zoneValue struct {
 	Result string `json:"result,omitempty"`
 }
 
-var cmdDelete = &command{
-	name: "delete", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
-	summary: "delete a zone's outgoing transfer configuration",
-	detail:  "Delete the zone's outgoing transfer configuration (DELETE /zones/{zone_id}/secondary_dns/outgoing).\nIt does not disable transfers first: run 'disable' before if secondaries must stop at once.",
-	example: "secondarydns delete 023e105f4ecef8ad9ca31a8372d0c353",
-	run: func(a *app, args []string) int {
-		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-			id, err := c.Outgoing.Delete(ctx, args[0])
-			return zoneValue{ZoneID: args[0], ID: id}, err
-		})
-	},
-}
+var cmdDelete = zoneCommand("delete", "delete a zone's outgoing transfer configuration",
+	"Delete the zone's outgoing transfer configuration (DELETE /zones/{zone_id}/secondary_dns/outgoing).\nIt does not disable transfers first: run 'disable' before if secondaries must stop at once.",
+	func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
+		id, err := c.Outgoing.Delete(ctx, zoneID)
+		return zoneValue{ZoneID: zoneID, ID: id}, err
+	})
 
 func statusCommand(name, summary, detail string, call func(*secondarydns.OutgoingService, context.Context, string, ...secondarydns.Option) (secondarydns.TransferStatus, error)) *command {
-	return &command{
-		name: name, args: "ZONE_ID", minArgs: 1, maxArgs: 1,
-		summary: summary, detail: detail,
-		example: "secondarydns " + name + " 023e105f4ecef8ad9ca31a8372d0c353",
-		run: func(a *app, args []string) int {
-			return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-				st, err := call(c.Outgoing, ctx, args[0])
-				return zoneValue{ZoneID: args[0], Status: string(st)}, err
-			})
-		},
-	}
+	return zoneCommand(name, summary, detail, func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
+		st, err := call(c.Outgoing, ctx, zoneID)
+		return zoneValue{ZoneID: zoneID, Status: string(st)}, err
+	})
 }
 
 var (
@@ -110,18 +103,12 @@ var (
 		(*secondarydns.OutgoingService).Status)
 )
 
-var cmdNotify = &command{
-	name: "notify", args: "ZONE_ID", minArgs: 1, maxArgs: 1,
-	summary: "send a DNS NOTIFY to a zone's secondaries",
-	detail:  "Send a DNS NOTIFY to the zone's secondaries\n(POST /zones/{zone_id}/secondary_dns/outgoing/force_notify).",
-	example: "secondarydns notify 023e105f4ecef8ad9ca31a8372d0c353",
-	run: func(a *app, args []string) int {
-		return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
-			res, err := c.Outgoing.ForceNotify(ctx, args[0])
-			return zoneValue{ZoneID: args[0], Result: res}, err
-		})
-	},
-}
+var cmdNotify = zoneCommand("notify", "send a DNS NOTIFY to a zone's secondaries",
+	"Send a DNS NOTIFY to the zone's secondaries\n(POST /zones/{zone_id}/secondary_dns/outgoing/force_notify).",
+	func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
+		res, err := c.Outgoing.ForceNotify(ctx, zoneID)
+		return zoneValue{ZoneID: zoneID, Result: res}, err
+	})
 
 var cmdVersion = &command{
 	name: "version", maxArgs: 0, local: true,
@@ -142,9 +129,9 @@ var cmdVersion = &command{
 
 // zoneCall runs one single-zone request and prints its result or error.
 func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.Client) (any, error)) int {
-	c, ctx, cancel, err := a.client()
-	if err != nil {
-		return a.inputError(err.Error())
+	c, ctx, cancel, code := a.openClient(nil)
+	if code >= 0 {
+		return code
 	}
 	defer cancel()
 	v, err := call(ctx, c)

@@ -189,19 +189,9 @@ func runFake(ctx context.Context, p printer, fakeOpts ...secondarydnstest.Server
 	p.outgoing(out)
 	p.line("   succeeded after %d attempts (HTTP %d, ray ID %s)", resp.Attempts, resp.StatusCode, resp.RayID)
 
-	p.step("Status")
-	status, err := client.Outgoing.Status(ctx, zoneID)
-	if err != nil {
-		return fmt.Errorf("calling Status: %w", err)
+	if err := statusAndNotify(ctx, p, client, zoneID); err != nil {
+		return err
 	}
-	p.line("   %s (enabled: %t)", status, status == secondarydns.StatusEnabled)
-
-	p.step("ForceNotify")
-	answer, err := client.Outgoing.ForceNotify(ctx, zoneID)
-	if err != nil {
-		return fmt.Errorf("calling ForceNotify: %w", err)
-	}
-	p.line("   %s: a DNS NOTIFY went to the peers", answer)
 
 	p.step("Apply: the zone must have no configuration")
 	if err := apply(ctx, p, client, zoneID, secondarydns.Desired{Absent: true}); err != nil {
@@ -248,10 +238,9 @@ func readOnly(ctx context.Context, p printer, client *secondarydns.Client, zoneI
 	}
 	p.outgoing(out)
 
-	p.step("Status")
-	status, err := client.Outgoing.Status(ctx, zoneID)
+	status, err := readStatus(ctx, p, client, zoneID)
 	if err != nil {
-		return fmt.Errorf("calling Status: %w", err)
+		return err
 	}
 	p.line("   %s", status)
 	return nil
@@ -298,31 +287,15 @@ func lifecycle(ctx context.Context, p printer, client *secondarydns.Client, zone
 	}
 	p.outgoing(out)
 
-	p.step("Enable")
-	status, err := client.Outgoing.Enable(ctx, zoneID)
-	if err != nil {
-		return fmt.Errorf("calling Enable: %w", err)
+	if err = transfers(ctx, p, "Enable", client.Outgoing.Enable, zoneID); err != nil {
+		return err
 	}
-	p.line("   transfers are now %s", status)
-
-	p.step("Status")
-	if status, err = client.Outgoing.Status(ctx, zoneID); err != nil {
-		return fmt.Errorf("calling Status: %w", err)
+	if err = statusAndNotify(ctx, p, client, zoneID); err != nil {
+		return err
 	}
-	p.line("   %s (enabled: %t)", status, status == secondarydns.StatusEnabled)
-
-	p.step("ForceNotify")
-	answer, err := client.Outgoing.ForceNotify(ctx, zoneID)
-	if err != nil {
-		return fmt.Errorf("calling ForceNotify: %w", err)
+	if err = transfers(ctx, p, "Disable", client.Outgoing.Disable, zoneID); err != nil {
+		return err
 	}
-	p.line("   %s: a DNS NOTIFY went to the peers", answer)
-
-	p.step("Disable")
-	if status, err = client.Outgoing.Disable(ctx, zoneID); err != nil {
-		return fmt.Errorf("calling Disable: %w", err)
-	}
-	p.line("   transfers are now %s", status)
 
 	p.step("Delete")
 	id, err := client.Outgoing.Delete(ctx, zoneID)
@@ -333,6 +306,46 @@ func lifecycle(ctx context.Context, p printer, client *secondarydns.Client, zone
 	p.line("   deleted configuration %s", id)
 
 	return showNotFound(ctx, p, client, zoneID, "Get after Delete (an error on purpose)")
+}
+
+// transfers runs Enable or Disable (call, named step) and prints the status it
+// leaves.
+func transfers(ctx context.Context, p printer, step string, call func(context.Context, string, ...secondarydns.Option) (secondarydns.TransferStatus, error), zoneID string) error {
+	p.step(step)
+	status, err := call(ctx, zoneID)
+	if err != nil {
+		return fmt.Errorf("calling %s: %w", step, err)
+	}
+	p.line("   transfers are now %s", status)
+	return nil
+}
+
+// readStatus is the Status step: it reads whether transfers are enabled.
+func readStatus(ctx context.Context, p printer, client *secondarydns.Client, zoneID string) (secondarydns.TransferStatus, error) {
+	p.step("Status")
+	status, err := client.Outgoing.Status(ctx, zoneID)
+	if err != nil {
+		return "", fmt.Errorf("calling Status: %w", err)
+	}
+	return status, nil
+}
+
+// statusAndNotify reads the transfer status, then sends a DNS NOTIFY to the
+// peers.
+func statusAndNotify(ctx context.Context, p printer, client *secondarydns.Client, zoneID string) error {
+	status, err := readStatus(ctx, p, client, zoneID)
+	if err != nil {
+		return err
+	}
+	p.line("   %s (enabled: %t)", status, status == secondarydns.StatusEnabled)
+
+	p.step("ForceNotify")
+	answer, err := client.Outgoing.ForceNotify(ctx, zoneID)
+	if err != nil {
+		return fmt.Errorf("calling ForceNotify: %w", err)
+	}
+	p.line("   %s: a DNS NOTIFY went to the peers", answer)
+	return nil
 }
 
 // showNotFound shows how to branch on an error: errors.Is for the HTTP
