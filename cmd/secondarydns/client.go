@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -73,9 +74,33 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	if err != nil {
 		stopWatch()
 		cancel()
-		return nil, nil, nil, err
+		return nil, nil, nil, a.optionError(err)
 	}
 	return c, ctx, func() { stopWatch(); cancel() }, nil
+}
+
+// optionError names what the user set (an environment variable, a flag)
+// instead of the SDK option it became.
+func (a *app) optionError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": ")
+	baseURL := "--base-url"
+	if a.baseURL == "" {
+		baseURL = secondarydns.EnvBaseURL
+	}
+	for _, r := range []struct{ from, to string }{
+		{`WithAPIToken: the value starts with "Bearer "; pass the token alone, the SDK adds the scheme`,
+			secondarydns.EnvAPIToken + `: the value starts with "Bearer "; set the token alone, without "Bearer "`},
+		{"WithAPIToken: ", secondarydns.EnvAPIToken + ": "},
+		{"WithAPIKey: the email ", secondarydns.EnvEmail + ": the email "},
+		{"WithAPIKey: the key ", secondarydns.EnvAPIKey + ": the key "},
+		{"WithAPIKey: ", secondarydns.EnvEmail + " and " + secondarydns.EnvAPIKey + ": "},
+		{"WithBaseURL: ", baseURL + ": "},
+	} {
+		if rest, ok := strings.CutPrefix(msg, r.from); ok {
+			return errors.New(r.to + rest)
+		}
+	}
+	return errors.New(msg)
 }
 
 // pacer spaces requests evenly: a limiter with a burst of 1 lets one

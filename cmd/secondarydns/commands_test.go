@@ -61,17 +61,23 @@ func TestUsageErrors(t *testing.T) {
 		{nil, "Usage:"},
 		{[]string{"frobnicate"}, `secondarydns: unknown command "frobnicate" (see 'secondarydns --help')`},
 		{[]string{"stauts", zoneA}, `unknown command "stauts"; did you mean "status"?`},
-		{[]string{"get", zoneA, "--bogus"}, `secondarydns get: unknown flag -bogus (see 'secondarydns get --help')`},
+		{[]string{"get", zoneA, "--bogus"}, `secondarydns get: unknown flag --bogus (see 'secondarydns get --help')`},
+		{[]string{"get", zoneA, "-bogus=1"}, `secondarydns get: unknown flag -bogus (see 'secondarydns get --help')`},
+		{[]string{"get", zoneA, "--rate", "abc"}, `secondarydns get: --rate "abc": want a number such as 4 or 0.5 (see 'secondarydns get --help')`},
+		{[]string{"--rate", "abc", "get", zoneA}, `secondarydns get: --rate "abc": want a number such as 4 or 0.5 (see 'secondarydns get --help')`},
+		{[]string{"get", zoneA, "--timeout", "5"}, `secondarydns get: --timeout "5": want a duration such as 30s`},
+		{[]string{"get", zoneA, "--timeout", "-1s"}, `secondarydns get: --timeout -1s: want a positive duration such as 30s (or 0 for no limit)`},
+		{[]string{"get", zoneA, "--quiet=maybe"}, `--quiet "maybe": want true or false`},
 		{[]string{"get"}, "secondarydns get: missing ZONE_ID (see 'secondarydns get --help')"},
 		{[]string{"get", zoneA, zoneB}, `secondarydns get: unexpected argument "` + zoneB + `"`},
 		{[]string{"get", zoneA, "-o", "yaml"}, `-o "yaml": want text or json`},
 		{[]string{"plan", "-f", f, "--concurrency", "0"}, "--concurrency 0: want 1 or more"},
 		{[]string{"plan", "-f", f, "--rate=-1"}, "--rate -1: want 0 (unpaced) or more"},
-		{[]string{"plan", "-f", f, "--concurrency", "many"}, `invalid value "many" for flag -concurrency`},
+		{[]string{"plan", "-f", f, "--concurrency", "many"}, `--concurrency "many": want a whole number such as 4`},
 		{[]string{"plan"}, "-f FILE is required"},
 		{[]string{"plan", "-f"}, "flag needs an argument: -f"},
-		{[]string{"apply"}, "give either -f FILE or --plan PLAN"},
-		{[]string{"apply", "-f", f, "--plan", f}, "give either -f FILE or --plan PLAN"},
+		{[]string{"apply"}, "secondarydns apply: give -f FILE or --plan PLAN (see"},
+		{[]string{"apply", "-f", f, "--plan", f}, "give -f FILE or --plan PLAN, not both"},
 		{[]string{"create", zoneA, "--peer", peer1}, "--name is required"},
 		{[]string{"update", zoneA}, "--name is required"},
 		{[]string{"fake", "--rate-limit", "many"}, `--rate-limit "many": want N/DURATION`},
@@ -216,7 +222,30 @@ func TestZoneCommandFailures(t *testing.T) {
 	}
 	r = cli(t, srv, "get", "example.com")
 	assert.Contains(t, r.stderr, "pass the zone ID, not the zone name")
+	// Bad input comes before the credentials, as for a file.
+	for _, args := range [][]string{
+		{"get", "example.com"},
+		{"create", zoneA, "--name", "a..b"},
+		{"update", zoneA, "--name", "a.example.", "--peer", "not a peer"},
+	} {
+		r = invoke(t, invocation{args: args})
+		assert.Equal(t, exitUsage, r.code, args)
+		assert.NotContains(t, r.stderr, "credentials", args)
+		assert.NotContains(t, r.stderr, "zone "+zoneA+":", "the zone is not repeated")
+	}
+	assert.Equal(t, "secondarydns get: zone ID \"example.com\" looks like a zone name: pass the zone ID, not the zone name\n", invoke(t, invocation{args: []string{"get", "example.com"}}).stderr)
 	assert.Empty(t, srv.Requests(), "invalid input sends nothing")
+
+	// The command's prefix is not repeated by the SDK's.
+	r = cli(t, srv, "get", zoneA)
+	assert.True(t, strings.HasPrefix(r.stderr, "secondarydns get: GET /"), r.stderr)
+
+	// create on a zone that has a configuration: 409, with a hint to update.
+	srv.Seed(zoneB, secondarydnstest.Config{Name: "b.example."})
+	r = cli(t, srv, "create", zoneB, "--name", "b.example.")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "409")
+	assert.True(t, strings.HasSuffix(r.stderr, "\nhint: the zone already has an outgoing configuration; 'update' replaces its name and peers\n"), r.stderr)
 }
 
 // TestCredentials: credentials only from the environment, with WithEnv's
@@ -234,7 +263,8 @@ func TestCredentials(t *testing.T) {
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_EMAIL": "ops@example.com"}, exitUsage, "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not"},
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_API_KEY": "global-key-123"}, exitUsage, "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not"},
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_API_TOKEN": "tok with space "}, exitUsage, "token"},
-		{map[string]string{"CLOUDFLARE_BASE_URL": "ftp://example.com", "CLOUDFLARE_API_TOKEN": "x"}, exitUsage, `WithBaseURL: scheme "ftp" is not https`},
+		{map[string]string{"CLOUDFLARE_BASE_URL": "ftp://example.com", "CLOUDFLARE_API_TOKEN": "x"}, exitUsage, `CLOUDFLARE_BASE_URL: scheme "ftp" is not https`},
+		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_API_TOKEN": "Bearer wrong-token-456"}, exitUsage, `secondarydns status: CLOUDFLARE_API_TOKEN: the value starts with "Bearer "; set the token alone`},
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_EMAIL": "ops@example.com", "CLOUDFLARE_API_KEY": "global-key-123"}, exitOK, "Disabled"},
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken}, exitOK, "Disabled"},
 		{map[string]string{"CLOUDFLARE_BASE_URL": base, "CLOUDFLARE_API_TOKEN": "wrong-token-456"}, exitFailed, "hint: check CLOUDFLARE_API_TOKEN"},

@@ -44,12 +44,46 @@ func (a *app) readInput(path string) ([]byte, string, error) {
 	return b, path, err
 }
 
+// checkBOM refuses a file that starts with a UTF-8 byte-order mark, which
+// JSON does not allow and editors on Windows add.
+func checkBOM(name string, data []byte) error {
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return fmt.Errorf("%s: the file starts with a UTF-8 byte-order mark (BOM), which JSON does not allow; save it without one", name)
+	}
+	return nil
+}
+
+// fileKind sniffs a JSON file for the top-level fields that tell a saved
+// plan ("format" and "zones" as an array) from a desired-state file ("zones"
+// as an object, no "format"). It is "" when it cannot tell.
+func fileKind(data []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return ""
+	}
+	zones := bytes.TrimSpace(top["zones"])
+	_, format := top["format"]
+	switch {
+	case format && bytes.HasPrefix(zones, []byte("[")):
+		return "plan"
+	case !format && bytes.HasPrefix(zones, []byte("{")):
+		return "desired"
+	}
+	return ""
+}
+
 // loadDesired reads, strictly decodes and validates a desired-state file.
 // Every error names the file, the line and the field; nothing is sent.
 func (a *app) loadDesired(path string) (*desiredFile, error) {
 	data, name, err := a.readInput(path)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkBOM(name, data); err != nil {
+		return nil, err
+	}
+	if fileKind(data) == "plan" {
+		return nil, fmt.Errorf("%s is a saved plan (made by 'plan --out'), not a desired-state file: apply it with 'secondarydns apply --plan %s'", name, path)
 	}
 	d, err := parseDesired(name, data)
 	if err != nil {

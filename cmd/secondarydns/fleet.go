@@ -120,7 +120,7 @@ func runPlan(a *app, _ []string) int {
 		}
 	}
 	if a.json() {
-		writeJSON(a.stdout, fleetJSON(outs))
+		writeJSON(a.stdout, fleetJSON(outs, false))
 	} else {
 		writePlan(a.stdout, outs)
 	}
@@ -143,8 +143,11 @@ func runPlan(a *app, _ []string) int {
 }
 
 func runApply(a *app, _ []string) int {
-	if (a.file == "") == (a.planFile == "") {
-		return a.usageError(a.cmd, "give either -f FILE or --plan PLAN")
+	switch {
+	case a.file != "" && a.planFile != "":
+		return a.usageError(a.cmd, "give -f FILE or --plan PLAN, not both")
+	case a.file == "" && a.planFile == "":
+		return a.usageError(a.cmd, "give -f FILE or --plan PLAN")
 	}
 	var (
 		d     *desiredFile
@@ -155,6 +158,13 @@ func runApply(a *app, _ []string) int {
 		d, err = a.loadDesired(a.file)
 	} else {
 		saved, err = a.loadSavedPlan(a.planFile)
+		if err == nil {
+			// What a saved plan would do is known from the file: the
+			// refusals come before any request.
+			if code := a.refuseSaved(saved); code >= 0 {
+				return code
+			}
+		}
 	}
 	c, ctx, cancel, code := a.openClient(err)
 	if code >= 0 {
@@ -168,6 +178,10 @@ func runApply(a *app, _ []string) int {
 	} else {
 		outs, err = a.replan(ctx, c, saved)
 	}
+	var edited *editedError
+	if errors.As(err, &edited) {
+		return a.inputError(err.Error())
+	}
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
@@ -175,7 +189,11 @@ func runApply(a *app, _ []string) int {
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
 			if a.json() {
-				writeJSON(a.stdout, fleetJSON(outs))
+				why := "nothing was changed: not every zone could be read"
+				if a.interrupted() {
+					why = "nothing was changed: interrupted while planning"
+				}
+				writeJSON(a.stdout, fleetJSON(notApplied(outs, why), true))
 			} else {
 				writePlan(a.stdout, outs)
 			}
@@ -236,6 +254,43 @@ func runApply(a *app, _ []string) int {
 	return a.finishApply(outs)
 }
 
+// refuseSaved refuses a saved plan before any request when it disables or
+// deletes without --allow-destroy, or has anything to do without --yes and
+// without a terminal to ask on. It returns -1 to go on, or the exit code.
+func (a *app) refuseSaved(sp *savedPlan) int {
+	var destroy []string
+	todo := 0
+	for _, z := range sp.Zones {
+		if len(z.Actions) > 0 {
+			todo++
+		}
+		if slices.Contains(z.Actions, secondarydns.ActionDisable) || slices.Contains(z.Actions, secondarydns.ActionDelete) {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, joinActions(z.Actions)))
+		}
+	}
+	slices.Sort(destroy)
+	switch {
+	case len(destroy) > 0 && !a.allowDestroy:
+		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was sent. %d zone(s): %s",
+			len(destroy), strings.Join(destroy, ", ")))
+	case todo > 0 && !a.yes && !a.stdinTTY:
+		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
+	}
+	return -1
+}
+
+// notApplied marks the zones that had something to do but were not run
+// because apply stopped before executing: they are not "changed".
+func notApplied(outs []outcome, why string) []outcome {
+	res := slices.Clone(outs)
+	for i, o := range res {
+		if o.err == nil && o.plan != nil && !o.plan.InSync() {
+			res[i].err = errors.New("not applied: " + why)
+		}
+	}
+	return res
+}
+
 func joinActions(acts []secondarydns.Action) string {
 	s := make([]string, len(acts))
 	for i, act := range acts {
@@ -276,7 +331,7 @@ func (a *app) confirm(zones int) int {
 // finishApply reports what apply did and returns its exit code.
 func (a *app) finishApply(outs []outcome) int {
 	if a.json() {
-		writeJSON(a.stdout, fleetJSON(outs))
+		writeJSON(a.stdout, fleetJSON(outs, true))
 	}
 	w := a.stdout
 	if a.json() {

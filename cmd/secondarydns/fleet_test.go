@@ -256,7 +256,10 @@ func TestSavedPlan(t *testing.T) {
 	assert.Empty(t, writes(srv2))
 	var doc jsonFleet
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
-	assert.Equal(t, 1, doc.Summary.Failed)
+	// Nothing ran: the zone that could not be read and the two that were
+	// not applied are failed, none is changed.
+	assert.Equal(t, jsonSummary{Zones: 4, InSync: 1, Changed: 0, Failed: 3}, doc.Summary)
+	assert.Contains(t, doc.Zones[0].Error.Message, "not applied: nothing was changed: not every zone could be read")
 
 	// Unchanged: the whole plan runs, then nothing is left to do.
 	r = cli(t, srv2, "apply", "--plan", planPath, "--yes", "--allow-destroy")
@@ -469,8 +472,26 @@ func TestInterruptWhilePlanning(t *testing.T) {
 	r := invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "20", "-o", "json"}, env: fakeEnv(srv)})
 	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stderr, "interrupted while planning: nothing was changed")
-	assert.True(t, json.Valid([]byte(r.stdout)), r.stdout)
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	assert.Equal(t, jsonSummary{Zones: 20, Failed: 20}, doc.Summary, "nothing ran: nothing changed")
+	for _, z := range doc.Zones {
+		assert.Empty(t, z.Done)
+		require.NotNil(t, z.Error, z.ZoneID)
+	}
 	assert.Empty(t, writes(srv))
+
+	// plan interrupted: the zones it read are planned as usual, the others
+	// are listed as not read, never as errors.
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	r = invoke(t, invocation{ctx: ctx, args: []string{"plan", "-f", f, "--rate", "20"}, env: fakeEnv(srv)})
+	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, " z.example.\n  create   name z.example., peers (none)\n", "a zone read is planned")
+	assert.Contains(t, r.stdout, " not read (interrupted)\n")
+	assert.NotContains(t, r.stdout, " error: ")
+	assert.Regexp(t, `\n\d+ to change \(\d+ create\), 0 in sync, \d+ not read \(interrupted\)\n$`, r.stdout)
+	assert.Equal(t, "interrupted: no further zone was read\n", r.stderr)
 }
 
 // TestExportUnknownStatus: a status the desired-state format cannot hold is
@@ -484,4 +505,165 @@ func TestExportUnknownStatus(t *testing.T) {
 	assert.Contains(t, r.stderr, `status "Pending" cannot be written in a desired-state file; left out`)
 	f := writeFile(t, "export.json", r.stdout)
 	assert.Equal(t, exitOK, cli(t, srv, "plan", "-f", f, "--exit-code").code)
+}
+
+// TestSavedPlanEdited: a saved plan whose actions are not what its own
+// "want" and "read" give was edited by hand: the whole file is refused
+// (exit 2) before any request, naming the zone.
+func TestSavedPlanEdited(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	saved, err := os.ReadFile(planPath)
+	require.NoError(t, err)
+
+	edits := map[string]struct{ from, to, zone string }{
+		// Zone A wants a name and reads configured: delete contradicts both.
+		"delete instead of update":  {"\"update\",\n        \"enable\"", `"delete"`, zoneA},
+		"enable dropped":            {"\"update\",\n        \"enable\"", `"update"`, zoneA},
+		"in-sync zone given work":   {"\"actions\": []", `"actions": ["update"]`, zoneC},
+		"disable dropped":           {"\"disable\",\n        \"delete\"", `"delete"`, zoneD},
+		"want changed, not actions": {`"name": "EXAMPLE.org"`, `"name": "other.org"`, zoneC},
+	}
+	for name, e := range edits {
+		t.Run(name, func(t *testing.T) {
+			edited := strings.Replace(string(saved), e.from, e.to, 1)
+			require.NotEqual(t, string(saved), edited)
+			p := writeFile(t, "plan.json", edited)
+			srv.ResetRequests()
+			r := cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy")
+			assert.Equal(t, exitUsage, r.code, r.stdout+r.stderr)
+			if e.zone != "" {
+				assert.Contains(t, r.stderr, "("+e.zone+"): the actions ")
+				assert.Contains(t, r.stderr, "the file was edited; nothing was sent")
+			}
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), r.stderr)
+			assert.Empty(t, srv.Requests(), "refused from the file alone")
+		})
+	}
+	// The status of a zone read as configured changed by hand: the
+	// actions no longer follow.
+	p := writeFile(t, "plan.json", strings.Replace(string(saved), `"status": "Disabled"`, `"status": "Enabled"`, 1))
+	r = cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy", "-o", "json")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, oneDocument(t, r.stdout), "error")
+	assert.Contains(t, r.stderr, "("+zoneA+"): the actions [update, enable] are not what its \"want\" and \"read\" give ([update])")
+
+	// "configured": false with a name is not something plan writes.
+	p = writeFile(t, "plan.json", `{"format": "secondarydns-plan", "version": 1, "zones": [{"zone_id": "`+zoneB+`", "want": {"name": "b.example.", "peers": []}, "read": {"configured": false, "name": "b.example."}, "actions": ["create"]}]}`)
+	srv.ResetRequests()
+	r = cli(t, srv, "apply", "--plan", p, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, `read: "configured" is false`)
+	assert.Empty(t, srv.Requests())
+}
+
+// TestExpectedActions: the file-only check gives what the SDK's Plan gives,
+// for the states a zone can be in: plan --out then apply --plan loads every
+// saved zone (each is checked), and runs it.
+func TestExpectedActions(t *testing.T) {
+	srv := newFake(t)
+	seeds := []*secondarydnstest.Config{
+		nil,
+		{Name: "a.example.", Peers: []string{peer1}, Status: "Enabled"},
+		{Name: "A.EXAMPLE", Peers: []string{peer1, peer1}, Status: "Disabled"},
+		{Name: "b.example.", Peers: nil, Status: "Disabled"},
+	}
+	wants := []string{
+		`{"absent": true}`,
+		`{"name": "a.example.", "peers": ["` + peer1 + `"]}`,
+		`{"name": "a.example", "peers": ["` + peer1 + `"], "status": "Enabled"}`,
+		`{"name": "a.example.", "peers": [], "status": "Disabled"}`,
+		`{"name": "c.example.", "peers": ["` + peer2 + `", "` + peer1 + `"], "status": "Disabled"}`,
+	}
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	n := 0
+	for _, seed := range seeds {
+		for _, want := range wants {
+			id := secondarydnstest.ZoneID(600 + n)
+			if seed != nil {
+				srv.Seed(id, *seed)
+			}
+			if n > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(`"` + id + `": ` + want)
+			n++
+		}
+	}
+	b.WriteString("}}")
+	f := writeFile(t, "zones.json", b.String())
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	r = cli(t, srv, "plan", "-f", f, "--exit-code")
+	assert.Equal(t, exitOK, r.code, r.stdout)
+}
+
+// TestSavedPlanRefusedFromFile: a saved plan that disables or deletes
+// without --allow-destroy, or has work without --yes and no terminal, is
+// refused before any request: the file says what it would do.
+func TestSavedPlanRefusedFromFile(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+
+	srv.ResetRequests()
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
+	r = cli(t, srv, "apply", "--plan", planPath, "--allow-destroy", "-o", "json")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, oneDocument(t, r.stdout), "error")
+	assert.Contains(t, r.stderr, "standard input is not a terminal: pass --yes")
+	assert.Empty(t, srv.Requests(), "nothing is read either")
+
+	// Without credentials the refusal is the same: it comes first.
+	r = invoke(t, invocation{args: []string{"apply", "--plan", planPath, "--yes"}})
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "without --allow-destroy")
+}
+
+// TestWrongKindOfFile: a saved plan given to -f, a desired-state file given
+// to --plan, and a file with a byte-order mark say what is wrong and what
+// to do.
+func TestWrongKindOfFile(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	f := writeFile(t, "zones.json", fleetFile)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	require.Equal(t, exitOK, cli(t, srv, "plan", "-f", f, "--out", planPath).code)
+	srv.ResetRequests()
+
+	r := cli(t, srv, "apply", "--plan", f, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, "secondarydns apply: "+f+" is a desired-state file, not a saved plan: apply it with 'secondarydns apply -f "+f+"', or save a plan of it with 'secondarydns plan -f "+f+" --out PLAN'\n", r.stderr)
+	for _, cmd := range []string{"apply", "plan"} {
+		r = cli(t, srv, cmd, "-f", planPath, "--yes")
+		if cmd == "plan" {
+			r = cli(t, srv, cmd, "-f", planPath)
+		}
+		assert.Equal(t, exitUsage, r.code)
+		assert.Equal(t, "secondarydns "+cmd+": "+planPath+" is a saved plan (made by 'plan --out'), not a desired-state file: apply it with 'secondarydns apply --plan "+planPath+"'\n", r.stderr)
+	}
+	bom := writeFile(t, "bom.json", "\ufeff"+fleetFile)
+	r = cli(t, srv, "plan", "-f", bom)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, bom+": the file starts with a UTF-8 byte-order mark (BOM)")
+	saved, err := os.ReadFile(planPath)
+	require.NoError(t, err)
+	bomPlan := writeFile(t, "bomplan.json", "\ufeff"+string(saved))
+	r = cli(t, srv, "apply", "--plan", bomPlan, "--yes", "--allow-destroy")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "byte-order mark")
+	assert.Empty(t, srv.Requests())
 }

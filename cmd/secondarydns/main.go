@@ -18,7 +18,7 @@
 // base URL. Run "secondarydns help" or "secondarydns COMMAND --help" for more.
 //
 // Exit codes: 0 success; 1 a request failed, a zone was stale or the
-// confirmation was declined; 2 bad usage or input (nothing was sent); 3 plan
+// confirmation was declined; 2 bad usage or input (no write was sent); 3 plan
 // --exit-code found changes; 130 interrupted.
 package main
 

@@ -120,6 +120,12 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBOM(name, data); err != nil {
+		return nil, err
+	}
+	if fileKind(data) == "desired" {
+		return nil, fmt.Errorf("%s is a desired-state file, not a saved plan: apply it with 'secondarydns apply -f %s', or save a plan of it with 'secondarydns plan -f %s --out PLAN'", name, path, path)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var sp savedPlan
@@ -152,6 +158,9 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 		if err := v.check(z.ZoneID, z.Want.desired()); err != nil {
 			return nil, fmt.Errorf("%s: want: %s", field, reason(err, z.ZoneID))
 		}
+		if !z.Read.Configured && (z.Read.Name != "" || len(z.Read.Peers) > 0 || z.Read.Status != "") {
+			return nil, fmt.Errorf("%s: read: \"configured\" is false, so it has no name, peers or status; the file was edited: make a new plan with 'secondarydns plan --out'", field)
+		}
 		for _, act := range z.Actions {
 			switch act {
 			case secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete:
@@ -159,8 +168,66 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 				return nil, fmt.Errorf("%s: unknown action %q", field, act)
 			}
 		}
+		// The actions must be what the converge rules give for this want
+		// and read: anything else was edited by hand and is never run.
+		if want := z.expectedActions(); !slices.Equal(want, z.Actions) {
+			return nil, &editedError{fmt.Sprintf("%s: the actions %s are not what its \"want\" and \"read\" give (%s): the file was edited; nothing was sent. Make a new plan with 'secondarydns plan --out'",
+				field, actionList(z.Actions), actionList(want))}
+		}
 	}
 	return &sp, nil
+}
+
+// editedError is a saved plan whose actions contradict its own want and
+// read: the whole file is refused (exit 2).
+type editedError struct{ msg string }
+
+func (e *editedError) Error() string { return e.msg }
+
+// actionList is ["update", "enable"] as [update, enable], or "no action".
+func actionList(acts []secondarydns.Action) string {
+	if len(acts) == 0 {
+		return "no action"
+	}
+	return "[" + joinActions(acts) + "]"
+}
+
+// expectedActions is what the converge rules (secondarydns.Plan) give for
+// the zone's want when the zone reads as its "read" says: no configuration,
+// create (then enable if want is Enabled); a configuration, update if the
+// name (secondarydns.EqualNames) or the peers as a set differ, then enable
+// or disable if want's status is set and differs; absent, disable unless
+// Disabled, then delete.
+func (z savedZone) expectedActions() []secondarydns.Action {
+	want := z.Want.desired()
+	acts := []secondarydns.Action{}
+	switch {
+	case want.Absent:
+		if z.Read.Configured {
+			if z.Read.Status != string(secondarydns.StatusDisabled) {
+				acts = append(acts, secondarydns.ActionDisable)
+			}
+			acts = append(acts, secondarydns.ActionDelete)
+		}
+	case !z.Read.Configured:
+		acts = append(acts, secondarydns.ActionCreate)
+		if want.Status == secondarydns.StatusEnabled {
+			acts = append(acts, secondarydns.ActionEnable)
+		}
+	default:
+		added, removed := peerDiff(z.Read.Peers, want.Peers)
+		if !secondarydns.EqualNames(z.Read.Name, want.Name) || len(added)+len(removed) > 0 {
+			acts = append(acts, secondarydns.ActionUpdate)
+		}
+		if want.Status != "" && string(want.Status) != z.Read.Status {
+			if want.Status == secondarydns.StatusEnabled {
+				acts = append(acts, secondarydns.ActionEnable)
+			} else {
+				acts = append(acts, secondarydns.ActionDisable)
+			}
+		}
+	}
+	return acts
 }
 
 // replan re-reads every zone of a saved plan that has something to do and
@@ -174,6 +241,7 @@ func (a *app) replan(ctx context.Context, c *secondarydns.Client, sp *savedPlan)
 		}
 	}
 	fresh := map[string]outcome{}
+	var edited []string
 	if len(zones) > 0 {
 		outs, err := a.planAll(ctx, c, zones)
 		if err != nil {
@@ -193,10 +261,18 @@ func (a *app) replan(ctx context.Context, c *secondarydns.Client, sp *savedPlan)
 			default:
 				if why := changedSince(z, f.plan); why != "" {
 					o.err = fmt.Errorf("%w (%s); not touched", secondarydns.ErrStale, why)
+				} else if !slices.Equal(f.plan.Actions, z.Actions) {
+					// loadSavedPlan's check should make this impossible;
+					// should it differ, the SDK's own plan is the rule.
+					edited = append(edited, fmt.Sprintf("%s (saved %s, the zone as read needs %s)", z.ZoneID, actionList(z.Actions), actionList(f.plan.Actions)))
 				}
 			}
 		}
 		outs = append(outs, o)
+	}
+	if len(edited) > 0 {
+		return nil, &editedError{fmt.Sprintf("the saved actions are not what the plan's own \"want\" gives for the zone as it reads now, so the file was edited; nothing was changed. %d zone(s): %s. Make a new plan with 'secondarydns plan --out'",
+			len(edited), strings.Join(edited, ", "))}
 	}
 	slices.SortFunc(outs, func(x, y outcome) int { return strings.Compare(x.id, y.id) })
 	return outs, nil

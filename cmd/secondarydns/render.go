@@ -97,17 +97,20 @@ func contextErr(err error) bool {
 	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// summarize counts the outcomes. executed says whether actions were run:
-// then "changed" counts zones whose actions all succeeded, else zones with
+// summarize counts the outcomes. applied says whether this is apply's
+// report: then "changed" counts zones whose every action succeeded (a zone
+// with actions none of which ran is not changed), else (plan) zones with
 // actions to do. A zone with an error counts as failed.
-func summarize(outs []outcome) jsonSummary {
+func summarize(outs []outcome, applied bool) jsonSummary {
 	s := jsonSummary{Zones: len(outs)}
 	for _, o := range outs {
 		switch {
-		case o.err != nil:
+		case o.err != nil || o.plan == nil:
 			s.Failed++
 		case o.plan.InSync():
 			s.InSync++
+		case applied && len(o.plan.Done) < len(o.plan.Actions):
+			s.Failed++
 		default:
 			s.Changed++
 		}
@@ -115,8 +118,8 @@ func summarize(outs []outcome) jsonSummary {
 	return s
 }
 
-func fleetJSON(outs []outcome) jsonFleet {
-	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs)}
+func fleetJSON(outs []outcome, applied bool) jsonFleet {
+	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs, applied)}
 	for _, o := range outs {
 		z := jsonZone{ZoneID: o.id, InSync: o.inSync(), Actions: []secondarydns.Action{}, Done: []secondarydns.Action{}, Error: errorJSON(o.err)}
 		if o.plan != nil {
@@ -157,6 +160,8 @@ func writePlan(w io.Writer, outs []outcome) {
 		switch {
 		case errors.Is(o.err, secondarydns.ErrStale):
 			fmt.Fprintf(w, "%s stale: %s\n", o.id, o.err)
+		case notRead(o):
+			fmt.Fprintf(w, "%s not read (interrupted)\n", o.id)
 		case o.err != nil:
 			fmt.Fprintf(w, "%s error: %s\n", o.id, o.err)
 		}
@@ -168,11 +173,13 @@ func writePlan(w io.Writer, outs []outcome) {
 func planSummary(outs []outcome) string {
 	order := []secondarydns.Action{secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete}
 	counts := map[secondarydns.Action]int{}
-	changed, inSync, stale, failed := 0, 0, 0, 0
+	changed, inSync, stale, failed, unread := 0, 0, 0, 0, 0
 	for _, o := range outs {
 		switch {
 		case errors.Is(o.err, secondarydns.ErrStale):
 			stale++
+		case notRead(o):
+			unread++
 		case o.err != nil || o.plan == nil:
 			failed++
 		case o.plan.InSync():
@@ -201,7 +208,17 @@ func planSummary(outs []outcome) string {
 	if failed > 0 {
 		s += fmt.Sprintf(", %d failed", failed)
 	}
+	if unread > 0 {
+		s += fmt.Sprintf(", %d not read (interrupted)", unread)
+	}
 	return s
+}
+
+// notRead reports a zone that could not be planned because SIGINT/SIGTERM
+// stopped the run (not --timeout, which is a failure): under -o json it
+// counts as failed, the text says what it is.
+func notRead(o outcome) bool {
+	return o.plan == nil && o.err != nil && errors.Is(o.err, context.Canceled)
 }
 
 // describeAction is the difference one action makes.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +19,7 @@ import (
 const (
 	exitOK          = 0   // success; with plan --exit-code, nothing to change
 	exitFailed      = 1   // a request failed, a zone was stale, or the confirmation was declined
-	exitUsage       = 2   // bad usage or input; nothing was sent
+	exitUsage       = 2   // bad usage or input; no write was sent
 	exitChanges     = 3   // plan --exit-code found changes
 	exitInterrupted = 130 // SIGINT/SIGTERM: no new request started, what finished reported
 )
@@ -118,7 +119,15 @@ func (a *app) main(args []string) int {
 			a.topHelp(a.stdout)
 			return exitOK
 		}
-		return a.usageError(nil, err.Error())
+		// A global flag before the command's name: name the command in
+		// the message if it can be found.
+		var c *command
+		for _, arg := range args {
+			if c = lookup(arg); c != nil {
+				break
+			}
+		}
+		return a.usageError(c, flagError(err, fs, args))
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -220,7 +229,7 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, true, nil
 			}
-			return nil, false, err
+			return nil, false, errors.New(flagError(err, fs, args))
 		}
 		rest := fs.Args()
 		if n := before - len(rest); n > 0 && args[n-1] == "--" {
@@ -243,7 +252,7 @@ func (a *app) checkGlobals() string {
 	case a.rate < 0:
 		return fmt.Sprintf("--rate %g: want 0 (unpaced) or more", a.rate)
 	case a.timeout < 0:
-		return fmt.Sprintf("--timeout %s: want a positive duration", a.timeout)
+		return fmt.Sprintf("--timeout %s: want a positive duration such as 30s (or 0 for no limit)", a.timeout)
 	}
 	return ""
 }
@@ -254,28 +263,90 @@ func (a *app) usageError(c *command, msg string) int {
 	if c != nil {
 		prog, helpCmd = "secondarydns "+c.name, "secondarydns "+c.name+" --help"
 	}
-	msg = strings.TrimPrefix(msg, "flag provided but not defined: ")
-	if strings.HasPrefix(msg, "-") && !strings.Contains(msg, " ") {
-		msg = "unknown flag " + msg
-	}
 	a.writeErrorJSON(msg)
 	fmt.Fprintf(a.stderr, "%s: %s (see '%s')\n", prog, msg, helpCmd)
 	return exitUsage
 }
 
+// flagError rewrites an error of the flag package for people: the flag as
+// it was typed (--rate, not -rate) and, for a bad value, what is wanted.
+func flagError(err error, fs *flag.FlagSet, args []string) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "unknown flag " + typed(strings.TrimLeft(name, "-"), args)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flag needs an argument: " + typed(strings.TrimLeft(name, "-"), args)
+	}
+	// invalid value "abc" for flag -rate: parse error
+	// invalid boolean value "x" for -quiet: parse error
+	var value, name string
+	rest, ok := strings.CutPrefix(msg, "invalid value ")
+	if !ok {
+		rest, ok = strings.CutPrefix(msg, "invalid boolean value ")
+	}
+	if ok {
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			value, _ = strconv.Unquote(q)
+			rest = strings.TrimPrefix(strings.TrimPrefix(rest[len(q):], " for "), "flag ")
+			name, _, _ = strings.Cut(strings.TrimLeft(rest, "-"), ":")
+		}
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return msg
+	}
+	want := "want a valid value"
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case time.Duration:
+			want = "want a duration such as 30s, 1m30s or 500ms"
+		case float64:
+			want = "want a number such as 4 or 0.5"
+		case int, int64, uint, uint64:
+			want = "want a whole number such as 4"
+		case bool:
+			want = "want true or false"
+		}
+	}
+	return fmt.Sprintf("%s %q: %s", typed(name, args), value, want)
+}
+
+// typed is flag name as it was typed in args (-f, --rate), else as the help
+// lists it.
+func typed(name string, args []string) string {
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		n, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if strings.HasPrefix(arg, "-") && n == name {
+			return arg[:len(arg)-len(strings.TrimLeft(arg, "-"))] + name
+		}
+	}
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
 // inputError reports bad input (a file, a zone ID, the credentials) and
-// returns exit 2: nothing was sent.
+// returns exit 2: no write was sent.
 func (a *app) inputError(msg string) int {
 	msg = strings.TrimPrefix(msg, secondarydns.ErrInvalidInput.Error()+": ")
 	a.writeErrorJSON(msg)
-	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, msg)
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(msg))
 	return exitUsage
 }
+
+// unprefixed drops the SDK's "secondarydns: " from the start of an error
+// message, which the command's own "secondarydns CMD: " already says.
+func unprefixed(msg string) string { return strings.TrimPrefix(msg, "secondarydns: ") }
 
 // failure reports a failure that is not about one zone's request (exit 1).
 func (a *app) failure(code int, msg string) int {
 	a.writeErrorJSON(msg)
-	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, msg)
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(msg))
 	return code
 }
 
@@ -316,7 +387,7 @@ Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
 CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY. CLOUDFLARE_BASE_URL sets the API.
 
 Exit codes: 0 ok; 1 a request failed, a zone was stale or the confirmation
-was declined; 2 bad usage or input, nothing sent; 3 plan --exit-code found
+was declined; 2 bad usage or input, no write sent; 3 plan --exit-code found
 changes; 130 interrupted.
 
 Example:

@@ -54,6 +54,11 @@ func configCommand(name, summary, detail string, call func(*secondarydns.Outgoin
 				return a.usageError(a.cmd, "--name is required")
 			}
 			p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
+			// Bad input before credentials: the name and peers with the
+			// SDK's rules, as the zone ID in zoneCall.
+			if code := a.checkInput(args[0], secondarydns.Desired{Name: a.name, Peers: a.peers}); code >= 0 {
+				return code
+			}
 			return a.zoneCall(args[0], func(ctx context.Context, c *secondarydns.Client) (any, error) {
 				return call(c.Outgoing, ctx, args[0], p)
 			})
@@ -129,6 +134,11 @@ var cmdVersion = &command{
 
 // zoneCall runs one single-zone request and prints its result or error.
 func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.Client) (any, error)) int {
+	// The zone ID is checked before the credentials: bad input is exit 2
+	// whatever the environment, and nothing is sent.
+	if code := a.checkInput(zoneID, secondarydns.Desired{Absent: true}); code >= 0 {
+		return code
+	}
 	c, ctx, cancel, code := a.openClient(nil)
 	if code >= 0 {
 		return code
@@ -145,8 +155,8 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 				Error  *jsonError `json:"error"`
 			}{zoneID, errorJSON(err)})
 		}
-		fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, err)
-		if hint := errorHint(err); hint != "" {
+		fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(err.Error()))
+		if hint := errorHint(a.cmd.name, err); hint != "" {
 			fmt.Fprintf(a.stderr, "%s\n", hint)
 		}
 		if a.interrupted() {
@@ -163,6 +173,19 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 		return exitInterrupted
 	}
 	return exitOK
+}
+
+// checkInput checks a zone ID and a desired state with the SDK's rules and
+// sends nothing. It returns -1 to go on, or the exit code to stop with.
+func (a *app) checkInput(zoneID string, want secondarydns.Desired) int {
+	v, err := newValidator()
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	if err := v.check(zoneID, want); err != nil {
+		return a.inputError(reason(err, zoneID))
+	}
+	return -1
 }
 
 // writeZoneText prints a single-zone result for people.
@@ -207,8 +230,10 @@ func timeText(t time.Time) string {
 }
 
 // errorHint says what to do next about some errors.
-func errorHint(err error) string {
+func errorHint(cmd string, err error) string {
 	switch {
+	case cmd == "create" && errors.Is(err, secondarydns.ErrConflict):
+		return "hint: the zone already has an outgoing configuration; 'update' replaces its name and peers"
 	case errors.Is(err, secondarydns.ErrUnauthorized), errors.Is(err, secondarydns.ErrForbidden):
 		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and the token's permissions"
 	case errors.Is(err, secondarydns.ErrNotFound):
