@@ -5,6 +5,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -131,6 +132,65 @@ func TestFlagsAnywhere(t *testing.T) {
 	cfg, ok := srv.Config(zoneB)
 	require.True(t, ok)
 	assert.Equal(t, []string{peer1, peer2}, cfg.Peers)
+
+	// Every global flag has its effect before the command's name as after
+	// its arguments.
+	w := newWatch(t, srv, 30*time.Millisecond)
+	many := absentFile(t, 700, 6)
+	unreachable := map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL": "http://127.0.0.1:1/client/v4"}
+	cases := []struct {
+		flags []string
+		cmd   []string
+		env   map[string]string
+		check func(t *testing.T, r result)
+	}{
+		{[]string{"-o", "json"}, []string{"status", zoneA}, fakeEnv(srv), func(t *testing.T, r result) {
+			assert.Equal(t, want, r.stdout)
+		}},
+		{[]string{"--base-url", srv.URL}, []string{"status", zoneA}, unreachable, func(t *testing.T, r result) {
+			assert.Equal(t, exitOK, r.code, "--base-url wins over CLOUDFLARE_BASE_URL: %s", r.stderr)
+			assert.Equal(t, zoneA+" Enabled\n", r.stdout)
+		}},
+		{[]string{"--timeout", "300ms", "--rate", "2"}, []string{"plan", "-f", many}, fakeEnv(srv), func(t *testing.T, r result) {
+			assert.Equal(t, exitFailed, r.code, "6 reads at 2/s take 2.5 s: --timeout 300ms cuts them")
+			assert.Contains(t, r.stdout, "--timeout would pass")
+		}},
+		{[]string{"--concurrency", "3"}, []string{"plan", "-f", many}, w.env(), func(t *testing.T, r result) {
+			assert.Equal(t, exitOK, r.code, r.stderr)
+			assert.Equal(t, 3, w.maxInflight(), "at most 3 zones at once, and 3 reached")
+		}},
+		{[]string{"--rate", "20"}, []string{"plan", "-f", many}, w.env(), func(t *testing.T, r result) {
+			assert.Equal(t, exitOK, r.code, r.stderr)
+			assert.GreaterOrEqual(t, w.minGap(), 40*time.Millisecond, "one request every 50 ms")
+		}},
+		{[]string{"--quiet"}, []string{"export", zoneA}, fakeEnv(srv), func(t *testing.T, r result) {
+			assert.Equal(t, exitOK, r.code, r.stderr)
+			assert.Empty(t, r.stderr, "no remark under --quiet")
+		}},
+		{[]string{"--verbose"}, []string{"status", zoneA}, fakeEnv(srv), func(t *testing.T, r result) {
+			assert.Equal(t, exitOK, r.code, r.stderr)
+			assert.Contains(t, r.stderr, "level=DEBUG")
+		}},
+	}
+	for _, tc := range cases {
+		for _, before := range []bool{true, false} {
+			args := append(append([]string{}, tc.flags...), tc.cmd...)
+			if !before {
+				args = append(append([]string{}, tc.cmd...), tc.flags...)
+			}
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				w.reset()
+				tc.check(t, invoke(t, invocation{args: args, env: tc.env}))
+			})
+		}
+	}
+	// Without the flags, the same commands do otherwise (so the checks above
+	// see the flags' effect).
+	assert.Equal(t, exitFailed, invoke(t, invocation{args: []string{"status", zoneA}, env: unreachable}).code)
+	assert.NotEmpty(t, cli(t, srv, "export", zoneA).stderr)
+	w.reset()
+	require.Equal(t, exitOK, invoke(t, invocation{args: []string{"plan", "-f", many}, env: w.env()}).code)
+	assert.Equal(t, 4, w.maxInflight(), "the default --concurrency is 4")
 }
 
 // TestZoneCommands: each single-zone command's exact text and JSON output.

@@ -6,10 +6,14 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,3 +188,87 @@ var safeFile = `{"zones": {
 `
 
 func writeFileErr(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// watch is a proxy in front of a fake that sees every request arrive: when
+// (for pacing), how many are in flight at once (for --concurrency), and how
+// many have arrived (to wait on instead of sleeping). Each request is held
+// for hold before it is forwarded.
+type watch struct {
+	URL  string // the base URL, with /client/v4
+	hold time.Duration
+
+	mu       sync.Mutex
+	arrivals []time.Time
+	inflight int
+	maxIn    int
+}
+
+func newWatch(t *testing.T, srv *secondarydnstest.Server, hold time.Duration) *watch {
+	t.Helper()
+	target, err := url.Parse(strings.TrimSuffix(srv.URL, "/client/v4"))
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	w := &watch{hold: hold}
+	hs := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.mu.Lock()
+		w.arrivals = append(w.arrivals, time.Now())
+		w.inflight++
+		w.maxIn = max(w.maxIn, w.inflight)
+		w.mu.Unlock()
+		defer func() {
+			w.mu.Lock()
+			w.inflight--
+			w.mu.Unlock()
+		}()
+		time.Sleep(w.hold)
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(hs.Close)
+	w.URL = hs.URL + "/client/v4"
+	return w
+}
+
+// env is the environment that points the command at the proxy.
+func (w *watch) env() map[string]string {
+	return map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL": w.URL}
+}
+
+// maxInflight is the most requests that were in flight at once.
+func (w *watch) maxInflight() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.maxIn
+}
+
+// minGap is the shortest time between two consecutive arrivals.
+func (w *watch) minGap() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	gap := time.Duration(1<<63 - 1)
+	for i := 1; i < len(w.arrivals); i++ {
+		gap = min(gap, w.arrivals[i].Sub(w.arrivals[i-1]))
+	}
+	return gap
+}
+
+func (w *watch) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.arrivals, w.maxIn = nil, 0
+}
+
+// absentFile is a desired-state file of n zones wanted absent, none of which
+// exists: planning each is one GET.
+func absentFile(t *testing.T, first, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`{"zones": {`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"` + secondarydnstest.ZoneID(first+i) + `": {"absent": true}`)
+	}
+	b.WriteString("}}")
+	return writeFile(t, "absent.json", b.String())
+}

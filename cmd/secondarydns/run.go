@@ -199,7 +199,9 @@ func scanOutput(args []string) string {
 	return out
 }
 
-// newFlagSet makes a flag set holding the global flags.
+// newFlagSet makes a flag set holding the global flags. Their defaults are
+// a's current values, so that a global flag given before the command's name
+// (parsed into a by the first flag set) survives the command's own parse.
 func (a *app) newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -207,12 +209,12 @@ func (a *app) newFlagSet(name string) *flag.FlagSet {
 		a.output = s
 		return nil
 	})
-	fs.StringVar(&a.baseURL, "base-url", "", "send requests to the API at `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
-	fs.DurationVar(&a.timeout, "timeout", 0, "stop the whole command after `DURATION`, e.g. 30s (default none)")
+	fs.StringVar(&a.baseURL, "base-url", a.baseURL, "send requests to the API at `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
+	fs.DurationVar(&a.timeout, "timeout", a.timeout, "stop the whole command after `DURATION`, e.g. 30s (default none)")
 	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once")
 	fs.Float64Var(&a.rate, "rate", a.rate, "send at most `N` requests per second across the run, evenly paced; 0 means unpaced")
-	fs.BoolVar(&a.quiet, "quiet", false, "no progress line and no remarks on stderr")
-	fs.BoolVar(&a.verbose, "verbose", false, "log every HTTP attempt (the SDK's debug log) on stderr")
+	fs.BoolVar(&a.quiet, "quiet", a.quiet, "no progress line and no remarks on stderr")
+	fs.BoolVar(&a.verbose, "verbose", a.verbose, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
 }
 
