@@ -38,7 +38,7 @@ func (a *app) credentials() (secondarydns.Option, error) {
 }
 
 // client builds the SDK client for a command that sends requests, and the
-// request context it runs under: --timeout bounds it, and SIGINT/SIGTERM end
+// request context it runs under: --timeout (from the start of the command) bounds it, and SIGINT/SIGTERM end
 // it only once the requests in flight are done (see tracker). The returned
 // cancel must be called.
 func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFunc, error) {
@@ -55,9 +55,10 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		opts = append(opts, secondarydns.WithBaseURL(base))
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(a.sig))
-	if a.timeout > 0 {
+	if deadline, ok := a.limit.Deadline(); ok {
+		// --timeout counts from the start of the command, not from here.
 		var cancelTimeout context.CancelFunc
-		ctx, cancelTimeout = context.WithTimeout(ctx, a.timeout)
+		ctx, cancelTimeout = context.WithDeadline(ctx, deadline)
 		prev := cancel
 		cancel = func() { cancelTimeout(); prev() }
 	}

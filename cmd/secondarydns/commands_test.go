@@ -82,6 +82,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"create", zoneA, "--peer", peer1}, "--name is required"},
 		{[]string{"update", zoneA}, "--name is required"},
 		{[]string{"fake", "--rate-limit", "many"}, `--rate-limit "many": want N/DURATION`},
+		{[]string{"fake", "--timeout", "1m"}, `secondarydns fake: --timeout does not apply to fake, which runs until SIGINT or SIGTERM (see 'secondarydns fake --help')`},
+		{[]string{"--timeout=1s", "fake"}, `--timeout does not apply to fake`},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 		{[]string{"help", "nope"}, `unknown command "nope"`},
 	}

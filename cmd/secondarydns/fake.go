@@ -26,7 +26,8 @@ SIGINT or SIGTERM (then exit 0). The first two lines on standard output are
 so a shell can take them with eval or export. Zones are seeded from -f (the
 desired-state format; "absent" zones are left out); --rate-limit makes it
 answer 429 as Cloudflare does when over N requests per DURATION. The fake's
-zone IDs are 32 lowercase hexadecimal characters. -o is ignored.`,
+zone IDs are 32 lowercase hexadecimal characters. -o is ignored; --timeout
+is refused (exit 2): the fake runs until it is told to stop.`,
 	example: "secondarydns fake --addr 127.0.0.1:8787 -f zones.json --rate-limit 1200/5m",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
@@ -68,7 +69,7 @@ func runFake(a *app, _ []string) int {
 	if a.file != "" {
 		d, err := a.loadDesired(a.file)
 		if err != nil {
-			return a.inputError(err.Error())
+			return a.inputFailed(err)
 		}
 		for _, id := range d.ids() {
 			w := d.zones[id]

@@ -86,7 +86,7 @@ func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[str
 // returns -1 to go on, or the exit code to stop with; the caller cancels.
 func (a *app) openClient(readErr error) (*secondarydns.Client, context.Context, context.CancelFunc, int) {
 	if readErr != nil {
-		return nil, nil, nil, a.inputError(readErr.Error())
+		return nil, nil, nil, a.inputFailed(readErr)
 	}
 	c, ctx, cancel, err := a.client()
 	if err != nil {
@@ -320,6 +320,10 @@ func (a *app) confirm(zones int) int {
 		a.writeErrorJSON("interrupted: nothing was changed")
 		fmt.Fprintln(a.stderr, "interrupted: nothing was changed")
 		return exitInterrupted
+	case <-a.limit.Done():
+		fmt.Fprintln(a.stderr)
+		se := a.stopped("waiting for the confirmation", "nothing was changed")
+		return a.failure(se.code, se.msg)
 	case s := <-answer:
 		if s != "yes" {
 			return a.failure(exitFailed, "not confirmed: nothing was changed")

@@ -453,6 +453,48 @@ func TestTimeout(t *testing.T) {
 	assert.Less(t, len(srv.Requests()), 10)
 }
 
+// TestTimeoutWholeCommand: --timeout counts from the start of the command
+// and also ends the confirmation prompt and reading -f - from standard
+// input: exit 1, one line saying the timeout ended it, a JSON error under
+// -o json, nothing written.
+func TestTimeoutWholeCommand(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	safe := writeFile(t, "safe.json", safeFile)
+	for _, tc := range []struct {
+		name string
+		inv  invocation
+		want string
+	}{
+		{"confirmation", invocation{args: []string{"apply", "-f", safe, "--timeout", "400ms"}, stdinTTY: true}, "secondarydns apply: --timeout 400ms passed while waiting for the confirmation; nothing was changed\n"},
+		{"plan -f -", invocation{args: []string{"plan", "-f", "-", "--timeout", "400ms"}}, "secondarydns plan: --timeout 400ms passed while reading standard input; nothing was sent\n"},
+		{"apply -f -", invocation{args: []string{"apply", "-f", "-", "--yes", "--timeout", "400ms"}}, "secondarydns apply: --timeout 400ms passed while reading standard input; nothing was sent\n"},
+		{"apply --plan -", invocation{args: []string{"apply", "--plan", "-", "--yes", "--timeout", "400ms"}}, "secondarydns apply: --timeout 400ms passed while reading standard input; nothing was sent\n"},
+	} {
+		for _, o := range []string{"text", "json"} {
+			t.Run(tc.name+" "+o, func(t *testing.T) {
+				inv := tc.inv
+				inv.args = append(append([]string{}, inv.args...), "-o", o)
+				inv.env = fakeEnv(srv)
+				inv.stdinR = blockedStdin(t)
+				srv.ResetRequests()
+				start := time.Now()
+				r := invoke(t, inv)
+				assert.Less(t, time.Since(start), 10*time.Second)
+				assert.Equal(t, exitFailed, r.code, r.stderr)
+				assert.True(t, strings.HasSuffix(r.stderr, tc.want), r.stderr)
+				if o == "json" {
+					doc := oneDocument(t, r.stdout)
+					assert.Contains(t, string(doc["error"]), "--timeout 400ms passed while")
+				} else {
+					assert.Equal(t, 1, strings.Count(r.stderr, "--timeout"), r.stderr)
+				}
+				assert.Empty(t, writes(srv))
+			})
+		}
+	}
+}
+
 // TestInterruptWhilePlanning: SIGINT before apply has planned every zone
 // changes nothing and exits 130.
 func TestInterruptWhilePlanning(t *testing.T) {

@@ -62,6 +62,7 @@ type invocation struct {
 	args      []string
 	env       map[string]string
 	stdin     string
+	stdinR    io.Reader // standard input, instead of stdin
 	stdinTTY  bool
 	stderrTTY bool
 	ctx       context.Context
@@ -93,6 +94,9 @@ func invoke(t *testing.T, inv invocation) result {
 		args = append([]string{"--rate=0"}, args...)
 	}
 	var stdin io.Reader = strings.NewReader(inv.stdin)
+	if inv.stdinR != nil {
+		stdin = inv.stdinR
+	}
 	if inv.stdinTTY {
 		stdin = ttyReader{stdin}
 	}
@@ -271,4 +275,14 @@ func absentFile(t *testing.T, first, n int) string {
 	}
 	b.WriteString("}}")
 	return writeFile(t, "absent.json", b.String())
+}
+
+// blockedStdin is standard input with nothing to read, as a terminal nobody
+// types on, for 5 s; then it ends (so a command that does not stop waiting
+// fails its test instead of hanging it).
+func blockedStdin(t *testing.T) io.Reader {
+	pr, pw := io.Pipe()
+	stop := time.AfterFunc(5*time.Second, func() { pw.Close() })
+	t.Cleanup(func() { stop.Stop(); pw.Close() })
+	return pr
 }

@@ -29,7 +29,11 @@ const (
 type app struct {
 	// sig ends when the process is told to stop (SIGINT/SIGTERM). Requests
 	// do not run under it: in-flight requests finish (see tracker).
-	sig    context.Context
+	sig context.Context
+	// limit ends when --timeout, counted from the start of the command,
+	// passes; it never ends without one. Requests, reading standard input
+	// and the confirmation prompt all stop with it.
+	limit  context.Context
 	env    func(string) string
 	stdin  io.Reader
 	stdout io.Writer
@@ -103,6 +107,7 @@ func lookup(name string) *command {
 func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := scratchApp()
 	a.sig, a.env, a.stdin, a.stdout = ctx, env, stdin, stdout
+	a.limit = context.Background()
 	a.stderr = &lockedWriter{w: stderr}
 	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(stderr)
 	return a.main(args)
@@ -166,6 +171,14 @@ func (a *app) main(args []string) int {
 	}
 	if msg := a.checkGlobals(); msg != "" {
 		return a.usageError(c, msg)
+	}
+	if c == cmdFake && a.timeout != 0 {
+		return a.usageError(c, "--timeout does not apply to fake, which runs until SIGINT or SIGTERM")
+	}
+	if a.timeout > 0 {
+		var cancel context.CancelFunc
+		a.limit, cancel = context.WithTimeout(a.limit, a.timeout)
+		defer cancel()
 	}
 	switch {
 	case len(pos) < c.minArgs:
@@ -339,6 +352,34 @@ func (a *app) inputError(msg string) int {
 	a.writeErrorJSON(msg)
 	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(msg))
 	return exitUsage
+}
+
+// stopError is reading the input cut short by --timeout or SIGINT/SIGTERM:
+// not bad input, so not exit 2.
+type stopError struct {
+	code int
+	msg  string
+}
+
+func (e *stopError) Error() string { return e.msg }
+
+// stopped is the error for what --timeout or SIGINT/SIGTERM ended while
+// waiting (on standard input, for the confirmation): "while " + what.
+func (a *app) stopped(what, outcome string) *stopError {
+	if a.sig.Err() != nil {
+		return &stopError{exitInterrupted, fmt.Sprintf("interrupted while %s; %s", what, outcome)}
+	}
+	return &stopError{exitFailed, fmt.Sprintf("--timeout %s passed while %s; %s", a.timeout, what, outcome)}
+}
+
+// inputFailed reports an error reading the input: exit 2 for bad input,
+// the stopError's code when --timeout or a signal ended the reading.
+func (a *app) inputFailed(err error) int {
+	var se *stopError
+	if errors.As(err, &se) {
+		return a.failure(se.code, se.msg)
+	}
+	return a.inputError(err.Error())
 }
 
 // unprefixed drops the SDK's "secondarydns: " from the start of an error
