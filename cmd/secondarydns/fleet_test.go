@@ -232,7 +232,7 @@ func TestSavedPlan(t *testing.T) {
 	// Someone changes zone A's peers and creates zone B after the plan.
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{peer3}, Status: "Disabled"})
 	srv.Seed(zoneB, secondarydnstest.Config{Name: "new.example.", Peers: []string{peer2}})
-	// Zone D's peer order changes: peers compare as sets, so it is not stale.
+	// Zone D is as planned (TestSavedPlanStaleness covers the rest).
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy")
 	assert.Equal(t, exitFailed, r.code)
@@ -708,4 +708,92 @@ func TestWrongKindOfFile(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "byte-order mark")
 	assert.Empty(t, srv.Requests())
+}
+
+// TestSavedPlanStaleness: between plan --out and apply --plan, what makes a
+// zone stale (and untouched) and what does not: peers compare as a set and
+// names as the converge rules do (case, trailing dot), so a reorder or a
+// case change is not stale; a new name, a status that was read and changed,
+// and a zone that was in sync and drifted are. apply --plan re-reads every
+// zone, those in sync included.
+func TestSavedPlanStaleness(t *testing.T) {
+	srv := newFake(t)
+	var (
+		reordered = secondarydnstest.ZoneID(800) // peers reordered: not stale
+		recased   = secondarydnstest.ZoneID(801) // name's case and dot: not stale
+		renamed   = secondarydnstest.ZoneID(802) // new name: stale
+		status    = secondarydnstest.ZoneID(803) // status read, then changed: stale
+		driftPeer = secondarydnstest.ZoneID(804) // in sync, then peers changed: stale
+		driftStat = secondarydnstest.ZoneID(805) // in sync, then disabled: stale
+		steady    = secondarydnstest.ZoneID(806) // in sync, unchanged
+	)
+	seed := func(id, name string, status string, peers ...string) {
+		srv.Seed(id, secondarydnstest.Config{Name: name, Peers: peers, Status: status})
+	}
+	seed(reordered, "p.example.", "Disabled", peer1, peer2)
+	seed(recased, "n.example.", "Disabled", peer1)
+	seed(renamed, "r.example.", "Disabled", peer1)
+	seed(status, "s.example.", "Enabled", peer1)
+	seed(driftPeer, "i.example.", "Enabled", peer1)
+	seed(driftStat, "j.example.", "Enabled", peer1)
+	seed(steady, "k.example.", "Enabled", peer1)
+	f := writeFile(t, "zones.json", `{"zones": {
+  "`+reordered+`": {"name": "p.example.", "peers": ["`+peer1+`", "`+peer2+`"], "status": "Enabled"},
+  "`+recased+`": {"name": "n.example.", "peers": ["`+peer1+`"], "status": "Enabled"},
+  "`+renamed+`": {"name": "r.example.", "peers": ["`+peer1+`"], "status": "Enabled"},
+  "`+status+`": {"name": "s.example.", "peers": ["`+peer1+`", "`+peer2+`"], "status": "Enabled"},
+  "`+driftPeer+`": {"name": "i.example.", "peers": ["`+peer1+`"], "status": "Enabled"},
+  "`+driftStat+`": {"name": "j.example.", "peers": ["`+peer1+`"], "status": "Enabled"},
+  "`+steady+`": {"name": "k.example.", "peers": ["`+peer1+`"], "status": "Enabled"}
+}}`)
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, "4 to change (1 update, 3 enable), 3 in sync\n")
+
+	seed(reordered, "p.example.", "Disabled", peer2, peer1)
+	seed(recased, "N.EXAMPLE", "Disabled", peer1)
+	seed(renamed, "other.example.", "Disabled", peer1)
+	seed(status, "s.example.", "Disabled", peer1)
+	seed(driftPeer, "i.example.", "Enabled", peer3)
+	seed(driftStat, "j.example.", "Disabled", peer1)
+	srv.ResetRequests()
+
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
+	assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
+	assert.ElementsMatch(t, []string{
+		"POST /zones/" + reordered + "/secondary_dns/outgoing/enable",
+		"POST /zones/" + recased + "/secondary_dns/outgoing/enable",
+	}, writes(srv), "only the zones still as planned are written to")
+	for _, id := range []string{reordered, recased, renamed, status, driftPeer, driftStat, steady} {
+		read := false
+		for _, q := range srv.Requests() {
+			read = read || (q.Method == "GET" && q.Path == "/zones/"+id+"/secondary_dns/outgoing")
+		}
+		assert.True(t, read, "zone %s is re-read", id)
+	}
+	for id, why := range map[string]string{
+		renamed:   "name r.example. → other.example.",
+		status:    "status Enabled → Disabled",
+		driftPeer: "peers +" + peer3 + " -" + peer1,
+		driftStat: "status Enabled → Disabled",
+	} {
+		assert.Contains(t, r.stdout, id+" stale: secondarydns: the zone changed since it was planned ("+why+"); not touched\n")
+	}
+	assert.Contains(t, r.stdout, reordered+" p.example.: done: enable\n")
+	assert.Contains(t, r.stdout, recased+" n.example.: done: enable\n")
+	assert.Contains(t, r.stdout, "2 changed, 4 failed (4 stale), 1 in sync\n")
+	for id, st := range map[string]string{renamed: "Disabled", status: "Disabled", driftStat: "Disabled", driftPeer: "Enabled"} {
+		cfg, _ := srv.Config(id)
+		assert.Equal(t, st, cfg.Status, "stale zone %s left alone", id)
+	}
+
+	// Under -o json, a stale zone that was in sync counts as failed.
+	seed(reordered, "p.example.", "Disabled", peer1, peer2)
+	seed(recased, "n.example.", "Disabled", peer1)
+	r = cli(t, srv, "apply", "--plan", planPath, "--yes", "-o", "json")
+	assert.Equal(t, exitFailed, r.code)
+	var doc jsonFleet
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	assert.Equal(t, jsonSummary{Zones: 7, InSync: 1, Changed: 2, Failed: 4}, doc.Summary)
 }

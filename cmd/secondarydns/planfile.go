@@ -230,15 +230,15 @@ func (z savedZone) expectedActions() []secondarydns.Action {
 	return acts
 }
 
-// replan re-reads every zone of a saved plan that has something to do and
-// returns the saved plans, with ErrStale for the zones whose state is not
-// what the plan saw. A zone that cannot be re-read has its error.
+// replan re-reads every zone of a saved plan, those that were in sync
+// included, and returns the saved plans, with ErrStale for the zones whose
+// state is not what the plan saw (an in-sync zone that drifted since is
+// stale too: the plan said it needed nothing). A zone that cannot be re-read
+// has its error.
 func (a *app) replan(ctx context.Context, c *secondarydns.Client, sp *savedPlan) ([]outcome, error) {
 	zones := map[string]secondarydns.Desired{}
 	for _, z := range sp.Zones {
-		if len(z.Actions) > 0 {
-			zones[z.ZoneID] = z.Want.desired()
-		}
+		zones[z.ZoneID] = z.Want.desired()
 	}
 	fresh := map[string]outcome{}
 	var edited []string
