@@ -47,6 +47,24 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stdout, "Usage: secondarydns apply -f FILE | --plan PLAN [--yes] [--allow-destroy]\n")
 	golden(t, "help_plan", cli(t, srv, "plan", "--help").stdout)
+	// help's own --help, and help of help, are the overview.
+	for _, args := range [][]string{{"help", "--help"}, {"help", "-h"}, {"help", "help"}, {"-o", "json", "help"}} {
+		r = cli(t, srv, args...)
+		assert.Equal(t, exitOK, r.code, args)
+		assert.Contains(t, r.stdout, "\nCommands:\n", args)
+		assert.Empty(t, r.stderr, args)
+	}
+	// --help before the command's name is the command's help.
+	for _, args := range [][]string{{"--help", "plan"}, {"-h", "plan"}, {"-o", "json", "--help", "plan"}} {
+		r = cli(t, srv, args...)
+		assert.Equal(t, exitOK, r.code, args)
+		assert.True(t, strings.HasPrefix(r.stdout, "Usage: secondarydns plan "), "%v: %s", args, r.stdout)
+	}
+	// Help is text on stdout under -o json too: it is not an error.
+	r = cli(t, srv, "plan", "--help", "-o", "json")
+	assert.Equal(t, exitOK, r.code)
+	assert.Equal(t, cli(t, srv, "plan", "--help").stdout, r.stdout)
+	assert.Empty(t, r.stderr)
 	assert.Empty(t, srv.Requests())
 }
 
@@ -74,6 +92,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"get", zoneA, "-o", "yaml"}, `-o "yaml": want text or json`},
 		{[]string{"plan", "-f", f, "--concurrency", "0"}, "--concurrency 0: want 1 or more"},
 		{[]string{"plan", "-f", f, "--rate=-1"}, "--rate -1: want 0 (unpaced) or more"},
+		{[]string{"plan", "-f", f, "--rate", "NaN"}, "--rate NaN: want a number, 0 (unpaced) or more"},
+		{[]string{"plan", "-f", f, "--rate=Inf"}, "--rate +Inf: want a number, 0 (unpaced) or more"},
+		{[]string{"--rate=-inf", "plan", "-f", f}, "--rate -Inf: want a number"},
 		{[]string{"plan", "-f", f, "--concurrency", "many"}, `--concurrency "many": want a whole number such as 4`},
 		{[]string{"plan"}, "-f FILE is required"},
 		{[]string{"plan", "-f"}, "flag needs an argument: -f"},

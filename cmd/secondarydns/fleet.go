@@ -436,23 +436,38 @@ func runExport(a *app, ids []string) int {
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
+	if a.interrupted() {
+		// What was read is reported; nothing is written, as a file of
+		// some of the zones would pass for all of them.
+		var read, unread []string
+		for _, o := range outs {
+			if o.err == nil {
+				read = append(read, o.id)
+			} else {
+				unread = append(unread, o.id)
+			}
+		}
+		if len(unread) > 0 {
+			msg := fmt.Sprintf("interrupted: %d of %d zones read (%s), %d not read (%s); nothing was written",
+				len(read), len(outs), idList(read), len(unread), idList(unread))
+			a.writeErrorJSON(msg)
+			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", msg)
+			return exitInterrupted
+		}
+	}
 	var errs []string
 	for _, o := range outs {
 		if o.err != nil {
-			errs = append(errs, o.err.Error())
+			errs = append(errs, unprefixed(o.err.Error()))
 		}
 	}
 	if len(errs) > 0 {
-		code := exitFailed
-		if a.interrupted() {
-			code = exitInterrupted
-		}
 		a.writeErrorJSON(fmt.Sprintf("%d of %d zones could not be read: %s", len(errs), len(outs), strings.Join(errs, "; ")))
 		for _, e := range errs {
 			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", e)
 		}
 		fmt.Fprintf(a.stderr, "secondarydns export: %d of %d zones could not be read; nothing was written\n", len(errs), len(outs))
-		return code
+		return exitFailed
 	}
 	want := map[string]secondarydns.Desired{}
 	absent := 0
@@ -475,6 +490,14 @@ func runExport(a *app, ids []string) int {
 	writeDesired(a.stdout, want)
 	a.note("exported %d zone(s), %d without a configuration\n", len(outs), absent)
 	return exitOK
+}
+
+// idList is the zone IDs separated by spaces, "none" for none.
+func idList(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, " ")
 }
 
 // writeDesired writes a desired-state file, one zone per line, zones in

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +54,7 @@ func TestPlanFailure(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "plan.json")
 	r := cli(t, srv, "plan", "-f", f, "--exit-code", "--out", out)
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stdout, zoneC+" error: secondarydns: zone "+zoneC+": plan: GET ")
+	assert.Contains(t, r.stdout, zoneC+" error: zone "+zoneC+": plan: GET ", "no secondarydns: prefix")
 	assert.Contains(t, r.stdout, "3 to change (1 create, 1 update, 2 enable, 1 disable, 1 delete), 0 in sync, 1 failed\n")
 	assert.Contains(t, r.stderr, "no plan was written")
 	assert.NoFileExists(t, out)
@@ -333,6 +335,45 @@ func TestExportThenPlanInSync(t *testing.T) {
 	assert.Equal(t, exitFailed, r.code)
 	assert.Empty(t, r.stdout)
 	assert.Contains(t, r.stderr, "1 of 2 zones could not be read; nothing was written")
+	assert.True(t, strings.HasPrefix(r.stderr, "secondarydns export: zone "+zoneA+": "), "the prefix once: %s", r.stderr)
+	assert.NotContains(t, r.stderr, "secondarydns: ")
+}
+
+// TestExportInterrupted: SIGINT during export exits 130, writes nothing on
+// stdout and says which zones were read and which were not.
+func TestExportInterrupted(t *testing.T) {
+	srv := newFake(t)
+	w := newWatch(t, srv, 0)
+	ids := make([]string, 30)
+	for i := range ids {
+		ids[i] = secondarydnstest.ZoneID(900 + i)
+	}
+	for _, o := range []string{"text", "json"} {
+		w.reset()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan result, 1)
+		go func() {
+			done <- invoke(t, invocation{ctx: ctx, args: append([]string{"export", "--rate", "20", "-o", o}, ids...), env: w.env()})
+		}()
+		require.Eventually(t, func() bool { return w.count() >= 3 }, 20*time.Second, 5*time.Millisecond)
+		cancel()
+		r := <-done
+		assert.Equal(t, exitInterrupted, r.code, r.stderr)
+		m := regexp.MustCompile(`^secondarydns export: interrupted: (\d+) of 30 zones read \(([0-9a-f ]+)\), (\d+) not read \(([0-9a-f ]+)\); nothing was written\n$`).FindStringSubmatch(r.stderr)
+		require.NotNil(t, m, r.stderr)
+		read, _ := strconv.Atoi(m[1])
+		unread, _ := strconv.Atoi(m[3])
+		assert.Equal(t, 30, read+unread)
+		assert.Positive(t, read)
+		assert.Len(t, strings.Fields(m[2]), read)
+		assert.Len(t, strings.Fields(m[4]), unread)
+		if o == "json" {
+			assert.Contains(t, string(oneDocument(t, r.stdout)["error"]), "interrupted: ")
+		} else {
+			assert.Empty(t, r.stdout)
+		}
+		assert.Less(t, w.count(), 30, "no new request after the interrupt")
+	}
 }
 
 // TestProgressLine: on a terminal stderr, fleet commands draw a progress
@@ -353,7 +394,7 @@ func TestProgressLine(t *testing.T) {
 	}
 	b.WriteString("}}")
 	f := writeFile(t, "zones.json", b.String())
-	r := invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "30"}, env: fakeEnv(srv), stderrTTY: true})
+	r := invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "9"}, env: fakeEnv(srv), stderrTTY: true}) // 12 reads: over 1 s
 	assert.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stderr, "\r\x1b[Kplanning: ")
 	assert.Contains(t, r.stderr, "/12 zones, ")
@@ -361,6 +402,27 @@ func TestProgressLine(t *testing.T) {
 	assert.Contains(t, r.stderr, " left")
 	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "the line is cleared at the end")
 	assert.NotContains(t, r.stdout, "\r")
+
+	// No rate before a second of data: the first frame has none.
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.stderr, "\r\x1b[K"), "\r")
+	assert.Regexp(t, `^planning: \d+/12 zones, - req/s, `, first)
+	assert.Regexp(t, `, \d+\.\d req/s, `, r.stderr, "a rate once there is a second of data")
+
+	// --verbose keeps the line; each log line clears it first, so none
+	// starts after the progress line's text.
+	r = invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "30", "--verbose"}, env: fakeEnv(srv), stderrTTY: true})
+	assert.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stderr, "\r\x1b[Kplanning: ")
+	assert.Contains(t, r.stderr, "level=DEBUG")
+	for i := strings.Index(r.stderr, "time="); i >= 0; {
+		before := r.stderr[:i]
+		assert.True(t, before == "" || strings.HasSuffix(before, "\n") || strings.HasSuffix(before, "\r\x1b[K"), "a log line starts a line: %q", r.stderr[max(0, i-60):i+5])
+		j := strings.Index(r.stderr[i+1:], "time=")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
 
 	r = invoke(t, invocation{args: []string{"plan", "-f", f, "--quiet"}, env: fakeEnv(srv), stderrTTY: true})
 	assert.Empty(t, r.stderr)

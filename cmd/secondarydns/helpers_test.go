@@ -237,6 +237,13 @@ func (w *watch) env() map[string]string {
 	return map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL": w.URL}
 }
 
+// count is how many requests have arrived.
+func (w *watch) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.arrivals)
+}
+
 // maxInflight is the most requests that were in flight at once.
 func (w *watch) maxInflight() int {
 	w.mu.Lock()

@@ -163,7 +163,7 @@ func writePlan(w io.Writer, outs []outcome) {
 		case notRead(o):
 			fmt.Fprintf(w, "%s not read (interrupted)\n", o.id)
 		case o.err != nil:
-			fmt.Fprintf(w, "%s error: %s\n", o.id, o.err)
+			fmt.Fprintf(w, "%s error: %s\n", o.id, unprefixed(o.err.Error()))
 		}
 	}
 	fmt.Fprintln(w, planSummary(outs))

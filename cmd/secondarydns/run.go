@@ -8,6 +8,7 @@ import (
 	"github.com/dnsxfer/secondarydns"
 	"io"
 	"log/slog"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,6 +122,13 @@ func (a *app) main(args []string) int {
 	fs := a.newFlagSet("secondarydns")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			// "secondarydns --help plan" is plan's help.
+			for _, arg := range args {
+				if c := lookup(arg); c != nil {
+					a.help(c, a.stdout)
+					return exitOK
+				}
+			}
 			a.topHelp(a.stdout)
 			return exitOK
 		}
@@ -142,7 +150,8 @@ func (a *app) main(args []string) int {
 	}
 	name, rest := rest[0], rest[1:]
 	if name == "help" {
-		if len(rest) == 0 {
+		// Help is text on stdout and exit 0, under -o json too.
+		if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" {
 			a.topHelp(a.stdout)
 			return exitOK
 		}
@@ -264,6 +273,8 @@ func (a *app) checkGlobals() string {
 		return fmt.Sprintf("-o %q: want text or json", a.output)
 	case a.concurrency < 1:
 		return fmt.Sprintf("--concurrency %d: want 1 or more", a.concurrency)
+	case math.IsNaN(a.rate) || math.IsInf(a.rate, 0):
+		return fmt.Sprintf("--rate %g: want a number, 0 (unpaced) or more", a.rate)
 	case a.rate < 0:
 		return fmt.Sprintf("--rate %g: want 0 (unpaced) or more", a.rate)
 	case a.timeout < 0:
@@ -436,7 +447,9 @@ changes; 130 interrupted.
 Example:
   secondarydns plan -f zones.json
 
-Run 'secondarydns COMMAND --help' for a command's flags.
+Run 'secondarydns COMMAND --help' (or 'secondarydns help COMMAND') for a
+command's flags. Help is always text on standard output, exit 0: -o json
+does not apply to it.
 `)
 }
 
@@ -540,14 +553,35 @@ func (s *stringList) Set(v string) error {
 	return nil
 }
 
-// lockedWriter serialises writes from several goroutines.
+// lockedWriter serialises writes from several goroutines. It knows whether
+// the progress line is on screen: any other write (a --verbose log line, a
+// remark) clears it first, so that text never lands after the progress
+// line's own; the line is drawn again at its next tick.
 type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer
+	line bool // the progress line is drawn and not cleared
 }
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.line {
+		l.line = false
+		if _, err := io.WriteString(l.w, clearLine); err != nil {
+			return 0, err
+		}
+	}
 	return l.w.Write(p)
+}
+
+// clearLine returns to the start of the line and erases it.
+const clearLine = "\r\033[K"
+
+// drawLine replaces the progress line with s ("" clears it).
+func (l *lockedWriter) drawLine(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = io.WriteString(l.w, clearLine+s)
+	l.line = s != ""
 }
