@@ -430,15 +430,82 @@ func TestProgressLine(t *testing.T) {
 	assert.Empty(t, r.stderr)
 }
 
-// TestRateIsPaced: --rate spreads requests evenly (no burst); 0 is unpaced.
+// TestRateIsPaced: --rate spreads requests evenly, one every 1/rate
+// seconds, never a burst: no two requests arrive at the fake closer than
+// 0.8/rate, even with several zones at once; 0 is unpaced.
 func TestRateIsPaced(t *testing.T) {
 	srv := newFake(t)
-	f := writeFile(t, "zones.json", `{"zones": {"`+zoneA+`": {"absent": true}, "`+zoneB+`": {"absent": true}, "`+zoneC+`": {"absent": true}, "`+zoneD+`": {"absent": true}, "`+zoneE+`": {"absent": true}}}`)
-	start := time.Now()
-	r := cli(t, srv, "plan", "-f", f, "--rate", "10", "--concurrency", "5")
-	assert.Equal(t, exitOK, r.code)
-	// 5 requests at 10/s, the first at once: at least 0.4 s.
-	assert.GreaterOrEqual(t, time.Since(start), 390*time.Millisecond)
+	w := newWatch(t, srv, 0)
+	f := absentFile(t, 1000, 6)
+	r := invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "10", "--concurrency", "5"}, env: w.env()})
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	require.Equal(t, 6, w.count())
+	for i, g := range w.gaps() {
+		assert.GreaterOrEqual(t, g, 80*time.Millisecond, "request %d came %s after the one before: a burst", i+1, g)
+	}
+
+	// Unpaced: the 5 zones at once arrive together.
+	w = newWatch(t, srv, 50*time.Millisecond)
+	r = invoke(t, invocation{args: []string{"plan", "-f", f, "--rate", "0", "--concurrency", "5"}, env: w.env()})
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, 5, w.maxInflight(), "--rate 0 does not pace")
+}
+
+// TestConcurrency: --concurrency N works on N zones at once, never more.
+func TestConcurrency(t *testing.T) {
+	srv := newFake(t)
+	f := absentFile(t, 1100, 8)
+	for _, n := range []int{1, 2, 5} {
+		w := newWatch(t, srv, 40*time.Millisecond)
+		r := invoke(t, invocation{args: []string{"plan", "-f", f, "--concurrency", strconv.Itoa(n)}, env: w.env()})
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, n, w.maxInflight(), "--concurrency %d", n)
+	}
+}
+
+// TestInterruptAtPrompt: SIGINT while apply waits for the confirmation
+// exits 130 and changes nothing.
+func TestInterruptAtPrompt(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	safe := writeFile(t, "safe.json", safeFile)
+	for _, o := range []string{"text", "json"} {
+		in := newReadSignal(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			<-in.reading
+			cancel()
+		}()
+		r := invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", safe, "-o", o}, env: fakeEnv(srv), stdinR: in, stdinTTY: true})
+		cancel()
+		assert.Equal(t, exitInterrupted, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "Apply these changes to 2 zone(s)? ")
+		assert.True(t, strings.HasSuffix(r.stderr, "\ninterrupted: nothing was changed\n"), r.stderr)
+		if o == "json" {
+			assert.Contains(t, string(oneDocument(t, r.stdout)["error"]), "interrupted")
+		}
+		assert.Empty(t, writes(srv))
+	}
+}
+
+// TestInterruptZoneCommand: SIGINT while a single-zone command's request
+// is in flight lets it finish, prints its result and exits 130.
+func TestInterruptZoneCommand(t *testing.T) {
+	srv := newFake(t)
+	srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Status: "Disabled"})
+	w := newWatch(t, srv, 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan result, 1)
+	go func() { done <- invoke(t, invocation{ctx: ctx, args: []string{"enable", zoneA}, env: w.env()}) }()
+	require.Eventually(t, func() bool { return w.count() >= 1 }, 20*time.Second, 5*time.Millisecond)
+	cancel()
+	r := <-done
+	assert.Equal(t, exitInterrupted, r.code, r.stderr)
+	assert.Equal(t, zoneA+" Enabled\n", r.stdout, "the request in flight finished and is reported")
+	cfg, _ := srv.Config(zoneA)
+	assert.Equal(t, "Enabled", cfg.Status)
+	assert.Equal(t, 1, w.count())
 }
 
 // TestInterrupt: a cancelled context (SIGINT/SIGTERM in main) during apply
@@ -464,7 +531,7 @@ func TestInterrupt(t *testing.T) {
 		done <- invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "100", "--concurrency", "2"}, env: fakeEnv(srv)})
 	}()
 	// Wait until apply is writing, then interrupt.
-	require.Eventually(t, func() bool { return len(writes(srv)) >= 3 }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(writes(srv)) >= 3 }, 20*time.Second, 5*time.Millisecond)
 	cancel()
 	r := <-done
 	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
@@ -571,9 +638,22 @@ func TestInterruptWhilePlanning(t *testing.T) {
 	}
 	b.WriteString("}}")
 	f := writeFile(t, "zones.json", b.String())
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, cancel)
-	r := invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", f, "--yes", "--rate", "20", "-o", "json"}, env: fakeEnv(srv)})
+	w := newWatch(t, srv, 0)
+	// interruptAfter runs the command and interrupts it once 3 requests
+	// have reached the fake.
+	interruptAfter := func(args ...string) result {
+		w.reset()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() {
+			for w.count() < 3 && ctx.Err() == nil {
+				time.Sleep(5 * time.Millisecond)
+			}
+			cancel()
+		}()
+		return invoke(t, invocation{ctx: ctx, args: args, env: w.env()})
+	}
+	r := interruptAfter("apply", "-f", f, "--yes", "--rate", "20", "-o", "json")
 	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stderr, "interrupted while planning: nothing was changed")
 	var doc jsonFleet
@@ -587,9 +667,7 @@ func TestInterruptWhilePlanning(t *testing.T) {
 
 	// plan interrupted: the zones it read are planned as usual, the others
 	// are listed as not read, never as errors.
-	ctx, cancel = context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, cancel)
-	r = invoke(t, invocation{ctx: ctx, args: []string{"plan", "-f", f, "--rate", "20"}, env: fakeEnv(srv)})
+	r = interruptAfter("plan", "-f", f, "--rate", "20")
 	assert.Equal(t, exitInterrupted, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stdout, " z.example.\n  create   name z.example., peers (none)\n", "a zone read is planned")
 	assert.Contains(t, r.stdout, " not read (interrupted)\n")

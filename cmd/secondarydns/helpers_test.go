@@ -209,7 +209,13 @@ type watch struct {
 
 func newWatch(t *testing.T, srv *secondarydnstest.Server, hold time.Duration) *watch {
 	t.Helper()
-	target, err := url.Parse(strings.TrimSuffix(srv.URL, "/client/v4"))
+	return newWatchURL(t, srv.URL, hold)
+}
+
+// newWatchURL is newWatch in front of the API at base (with /client/v4).
+func newWatchURL(t *testing.T, base string, hold time.Duration) *watch {
+	t.Helper()
+	target, err := url.Parse(strings.TrimSuffix(base, "/client/v4"))
 	require.NoError(t, err)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	w := &watch{hold: hold}
@@ -292,4 +298,35 @@ func blockedStdin(t *testing.T) io.Reader {
 	stop := time.AfterFunc(5*time.Second, func() { pw.Close() })
 	t.Cleanup(func() { stop.Stop(); pw.Close() })
 	return pr
+}
+
+// gaps are the times between consecutive arrivals.
+func (w *watch) gaps() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var g []time.Duration
+	for i := 1; i < len(w.arrivals); i++ {
+		g = append(g, w.arrivals[i].Sub(w.arrivals[i-1]))
+	}
+	return g
+}
+
+// readSignal is standard input that closes reading when it is first read
+// (as the confirmation prompt does, once it is written), then has nothing to
+// read until the test ends.
+type readSignal struct {
+	reading chan struct{}
+	once    sync.Once
+	io.Reader
+}
+
+func newReadSignal(t *testing.T) *readSignal {
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	return &readSignal{reading: make(chan struct{}), Reader: pr}
+}
+
+func (r *readSignal) Read(p []byte) (int, error) {
+	r.once.Do(func() { close(r.reading) })
+	return r.Reader.Read(p)
 }
