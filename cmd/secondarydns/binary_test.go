@@ -109,15 +109,23 @@ func TestBinary(t *testing.T) {
 	}
 	b.WriteString("}}")
 	slow := writeFile(t, "slow.json", b.String())
+	// It goes through a proxy that counts the requests, to interrupt it
+	// once the writes have started (20 reads, then writes).
+	var base string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "CLOUDFLARE_BASE_URL="); ok {
+			base = v
+		}
+	}
+	w := newWatchURL(t, base, 0)
 	c := exec.Command(bin, "apply", "-f", slow, "--yes", "--rate", "10")
-	c.Env = env
+	c.Env = append(append([]string{}, env...), "CLOUDFLARE_BASE_URL="+w.URL)
 	var se bytes.Buffer
 	c.Stderr = &se
 	so := &syncBuffer{}
 	c.Stdout = so
 	require.NoError(t, c.Start())
-	require.Eventually(t, func() bool { return strings.Contains(so.String(), "20 to change") }, 20*time.Second, 10*time.Millisecond)
-	time.Sleep(400 * time.Millisecond) // a few writes
+	require.Eventually(t, func() bool { return w.count() >= 23 }, 30*time.Second, 10*time.Millisecond, "a few writes")
 	require.NoError(t, c.Process.Signal(syscall.SIGINT))
 	err = c.Wait()
 	var ee *exec.ExitError
@@ -143,6 +151,22 @@ func TestBinary(t *testing.T) {
 	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
 	require.NoError(t, fake.Wait(), fakeErr.String())
 	assert.Contains(t, fakeErr.String(), "stopped")
+
+	// And on SIGTERM, with exit 0.
+	fake2 := exec.Command(bin, "fake")
+	out2, err := fake2.StdoutPipe()
+	require.NoError(t, err)
+	var err2 bytes.Buffer
+	fake2.Stderr = &err2
+	require.NoError(t, fake2.Start())
+	defer func() { _ = fake2.Process.Kill() }()
+	sc := bufio.NewScanner(out2)
+	require.True(t, sc.Scan(), "fake's first line")
+	require.True(t, strings.HasPrefix(sc.Text(), "CLOUDFLARE_BASE_URL="), sc.Text())
+	go func() { _, _ = io.Copy(io.Discard, out2) }()
+	require.NoError(t, fake2.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, fake2.Wait(), "fake exits 0 on SIGTERM: %s", err2.String())
+	assert.Contains(t, err2.String(), "stopped")
 }
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.

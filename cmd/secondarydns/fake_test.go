@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -93,6 +94,20 @@ func TestFakeRateLimit(t *testing.T) {
 	assert.Equal(t, exitFailed, r.code)
 	assert.Contains(t, r.stdout, `"status": 429`)
 	assert.Contains(t, r.stdout, "10100")
+	assert.Equal(t, exitOK, stop())
+}
+
+// TestFakeAddr: --addr HOST:PORT listens there and says so.
+func TestFakeAddr(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	env, stop := startFake(t, "--addr", addr)
+	assert.Equal(t, "http://"+addr+"/client/v4", env["CLOUDFLARE_BASE_URL"])
+	r := invoke(t, invocation{args: []string{"get", zoneA}, env: env})
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "404", "the fake answers on "+addr)
 	assert.Equal(t, exitOK, stop())
 }
 
