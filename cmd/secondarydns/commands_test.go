@@ -182,9 +182,9 @@ func TestFlagsAnywhere(t *testing.T) {
 			assert.Equal(t, exitOK, r.code, r.stderr)
 			assert.Equal(t, 3, w.maxInflight(), "at most 3 zones at once, and 3 reached")
 		}},
-		{[]string{"--rate", "20"}, []string{"plan", "-f", many}, w.env(), func(t *testing.T, r result) {
+		{[]string{"--rate", "10"}, []string{"plan", "-f", many}, w.env(), func(t *testing.T, r result) {
 			assert.Equal(t, exitOK, r.code, r.stderr)
-			assert.GreaterOrEqual(t, w.minGap(), 40*time.Millisecond, "one request every 50 ms")
+			assert.GreaterOrEqual(t, w.minGap(), 80*time.Millisecond, "one request every 100 ms")
 		}},
 		{[]string{"--quiet"}, []string{"export", zoneA}, fakeEnv(srv), func(t *testing.T, r result) {
 			assert.Equal(t, exitOK, r.code, r.stderr)

@@ -602,11 +602,11 @@ func TestTimeoutWholeCommand(t *testing.T) {
 	} {
 		for _, o := range []string{"text", "json"} {
 			t.Run(tc.name+" "+o, func(t *testing.T) {
+				t.Parallel() // each waits out its --timeout
 				inv := tc.inv
 				inv.args = append(append([]string{}, inv.args...), "-o", o)
 				inv.env = fakeEnv(srv)
 				inv.stdinR = blockedStdin(t)
-				srv.ResetRequests()
 				start := time.Now()
 				r := invoke(t, inv)
 				assert.Less(t, time.Since(start), 10*time.Second)
