@@ -17,9 +17,9 @@
 // CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY; CLOUDFLARE_BASE_URL sets the API's
 // base URL. Run "secondarydns help" or "secondarydns COMMAND --help" for more.
 //
-// Exit codes: 0 success; 1 a request failed, a zone was stale or the
-// confirmation was declined; 2 bad usage or input (no write was sent); 3 plan
-// --exit-code found changes; 130 interrupted.
+// Exit codes: 0 success; 1 a request failed, a zone was stale, the
+// confirmation was declined or --timeout passed; 2 bad usage or input (no
+// write was sent); 3 plan --exit-code found changes; 130 interrupted.
 package main
 
 import (

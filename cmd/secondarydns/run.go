@@ -440,9 +440,9 @@ Global flags (on every command, before or after its arguments):
 Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
 CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY. CLOUDFLARE_BASE_URL sets the API.
 
-Exit codes: 0 ok; 1 a request failed, a zone was stale or the confirmation
-was declined; 2 bad usage or input, no write sent; 3 plan --exit-code found
-changes; 130 interrupted.
+Exit codes: 0 ok; 1 a request failed, a zone was stale, the confirmation
+was declined or --timeout passed; 2 bad usage or input, no write sent; 3 plan
+--exit-code found changes; 130 interrupted.
 
 Example:
   secondarydns plan -f zones.json
