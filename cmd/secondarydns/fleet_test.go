@@ -937,3 +937,20 @@ func TestSavedPlanStaleness(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
 	assert.Equal(t, jsonSummary{Zones: 7, InSync: 1, Changed: 2, Failed: 4}, doc.Summary)
 }
+
+// TestInterruptReadingStdin: SIGINT while -f - waits on standard input
+// exits 130 and sends nothing.
+func TestInterruptReadingStdin(t *testing.T) {
+	srv := newFake(t)
+	in := newReadSignal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-in.reading
+		cancel()
+	}()
+	r := invoke(t, invocation{ctx: ctx, args: []string{"plan", "-f", "-"}, env: fakeEnv(srv), stdinR: in})
+	cancel()
+	assert.Equal(t, exitInterrupted, r.code, r.stderr)
+	assert.Equal(t, "secondarydns plan: interrupted while reading standard input; nothing was sent\n", r.stderr)
+	assert.Empty(t, srv.Requests())
+}
