@@ -267,7 +267,7 @@ func (s *OutgoingService) create(ctx context.Context, p *Plan, opts []Option) er
 	if err == nil {
 		return nil
 	}
-	if ctx.Err() != nil && !neverSent(err) {
+	if ctx.Err() != nil && !noEffect(err) {
 		// No read can settle it with this context: say so.
 		return &unknownCreate{create: err, check: ctx.Err()}
 	}
@@ -316,13 +316,13 @@ func mayHaveHappened(err error) bool {
 		return true
 	}
 	var te *TransportError
-	return errors.As(err, &te) && !neverSent(err)
+	return errors.As(err, &te) && !noEffect(err)
 }
 
-// neverSent reports errors that prove the request never reached the
-// server: bad input, a connection that was never made, a 4xx answer (whose
-// server refused it).
-func neverSent(err error) bool {
+// noEffect reports errors that prove the Create changed nothing: bad input
+// (never sent), a connection that was never made, a 4xx answer (the server
+// refused it).
+func noEffect(err error) bool {
 	if errors.Is(err, ErrInvalidInput) {
 		return true
 	}
@@ -467,12 +467,12 @@ func validateDesired(zoneID string, want Desired) error {
 		if zoneID != "" && !strings.Contains(err.Error(), quoteShort(zoneID)) {
 			// A fleet's error must say which zone; the length rule's
 			// message does not quote the ID.
-			return invalid("zone ID %s: %s", quoteShort(zoneID), strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+			return invalid("zone ID %s: %s", quoteShort(zoneID), trimInvalid(err))
 		}
 		return err
 	}
 	if err := checkDesired(want); err != nil {
-		return invalid("zone %s: %s", zoneID, strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		return invalid("zone %s: %s", zoneID, trimInvalid(err))
 	}
 	return nil
 }

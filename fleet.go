@@ -153,12 +153,10 @@ func firstInvalid(bad []error, what string) error {
 	return invalid("%s (and %d more invalid %s)", trimInvalid(bad[0]), len(bad)-1, what)
 }
 
+// trimInvalid is an ErrInvalidInput error's text without the sentinel's, so
+// that it can be wrapped again with more context.
 func trimInvalid(err error) string {
-	s := err.Error()
-	if p := ErrInvalidInput.Error() + ": "; len(s) > len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
+	return strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
 }
 
 // zoneFunc does one zone's work. done holds the actions an earlier,
