@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -192,8 +193,22 @@ func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byt
 		resp := cfg.response
 		resp.StatusCode, resp.Header, resp.RayID, resp.Attempts = r.last.status, r.last.header, r.last.ray, r.attempts
 		resp.Messages = r.messages
+		scrubHeader(resp.Header, cfg.cred)
 	}
 	return err
+}
+
+// scrubHeader removes the credentials from the response headers handed to
+// the caller, in place (the map is this call's own): a proxy may echo the
+// request's Authorization into a header of its answer.
+func scrubHeader(h http.Header, cred credentials) {
+	for _, vs := range h {
+		for i, v := range vs {
+			if s := cred.scrub(v); s != v {
+				vs[i] = s
+			}
+		}
+	}
 }
 
 // run is the state of one call across its attempts.
@@ -392,12 +407,10 @@ func (r *run) apiError(a *attempt, b []byte, decoded bool) *APIError {
 		r.messages = e.Messages
 		return e
 	}
-	// Scrub before cutting, so a credential straddling the cut cannot
-	// survive in part; the window only needs to reach past the cut by the
-	// longest credential, not cover a whole 1 MiB error page.
-	if w := maxSnippet + cred.maxLen(); len(b) > w {
-		b = b[:w]
-	}
+	// Scrub the whole body, then cut: cutting first could leave part of a
+	// credential at the cut, and every echo replaced before it shortens the
+	// text, pulling later bytes under the cut. This is the error path only,
+	// and the body is at most 1 MiB.
 	e.Body = cred.scrub(string(b))
 	if len(e.Body) > maxSnippet {
 		e.Body = e.Body[:maxSnippet]
@@ -436,8 +449,31 @@ func (r *run) transportError(err error) error {
 	if errors.As(err, &ue) && ue.Err != nil {
 		err = ue.Err
 	}
+	// net/http quotes a malformed answer's bytes in its errors, and an echo
+	// server sends our own request line (query included) and headers back.
+	msg := err.Error()
+	clean := r.cfg.cred.scrub(msg)
+	if q := r.cfg.rawQuery; q != "" {
+		clean = strings.ReplaceAll(clean, q, "[query]")
+	}
+	if clean != msg {
+		err = &scrubbedError{msg: clean, err: err}
+	}
 	return &TransportError{Method: r.ep.method, Path: r.path, Err: err}
 }
+
+// scrubbedError is an error whose text was cleaned of credentials and the
+// query; errors.Is and errors.As still reach the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+// Error returns the cleaned text.
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Unwrap returns the original error.
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 func (r *run) logAttempt(ctx context.Context, a *attempt, d time.Duration) {
 	l := r.cfg.logger

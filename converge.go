@@ -425,23 +425,7 @@ func sameConfig(cur *Outgoing, want Desired) bool {
 // distinct names equal, e.g. the Kelvin sign and "k"). It is exported for
 // code that shows or checks plans the way Plan makes them.
 func EqualNames(a, b string) bool {
-	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
+	return equalFoldASCII(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
 }
 
 // samePeers compares two peer lists as sets. Lists are short (the API allows

@@ -73,15 +73,16 @@ const minScrubLen = 8
 //     contains it by accident, and an echo may have glued it to anything;
 //   - a shorter token or key is left alone (see minScrubLen);
 //   - the email, which is an identifier rather than a secret, is replaced at
-//     any length but only as a whole address (see scrubAddress), so it never
-//     cuts into a colleague's "devops@…" when it is "ops@…".
+//     any length, in any ASCII case (mail systems lower-case addresses), but
+//     only as a whole address (see scrubAddress), so it never cuts into a
+//     colleague's "devops@…" when it is "ops@…".
 func (c credentials) scrub(s string) string {
 	for _, v := range [...]secret{c.token, c.key} {
 		if len(v) >= minScrubLen && strings.Contains(s, string(v)) {
 			s = strings.ReplaceAll(s, string(v), redacted)
 		}
 	}
-	if c.email != "" && strings.Contains(s, string(c.email)) {
+	if c.email != "" && indexFoldASCII(s, string(c.email)) >= 0 {
 		s = scrubAddress(s, string(c.email))
 	}
 	return s
@@ -96,7 +97,7 @@ func scrubAddress(s, addr string) string {
 	var b strings.Builder
 	done := 0 // s[:done] is decided and, once anything was replaced, in b
 	for from := 0; ; {
-		i := strings.Index(s[from:], addr)
+		i := indexFoldASCII(s[from:], addr)
 		if i < 0 {
 			break
 		}
@@ -137,5 +138,38 @@ func continuesDomain(rest string) bool {
 	return isIDChar(rest[0]) && rest[0] != '_'
 }
 
-// maxLen is the length of the longest of these credentials.
-func (c credentials) maxLen() int { return max(len(c.token), len(c.key), len(c.email)) }
+// indexFoldASCII is strings.Index ignoring ASCII case. Unicode folding could
+// change lengths and call different bytes equal; an address's case only
+// varies in ASCII in practice.
+func indexFoldASCII(s, sub string) int {
+	if sub == "" {
+		return 0
+	}
+	first := lowerASCII(sub[0])
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if lowerASCII(s[i]) == first && equalFoldASCII(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether a and b are equal ignoring ASCII case only.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

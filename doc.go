@@ -22,19 +22,22 @@
 // accept it for these endpoints. Credentials never appear in an error, a log
 // record, or any fmt rendering of an SDK value, and the SDK scrubs them from
 // response text it keeps (error and message text, a body snippet, the ray
-// ID), because a proxy may echo them. Scrubbing changes nothing else: a token
+// ID, the headers WithResponse reports, a transport error's text), because a
+// proxy or a broken server may echo them. Scrubbing changes nothing else: a token
 // or key of 8 bytes or more is replaced by "[redacted]" wherever it occurs
 // (every real one is longer: API tokens have 40 characters, Global API keys
 // 37); a shorter one is no real credential and is left alone, since
 // replacing it would corrupt ordinary words and ray IDs; the email is
-// replaced only as a whole address, never inside a longer one.
+// replaced in any ASCII case but only as a whole address, never inside a
+// longer one.
 //
 // # Arguments
 //
 // Arguments are checked before anything is sent, and a bad one is an
 // ErrInvalidInput that says which and why. The checks are syntactic: a zone
 // ID (and each peer ID) is 1 to 64 of [A-Za-z0-9_-]; one containing a dot
-// gets the hint "pass the zone ID, not the zone name", but a single-label
+// gets the hint "pass the zone ID, not the zone name" (an IP address gets a
+// hint of its own), but a single-label
 // name such as "localhost" fits the rule and is sent (the API then answers
 // with an error). Peer IDs name the account's Secondary DNS peers
 // (/accounts/{account_id}/secondary_dns/peers, not covered by this SDK), not

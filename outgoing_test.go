@@ -2056,6 +2056,8 @@ func TestPeerIDHints(t *testing.T) {
 	}{
 		{"192.0.2.1", `peers[1] "192.0.2.1" looks like an IP address: pass the ID of a Secondary DNS peer`},
 		{"192.0.2.1:53", "looks like an IP address"},
+		{"192.0.2.0/24", "looks like an IP address"},
+		{"fe80::1%eth0", "looks like an IP address"},
 		{"2001:db8::53", "looks like an IP address"},
 		{"[2001:db8::53]:53", "looks like an IP address"},
 		{"::1", "looks like an IP address"},
@@ -2087,7 +2089,7 @@ func TestPeerIDHints(t *testing.T) {
 	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 	assert.Contains(t, err.Error(), `zone ID "example.com" looks like a zone name: pass the zone ID, not the zone name`)
 	_, err = c.Outgoing.Get(context.Background(), "192.0.2.1")
-	assert.Contains(t, err.Error(), "looks like a zone name")
+	assert.Contains(t, err.Error(), `zone ID "192.0.2.1" looks like an IP address: pass the zone ID, not an address`)
 	_, err = c.Outgoing.Get(context.Background(), "localhost")
 	require.NoError(t, err, "a single label fits the zone-ID rule and is sent")
 	assert.Equal(t, 1, m.count(), "only the well-formed request was sent")

@@ -2,6 +2,7 @@ package secondarydns
 
 import (
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode"
@@ -45,22 +46,36 @@ func validateZoneID(what, id string) error {
 // them apart from a typo; "" means no hint.
 func idHint(what, id string, ch byte) string {
 	if what == "zone ID" {
-		if ch == '.' {
+		switch {
+		case looksLikeAddress(id):
+			return "looks like an IP address: pass the zone ID, not an address"
+		case ch == '.':
 			return "looks like a zone name: pass the zone ID, not the zone name"
 		}
 		return ""
 	}
-	host := id
-	if h, _, err := net.SplitHostPort(id); err == nil {
-		host = h // "192.0.2.1:53", "[2001:db8::1]:53"
-	}
-	if net.ParseIP(strings.Trim(host, "[]")) != nil {
+	if looksLikeAddress(id) {
 		return "looks like an IP address: " + peerIDAdvice
 	}
 	if ch == '.' {
 		return "looks like a host name: " + peerIDAdvice
 	}
 	return ""
+}
+
+// looksLikeAddress reports an IP address, with or without a port, a zone
+// ("fe80::1%eth0") or a prefix length ("192.0.2.0/24").
+func looksLikeAddress(id string) bool {
+	host := id
+	if h, _, err := net.SplitHostPort(id); err == nil {
+		host = h // "192.0.2.1:53", "[2001:db8::1]:53"
+	}
+	host = strings.Trim(host, "[]")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	_, err := netip.ParsePrefix(host)
+	return err == nil
 }
 
 // peerIDAdvice says what a peer ID is; OutgoingParams.Peers says it too.
