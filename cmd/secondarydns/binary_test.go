@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -98,17 +97,9 @@ func TestBinary(t *testing.T) {
 
 	// A slow apply, interrupted: 20 zones to create and enable at 10
 	// requests per second take 6 s; SIGINT comes once the writes started.
-	var b strings.Builder
-	b.WriteString(`{"zones": {`)
-	for i := 0; i < 20; i++ {
-		id := secondarydnstest.ZoneID(300 + i)
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `"%s": {"name": "z%d.example.", "peers": [], "status": "Enabled"}`, id, i)
-	}
-	b.WriteString("}}")
-	slow := writeFile(t, "slow.json", b.String())
+	slow := zonesFile(t, "slow.json", 300, 20, func(id string) string {
+		return `{"name": "z` + id[28:] + `.example.", "peers": [], "status": "Enabled"}`
+	})
 	// It goes through a proxy that counts the requests, to interrupt it
 	// once the writes have started (20 reads, then writes).
 	var base string

@@ -564,16 +564,7 @@ func TestApplyNothingToDo(t *testing.T) {
 // (exit 1), not an interruption.
 func TestTimeout(t *testing.T) {
 	srv := newFake(t)
-	var b strings.Builder
-	b.WriteString(`{"zones": {`)
-	for i := 0; i < 10; i++ {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(`"` + secondarydnstest.ZoneID(400+i) + `": {"absent": true}`)
-	}
-	b.WriteString("}}")
-	f := writeFile(t, "zones.json", b.String())
+	f := absentFile(t, 400, 10)
 	start := time.Now()
 	r := cli(t, srv, "plan", "-f", f, "--rate", "5", "--timeout", "500ms")
 	assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
@@ -628,16 +619,7 @@ func TestTimeoutWholeCommand(t *testing.T) {
 // changes nothing and exits 130.
 func TestInterruptWhilePlanning(t *testing.T) {
 	srv := newFake(t)
-	var b strings.Builder
-	b.WriteString(`{"zones": {`)
-	for i := 0; i < 20; i++ {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(`"` + secondarydnstest.ZoneID(500+i) + `": {"name": "z.example.", "peers": []}`)
-	}
-	b.WriteString("}}")
-	f := writeFile(t, "zones.json", b.String())
+	f := zonesFile(t, "zones.json", 500, 20, func(string) string { return `{"name": "z.example.", "peers": []}` })
 	w := newWatch(t, srv, 0)
 	// interruptAfter runs the command and interrupts it once 3 requests
 	// have reached the fake.

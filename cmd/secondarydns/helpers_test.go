@@ -274,20 +274,28 @@ func (w *watch) reset() {
 	w.arrivals, w.maxIn = nil, 0
 }
 
-// absentFile is a desired-state file of n zones wanted absent, none of which
-// exists: planning each is one GET.
-func absentFile(t *testing.T, first, n int) string {
+// zonesFile writes a desired-state file of n zones, IDs from first on, each
+// wanting entry(id) (a JSON object).
+func zonesFile(t *testing.T, name string, first, n int, entry func(id string) string) string {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(`{"zones": {`)
 	for i := 0; i < n; i++ {
 		if i > 0 {
-			b.WriteString(",")
+			b.WriteString(",\n")
 		}
-		b.WriteString(`"` + secondarydnstest.ZoneID(first+i) + `": {"absent": true}`)
+		id := secondarydnstest.ZoneID(first + i)
+		b.WriteString(`"` + id + `": ` + entry(id))
 	}
 	b.WriteString("}}")
-	return writeFile(t, "absent.json", b.String())
+	return writeFile(t, name, b.String())
+}
+
+// absentFile is a desired-state file of n zones wanted absent, none of which
+// exists: planning each is one GET.
+func absentFile(t *testing.T, first, n int) string {
+	t.Helper()
+	return zonesFile(t, "absent.json", first, n, func(string) string { return `{"absent": true}` })
 }
 
 // blockedStdin is standard input with nothing to read, as a terminal nobody
