@@ -31,6 +31,13 @@ type Client struct {
 	// Outgoing holds the outgoing zone transfer endpoints
 	// (/zones/{zone_id}/secondary_dns/outgoing...).
 	Outgoing *OutgoingService
+	// Peers, TSIGs and ACLs hold the account objects' endpoints
+	// (/accounts/{account_id}/secondary_dns/{peers,tsigs,acls}).
+	Peers *PeersService
+	TSIGs *TSIGsService
+	ACLs  *ACLsService
+	// Zones looks zones up by name (GET /zones).
+	Zones *ZonesService
 
 	cfg *config // behind a pointer so no fmt verb can reach the credentials
 }
@@ -66,6 +73,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	cfg.finish()
 	c := &Client{cfg: cfg}
 	c.Outgoing = &OutgoingService{client: c}
+	c.Peers = &PeersService{client: c}
+	c.TSIGs = &TSIGsService{client: c}
+	c.ACLs = &ACLsService{client: c}
+	c.Zones = &ZonesService{client: c}
 	return c, nil
 }
 

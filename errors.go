@@ -36,6 +36,13 @@ var (
 	ErrRateLimited = errors.New("secondarydns: rate limited")
 	// ErrServerError matches an *APIError with any 5xx status.
 	ErrServerError = errors.New("secondarydns: server error")
+
+	// ErrUnknownID matches an *APIError whose envelope carries code 7003 or
+	// 7000 at its top level ("Could not route to …, perhaps your object
+	// identifier is invalid?"), whatever its status: the zone, account or
+	// object ID is wrong. Such a 404 is not "no configuration"; it still
+	// matches ErrNotFound.
+	ErrUnknownID = errors.New("secondarydns: unknown ID")
 )
 
 // ResponseInfo is one entry of the envelope's errors or messages arrays.
@@ -131,9 +138,18 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the HTTP-class sentinel for e's status.
+// Is reports whether target is the HTTP-class sentinel for e's status, or
+// ErrUnknownID when a top-level error carries code 7003 or 7000.
 // A 2xx response with success=false belongs to no class.
 func (e *APIError) Is(target error) bool {
+	if target == ErrUnknownID {
+		for i := range e.Errors {
+			if c := e.Errors[i].Code; c == 7003 || c == 7000 {
+				return true
+			}
+		}
+		return false
+	}
 	for _, c := range httpClasses {
 		if c.sentinel == target {
 			return e.StatusCode >= c.lo && e.StatusCode <= c.hi
