@@ -15,8 +15,10 @@ import (
 )
 
 // DefaultToken is the bearer token a Server accepts unless WithToken says
-// otherwise.
-const DefaultToken = "secondarydnstest-token"
+// otherwise. It has the shape of a real Cloudflare API token (40 characters of
+// [0-9A-Za-z_-]), so clients that check a token's format before sending it,
+// such as Terraform's Cloudflare provider, accept it unchanged.
+const DefaultToken = "secondarydnstest_fake_token_0123456789ab"
 
 // basePath is where the fake mounts the API, as api.cloudflare.com does, so a
 // client that drops the base URL's path fails every call.
