@@ -98,3 +98,29 @@ func invalidBody(pointer, msg string) apiError {
 func noConfig() response {
 	return failure(http.StatusNotFound, apiError{Code: 1003, Message: "Zone has no outgoing zone transfer configuration"})
 }
+
+// resultInfo is a list's paging, as Cloudflare reports it.
+type resultInfo struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"per_page"`
+	Count      int `json:"count"`
+	TotalCount int `json:"total_count"`
+	TotalPages int `json:"total_pages"`
+}
+
+// listEnvelope is the envelope of a list: the result and its result_info.
+type listEnvelope struct {
+	envelope
+	ResultInfo resultInfo `json:"result_info"`
+}
+
+func successList(result any, info resultInfo) response {
+	b, err := json.Marshal(listEnvelope{
+		envelope:   envelope{Success: true, Errors: []apiError{}, Messages: []apiError{}, Result: result},
+		ResultInfo: info,
+	})
+	if err != nil {
+		panic("secondarydnstest: " + err.Error())
+	}
+	return response{status: http.StatusOK, body: b}
+}

@@ -2,8 +2,11 @@ package secondarydnstest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/dnsxfer/secondarydns"
@@ -132,4 +135,96 @@ func ExampleWithRateLimit() {
 	// 200 "default";r=0;t=300 "default";q=2;w=300
 	// 429 "default";r=0;t=300 "default";q=2;w=300
 	// true 5m0s More than 2 requests per 300 seconds reached
+}
+
+// AddZone makes zones known to GET /zones, which pages them and filters them
+// by account and name. With WithStrictZones, a zone ID that was neither added
+// nor seeded is refused as Cloudflare refuses an unknown ID (404, 7003 and
+// 7000) instead of reading as a zone without a configuration.
+func ExampleServer_AddZone() {
+	srv := secondarydnstest.NewServer(secondarydnstest.WithStrictZones())
+	defer srv.Close()
+	srv.AddZone(secondarydns.Zone{ID: secondarydnstest.ZoneID(1), Name: "example.com."})
+	srv.AddZone(secondarydns.Zone{ID: secondarydnstest.ZoneID(2), Name: "example.org"})
+
+	req, err := http.NewRequest("GET", srv.URL+"/zones?name=example.com&per_page=5", nil)
+	if err != nil {
+		panic(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+secondarydnstest.DefaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Result     []secondarydns.Zone
+		ResultInfo struct {
+			Page       int `json:"page"`
+			PerPage    int `json:"per_page"`
+			TotalCount int `json:"total_count"`
+			TotalPages int `json:"total_pages"`
+		} `json:"result_info"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		panic(err)
+	}
+	for _, z := range page.Result {
+		fmt.Println(z.ID, z.Name, z.Status, z.Account.ID == secondarydnstest.DefaultAccountID)
+	}
+	fmt.Printf("%+v\n", page.ResultInfo)
+
+	client, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+	_, err = client.Outgoing.Get(context.Background(), secondarydnstest.ZoneID(1))
+	fmt.Println(err)
+	_, err = client.Outgoing.Get(context.Background(), secondarydnstest.ZoneID(3))
+	fmt.Println(err)
+	// Output:
+	// 00000000000000000000000000000001 example.com active true
+	// {Page:1 PerPage:5 TotalCount:1 TotalPages:1}
+	// secondarydns: GET /client/v4/zones/00000000000000000000000000000001/secondary_dns/outgoing: 404 Not Found: [1003] Zone has no outgoing zone transfer configuration (ray 0000000000000002-SJC)
+	// secondarydns: GET /client/v4/zones/00000000000000000000000000000003/secondary_dns/outgoing: 404 Not Found: [7003] Could not route to /client/v4/zones/00000000000000000000000000000003/secondary_dns/outgoing, perhaps your object identifier is invalid? (and 1 more) (ray 0000000000000003-SJC)
+}
+
+// The account's peers, TSIGs and ACLs live under
+// /accounts/{account_id}/secondary_dns/; each account has its own. Here a
+// TSIG and a peer using it are made with plain HTTP, and the request log
+// shows the TSIG's secret redacted.
+func Example_accounts() {
+	srv := secondarydnstest.NewServer()
+	defer srv.Close()
+	base := srv.URL + "/accounts/" + secondarydnstest.DefaultAccountID + "/secondary_dns"
+	call := func(method, path, body string) string {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			panic(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+secondarydnstest.DefaultToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		var env struct{ Result json.RawMessage }
+		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+			panic(err)
+		}
+		return fmt.Sprint(resp.StatusCode, " ", string(env.Result))
+	}
+
+	fmt.Println(call("POST", "/tsigs", `{"name":"tsig.example.com.","algo":"hmac-sha256.","secret":"c2VjcmV0"}`))
+	fmt.Println(call("POST", "/peers", `{"name":"ns1","ip":"192.0.2.53","port":53,"tsig_id":"74736967000000000000000000000001"}`))
+	fmt.Println(call("GET", "/peers", ""))
+	fmt.Println(call("DELETE", "/peers/70656572000000000000000000000001", ""))
+	fmt.Println(srv.Requests()[0].Body)
+	// Output:
+	// 200 {"id":"74736967000000000000000000000001","name":"tsig.example.com.","algo":"hmac-sha256.","secret":"c2VjcmV0"}
+	// 200 {"id":"70656572000000000000000000000001","name":"ns1","ip":"192.0.2.53","port":53,"tsig_id":"74736967000000000000000000000001"}
+	// 200 [{"id":"70656572000000000000000000000001","name":"ns1","ip":"192.0.2.53","port":53,"tsig_id":"74736967000000000000000000000001"}]
+	// 200 {"id":"70656572000000000000000000000001"}
+	// {"name":"tsig.example.com.","algo":"hmac-sha256.","secret":"[redacted]"}
 }

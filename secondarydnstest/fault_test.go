@@ -2,6 +2,7 @@ package secondarydnstest_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -145,20 +146,20 @@ func TestFailPanics(t *testing.T) {
 	}{
 		{secondarydnstest.Fault{Status: 600}, "status 600 out of range 200..599"},
 		{secondarydnstest.Fault{Status: 199}, "status 199 out of range 200..599"},
-		{secondarydnstest.Fault{Action: "Enable"}, `unknown action "Enable"; want one of "get", "create", "update", "delete", "enable", "disable", "force_notify", "status" (lower case)`},
-		{secondarydnstest.Fault{Action: "notify"}, `unknown action "notify"; want one of "get", "create", "update", "delete", "enable", "disable", "force_notify", "status" (lower case)`},
+		{secondarydnstest.Fault{Action: "Enable"}, `unknown action "Enable"; want one of "get", "create", "update", "delete", "enable", "disable", "force_notify", "status", "list" (lower case)`},
+		{secondarydnstest.Fault{Action: "notify"}, `unknown action "notify"; want one of "get", "create", "update", "delete", "enable", "disable", "force_notify", "status", "list" (lower case)`},
 		{secondarydnstest.Fault{Zone: "example.com"}, `zone "example.com" is not a zone ID (32 lowercase hexadecimal characters): pass the zone ID, not the zone name`},
 		{secondarydnstest.Fault{Zone: strings.ToUpper(zoneA)}, `zone "` + strings.ToUpper(zoneA) + `" is not a zone ID (32 lowercase hexadecimal characters)`},
 		{secondarydnstest.Fault{Method: "PATCH"}, `method "PATCH": no endpoint has it; the API's are GET, POST, PUT and DELETE`},
 		{secondarydnstest.Fault{Method: "head"}, `method "head": no endpoint has it; the API's are GET, POST, PUT and DELETE`},
 		{secondarydnstest.Fault{Method: "get", Action: "create"}, `action "create" is a POST, not a GET`},
 		{secondarydnstest.Fault{Method: "POST", Action: "status"}, `action "status" is a GET, not a POST`},
-		{secondarydnstest.Fault{Path: "/never"}, `path "/never" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
-		{secondarydnstest.Fault{Path: "/client/v4"}, `path "/client/v4" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
-		{secondarydnstest.Fault{Path: enable[1:]}, `path "` + enable[1:] + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
-		{secondarydnstest.Fault{Path: outgoingPath(zoneA) + "/"}, `path "` + outgoingPath(zoneA) + `/" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
-		{secondarydnstest.Fault{Path: outgoingPath(zoneA, "notify")}, `path "` + outgoingPath(zoneA, "notify") + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
-		{secondarydnstest.Fault{Path: "https://api.cloudflare.com/client/v4" + enable}, `path "https://api.cloudflare.com/client/v4` + enable + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: "/never"}, `path "/never" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: "/client/v4"}, `path "/client/v4" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: enable[1:]}, `path "` + enable[1:] + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: outgoingPath(zoneA) + "/"}, `path "` + outgoingPath(zoneA) + `/" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: outgoingPath(zoneA, "notify")}, `path "` + outgoingPath(zoneA, "notify") + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
+		{secondarydnstest.Fault{Path: "https://api.cloudflare.com/client/v4" + enable}, `path "https://api.cloudflare.com/client/v4` + enable + `" is not one of the API's paths: /zones/{zone_id}/secondary_dns/outgoing[/enable|/disable|/force_notify|/status], /accounts/{account_id}/secondary_dns/{peers|tsigs|acls}[/{id}] or /zones, optionally after /client/v4`},
 		{secondarydnstest.Fault{Path: enable + "?x=1"}, `path "` + enable + `?x=1" has a query or fragment; faults match the path alone`},
 		{secondarydnstest.Fault{Path: "/zones/example.com/secondary_dns/outgoing"}, `path "/zones/example.com/secondary_dns/outgoing": its zone ID "example.com" is not 32 lowercase hexadecimal characters: pass the zone ID, not the zone name`},
 		{secondarydnstest.Fault{Method: "GET", Path: enable}, `no endpoint answers GET on path "` + enable + `" (it takes POST)`},
@@ -166,6 +167,24 @@ func TestFailPanics(t *testing.T) {
 		{secondarydnstest.Fault{Action: "status", Path: outgoingPath(zoneA)}, `action "status" contradicts path "` + outgoingPath(zoneA) + `"`},
 		{secondarydnstest.Fault{Action: "get", Path: "/client/v4" + enable}, `action "get" contradicts path "/client/v4` + enable + `"`},
 		{secondarydnstest.Fault{Zone: zoneB, Path: enable}, `zone "` + zoneB + `" contradicts path "` + enable + `"`},
+		{secondarydnstest.Fault{Kind: "peers"}, `unknown kind "peers"; want one of "outgoing", "peer", "tsig", "acl", "zone" (lower case)`},
+		{secondarydnstest.Fault{Kind: "zone", Action: "get"}, `action "get" contradicts kind "zone" (it is an action of "outgoing", "peer", "tsig", "acl")`},
+		{secondarydnstest.Fault{Kind: "peer", Action: "enable"}, `action "enable" contradicts kind "peer" (it is an action of "outgoing")`},
+		{secondarydnstest.Fault{Kind: "outgoing", Action: "list"}, `action "list" contradicts kind "outgoing" (it is an action of "peer", "tsig", "acl", "zone")`},
+		{secondarydnstest.Fault{Kind: "peer", Zone: zoneA}, `zone "` + zoneA + `" contradicts kind "peer": only the outgoing endpoints have a zone`},
+		{secondarydnstest.Fault{Action: "list", Zone: zoneA}, `zone "` + zoneA + `" contradicts action "list": only the outgoing endpoints have a zone`},
+		{secondarydnstest.Fault{Account: "acct"}, `account "acct" is not an account ID (32 lowercase hexadecimal characters)`},
+		{secondarydnstest.Fault{Account: account1, Kind: "zone"}, `account "` + account1 + `" contradicts kind "zone": only the peer, TSIG and ACL endpoints have an account`},
+		{secondarydnstest.Fault{Account: account1, Action: "status"}, `account "` + account1 + `" contradicts action "status": only the peer, TSIG and ACL endpoints have an account`},
+		{secondarydnstest.Fault{Account: account1, Zone: zoneA}, `account "` + account1 + `" contradicts zone "` + zoneA + `": only the peer, TSIG and ACL endpoints have an account`},
+		{secondarydnstest.Fault{Path: accountPath("acct", "peers")}, `path "` + accountPath("acct", "peers") + `": its IDs are not 32 lowercase hexadecimal characters`},
+		{secondarydnstest.Fault{Path: accountPath(account1, "peers"), Action: "get"}, `action "get" contradicts path "` + accountPath(account1, "peers") + `"`},
+		{secondarydnstest.Fault{Path: accountPath(account1, "peers", peer1), Action: "list"}, `action "list" contradicts path "` + accountPath(account1, "peers", peer1) + `"`},
+		{secondarydnstest.Fault{Path: "/zones", Action: "create"}, `action "create" contradicts path "/zones"`},
+		{secondarydnstest.Fault{Path: "/zones", Method: "PUT"}, `no endpoint answers PUT on path "/zones" (it takes GET)`},
+		{secondarydnstest.Fault{Path: accountPath(account1, "tsigs"), Kind: "peer"}, `kind "peer" contradicts path "` + accountPath(account1, "tsigs") + `"`},
+		{secondarydnstest.Fault{Path: accountPath(account1, "tsigs"), Account: account2}, `account "` + account2 + `" contradicts path "` + accountPath(account1, "tsigs") + `"`},
+		{secondarydnstest.Fault{Path: accountPath(account1, "acls"), Zone: zoneA}, `zone "` + zoneA + `" contradicts path "` + accountPath(account1, "acls") + `"`},
 	}
 	srv := newServer(t)
 	for _, tc := range cases {
@@ -180,10 +199,14 @@ func TestFailPanics(t *testing.T) {
 		{Method: "Get", Path: outgoingPath(zoneA)},
 		{Method: "PUT", Zone: zoneA},
 		{Action: "force_notify", Path: outgoingPath(zoneA, "force_notify"), Status: 200, Body: "{}"},
+		{Kind: "zone", Action: "list", Method: "get", Path: "/client/v4/zones"},
+		{Kind: "tsig", Account: account2, Action: "update", Path: accountPath(account2, "tsigs", peer1)},
+		{Kind: "acl", Action: "create", Method: "POST"},
+		{Action: "list", Account: account1},
 	} {
 		assert.NotPanics(t, func() { srv.Fail(f) }, "%+v", f)
 	}
-	assert.Len(t, srv.PendingFaults(), 5)
+	assert.Len(t, srv.PendingFaults(), 9)
 }
 
 func TestPendingFaults(t *testing.T) {
@@ -234,4 +257,70 @@ func TestDeterministicRayIDs(t *testing.T) {
 	// Each server counts from one.
 	other := newServer(t)
 	assert.Equal(t, "0000000000000001-SJC", send(t, other, "GET", outgoingPath(zoneA), "").Header.Get("Cf-Ray"))
+}
+
+// TestFaultByKindAndAction sends one request to each kind of endpoint for
+// each fault and checks exactly which the fault fails.
+func TestFaultByKindAndAction(t *testing.T) {
+	peerID := "70656572000000000000000000000001" // the first peer a server makes
+	requests := []struct{ name, method, path, body string }{
+		{"outgoing get", "GET", outgoingPath(zoneA), ""},
+		{"outgoing create", "POST", outgoingPath(zoneB), `{"name":"example.org","peers":[]}`},
+		{"zones list", "GET", "/zones", ""},
+		{"peers list", "GET", accountPath(account1, "peers"), ""},
+		{"peers create", "POST", accountPath(account1, "peers"), `{"name":"ns2"}`},
+		{"peer get", "GET", accountPath(account1, "peers", peerID), ""},
+		{"peer update", "PUT", accountPath(account1, "peers", peerID), `{"name":"ns1"}`},
+		{"tsigs list", "GET", accountPath(account1, "tsigs"), ""},
+		{"tsigs create", "POST", accountPath(account1, "tsigs"), `{"name":"k.","algo":"hmac-sha256.","secret":"eA=="}`},
+		{"acls list", "GET", accountPath(account1, "acls"), ""},
+		{"acls list, other account", "GET", accountPath(account2, "acls"), ""},
+		{"acl delete, other account", "DELETE", accountPath(account2, "acls", "61636c00000000000000000000000001"), ""},
+		{"peer delete", "DELETE", accountPath(account1, "peers", peerID), ""},
+	}
+	cases := []struct {
+		fault secondarydnstest.Fault
+		fired []string
+	}{
+		{secondarydnstest.Fault{Action: "list", Times: 99}, []string{"zones list", "peers list", "tsigs list", "acls list", "acls list, other account"}},
+		{secondarydnstest.Fault{Action: "get", Times: 99}, []string{"outgoing get", "peer get"}},
+		{secondarydnstest.Fault{Action: "create", Times: 99}, []string{"outgoing create", "peers create", "tsigs create"}},
+		{secondarydnstest.Fault{Kind: "peer", Times: 99}, []string{"peers list", "peers create", "peer get", "peer update", "peer delete"}},
+		{secondarydnstest.Fault{Kind: "peer", Action: "create", Times: 99}, []string{"peers create"}},
+		{secondarydnstest.Fault{Kind: "tsig", Action: "list", Times: 99}, []string{"tsigs list"}},
+		{secondarydnstest.Fault{Kind: "acl", Times: 99}, []string{"acls list", "acls list, other account", "acl delete, other account"}},
+		{secondarydnstest.Fault{Kind: "zone", Times: 99}, []string{"zones list"}},
+		{secondarydnstest.Fault{Kind: "outgoing", Times: 99}, []string{"outgoing get", "outgoing create"}},
+		{secondarydnstest.Fault{Account: account2, Times: 99}, []string{"acls list, other account", "acl delete, other account"}},
+		{secondarydnstest.Fault{Account: account1, Action: "delete", Times: 99}, []string{"peer delete"}},
+		{secondarydnstest.Fault{Method: "put", Times: 99}, []string{"peer update"}},
+		{secondarydnstest.Fault{Path: accountPath(account1, "peers", peerID), Times: 99}, []string{"peer get", "peer update", "peer delete"}},
+		{secondarydnstest.Fault{Path: "/client/v4" + accountPath(account1, "peers"), Action: "list", Times: 99}, []string{"peers list"}},
+		{secondarydnstest.Fault{Path: "/zones", Times: 99}, []string{"zones list"}},
+		{secondarydnstest.Fault{Zone: zoneA, Times: 99}, []string{"outgoing get"}},
+		{secondarydnstest.Fault{Times: 99}, nil}, // every one: checked below
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%+v", tc.fault), func(t *testing.T) {
+			srv := newServer(t)
+			srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com"})
+			created(t, srv, account1, "peers", `{"name":"ns1"}`)
+			created(t, srv, account2, "acls", `{"name":"x","ip_range":"192.0.2.0/24"}`)
+			srv.Fail(tc.fault)
+			var fired, all []string
+			for _, rq := range requests {
+				all = append(all, rq.name)
+				r := send(t, srv, rq.method, rq.path, rq.body)
+				if r.Status == 503 {
+					fired = append(fired, rq.name)
+				} else {
+					assert.Less(t, r.Status, 300, "%s: %s", rq.name, r.Raw)
+				}
+			}
+			if tc.fired == nil {
+				tc.fired = all
+			}
+			assert.Equal(t, tc.fired, fired)
+		})
+	}
 }

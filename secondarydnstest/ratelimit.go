@@ -53,6 +53,7 @@ type rateLimit struct {
 	policy  string // the Ratelimit-Policy header, the same on every answer
 	message string // the 429's error message
 	buckets map[string]*bucket
+	swept   time.Time // when take last dropped expired buckets
 }
 
 type bucket struct {
@@ -81,6 +82,9 @@ type verdict struct {
 
 // take counts a request with credential key at now.
 func (l *rateLimit) take(key string, now time.Time) verdict {
+	if now.Sub(l.swept) >= l.window {
+		l.sweep(now)
+	}
 	b := l.buckets[key]
 	if b == nil {
 		b = &bucket{}
@@ -102,6 +106,20 @@ func (l *rateLimit) take(key string, now time.Time) verdict {
 		v.wait = b.start.Add(l.window).Sub(now)
 	}
 	return v
+}
+
+// sweep drops the buckets whose window and block have both ended by now: the
+// next request of their credential would start afresh anyway, so forgetting
+// them changes no answer, and a server that sees many credentials (a
+// long-running fake) does not keep them all. Once per window, so its cost is
+// spread over the requests of that window.
+func (l *rateLimit) sweep(now time.Time) {
+	for key, b := range l.buckets {
+		if !now.Before(b.start.Add(l.window)) && !now.Before(b.blockedUntil) {
+			delete(l.buckets, key)
+		}
+	}
+	l.swept = now
 }
 
 // header is the Ratelimit and Ratelimit-Policy headers of an answer.

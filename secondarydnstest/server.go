@@ -38,6 +38,8 @@ type serverConfig struct {
 	// rateN and rateWindow are WithRateLimit's; rateN 0 means no limit.
 	rateN      int
 	rateWindow time.Duration
+	strict     bool // WithStrictZones
+	logSize    int  // WithRequestLogSize
 }
 
 // WithToken sets the bearer token the server accepts instead of DefaultToken.
@@ -77,19 +79,29 @@ type Server struct {
 	srv *httptest.Server
 	cfg serverConfig
 
-	mu     sync.Mutex
-	zones  map[string]*Config
-	faults []queuedFault
-	log    []Request
-	limit  *rateLimit // nil without WithRateLimit
-	rays   uint64     // answers so far (dropped connections are none)
+	mu       sync.Mutex
+	zones    map[string]*Config
+	known    map[string]*knownZone // zones.go: added, seeded or created zones
+	accounts map[string]*account   // accounts.go: peers, TSIGs and ACLs
+	ids      map[string]uint64     // accounts.go: objects made so far, per kind
+	faults   []queuedFault
+	log      requestLog
+	limit    *rateLimit // nil without WithRateLimit
+	rays     uint64     // answers so far (dropped connections are none)
 }
 
 // NewServer starts a Server with no zones configured. Stop it with Close.
 func NewServer(opts ...ServerOption) *Server {
 	s := &Server{
-		cfg:   serverConfig{token: DefaultToken, now: func() time.Time { return time.Now().UTC() }},
-		zones: make(map[string]*Config),
+		cfg: serverConfig{
+			token:   DefaultToken,
+			now:     func() time.Time { return time.Now().UTC() },
+			logSize: DefaultRequestLogSize,
+		},
+		zones:    make(map[string]*Config),
+		known:    make(map[string]*knownZone),
+		accounts: make(map[string]*account),
+		ids:      make(map[string]uint64),
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -99,6 +111,7 @@ func NewServer(opts ...ServerOption) *Server {
 	if s.cfg.rateN > 0 {
 		s.limit = newRateLimit(s.cfg.rateN, s.cfg.rateWindow)
 	}
+	s.log.size = s.cfg.logSize
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL + basePath
 	return s
@@ -146,6 +159,7 @@ func (s *Server) Seed(zoneID string, cfg Config) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.zones[zoneID] = &cfg
+	s.knowZone(zoneID, cfg.Name, true)
 }
 
 // Config returns a copy of zoneID's outgoing configuration, and false if the
@@ -174,7 +188,11 @@ type Request struct {
 	// (the scheme is kept, as in "Bearer [redacted]") and X-Auth-Key replaced
 	// by "[redacted]".
 	Header http.Header
-	Body   string
+	// Body is the request body, at most its first 16 KiB
+	// (maxLoggedBody). A TSIG's secret in a body sent to the TSIG endpoints
+	// is replaced by "[redacted]", the rest of the body kept as sent; such a
+	// body that is not a JSON object is replaced whole.
+	Body string
 	// Status is the HTTP status the server answered with, or 0 when a Fault
 	// dropped the connection.
 	Status int
@@ -182,23 +200,20 @@ type Request struct {
 
 // Requests returns the requests received so far, oldest first, including those
 // that failed or were faulted. A request is logged before its response is
-// written, so a caller that has its response sees it here.
+// written, so a caller that has its response sees it here. The log keeps the
+// last DefaultRequestLogSize requests (see WithRequestLogSize), so a
+// long-running server does not grow without bound.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.log))
-	for i, r := range s.log {
-		r.Header = r.Header.Clone()
-		out[i] = r
-	}
-	return out
+	return s.log.all()
 }
 
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = nil
+	s.log.reset()
 }
 
 const redacted = "[redacted]"
@@ -231,11 +246,13 @@ type response struct {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Read the whole body first: a Fault that drops the connection must do it
-	// only after the request was read (see Fault.Drop).
-	body, err := io.ReadAll(r.Body)
+	// only after the request was read (see Fault.Drop). A body over the limit
+	// is not read further: it is answered 413.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		return // the client went away
 	}
+	tooLarge := len(body) > maxBody
 	path := r.URL.EscapedPath()
 	rel := path
 	if p, ok := strings.CutPrefix(path, basePath); ok && (p == "" || p[0] == '/') {
@@ -246,9 +263,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:   rel,
 		Query:  r.URL.RawQuery,
 		Header: redactHeader(r.Header),
-		Body:   string(body),
 	}
 	t := route(r.Method, path)
+	entry.Body = logBody(t, body)
 
 	s.mu.Lock()
 	var resp response
@@ -262,6 +279,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			resp = s.limit.refusal(v)
 		}
 	}
+	if resp.status == 0 && tooLarge {
+		resp = bodyTooLarge()
+	}
 	if resp.status == 0 {
 		if f, ok := s.takeFault(r.Method, t); ok {
 			resp = f.response()
@@ -270,7 +290,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	entry.Status = resp.status
-	s.log = append(s.log, entry)
+	s.log.add(entry)
 	var ray string
 	if !resp.drop {
 		// A counter, not random: the n-th answer of a server is always ray n,
@@ -309,17 +329,26 @@ func (s *Server) handle(r *http.Request, path string, t target, body []byte) res
 	if !t.routed {
 		return failure(http.StatusNotFound, notRouted(path)...)
 	}
-	if !validZoneID(t.zone) {
+	if !t.wellFormed() {
 		return failure(http.StatusBadRequest, notRouted(path)...)
 	}
 	if t.action == "" {
-		allow := methodsFor(t.suffix)
+		allow := t.methods()
 		resp := failure(http.StatusMethodNotAllowed, apiError{Code: 7001, Message: fmt.Sprintf("Method %s not available for that URI.", r.Method)})
 		resp.header = http.Header{"Allow": {strings.Join(allow, ", ")}}
 		return resp
 	}
 	if resp, bad := s.checkHeaders(r.Header, r.Method, len(body) > 0); bad {
 		return resp
+	}
+	switch t.kind {
+	case kindZone:
+		return s.listZones(r.URL.Query())
+	case kindPeer, kindTSIG, kindACL:
+		return s.handleObject(t, body)
+	}
+	if s.cfg.strict && s.known[t.zone] == nil {
+		return failure(http.StatusNotFound, notRouted(path)...)
 	}
 
 	switch t.action {
@@ -372,23 +401,29 @@ func methodsFor(suffix string) []string {
 
 // target is what a request's method and path ask for.
 type target struct {
-	routed bool   // the path is one of the API's (its zone ID may still be malformed)
+	routed bool   // the path is one of the API's (its IDs may still be malformed)
+	kind   string // kindOutgoing, kindPeer, kindTSIG, kindACL or kindZone
 	zone   string // the zone ID, unescaped; "" if it does not unescape
 	suffix string
 	action string // the endpoint's action; "" when it has none for the method
+	// For the account objects (accounts.go):
+	account string // the account ID, unescaped
+	object  string // the object's ID, unescaped; "" for the collection
+	item    bool   // the path names one object
 }
 
-// route reads /client/v4/zones/{zone_id}/secondary_dns/outgoing[/suffix].
+// route reads /client/v4/zones/{zone_id}/secondary_dns/outgoing[/suffix],
+// and the paths of accounts.go and zones.go.
 func route(method, path string) target {
 	rest, ok := strings.CutPrefix(path, basePath+"/zones/")
 	if !ok {
-		return target{}
+		return routeOther(method, path)
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) < 3 || len(parts) > 4 || parts[1] != "secondary_dns" || parts[2] != "outgoing" {
 		return target{}
 	}
-	t := target{routed: true}
+	t := target{routed: true, kind: kindOutgoing}
 	if len(parts) == 4 {
 		t.suffix = parts[3]
 		if t.suffix == "" || methodsFor(t.suffix) == nil {
@@ -480,6 +515,7 @@ func (s *Server) create(zoneID string, body []byte) response {
 		CreatedTime: now,
 	}
 	s.zones[zoneID] = c
+	s.knowZone(zoneID, p.name, false)
 	return success(outgoingResult(zoneID, c))
 }
 
