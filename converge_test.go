@@ -89,8 +89,9 @@ var (
 func acts(a ...secondarydns.Action) []secondarydns.Action { return a }
 
 // TestConvergeActionTable walks every row of the contract's actions rule
-// three times: Plan alone (only the reads), Execute of that plan (only the
-// writes), and Apply on a fresh server (reads then writes). Each asserts the
+// three times: Plan alone (only the reads), Execute of that plan (the
+// check, which repeats the plan's reads, then the writes), and Apply on a
+// fresh server (reads then writes: no check). Each asserts the
 // exact requests, the bodies, Actions, Done and the final state.
 func TestConvergeActionTable(t *testing.T) {
 	inSync := &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA, peerB}}
@@ -179,7 +180,13 @@ func TestConvergeActionTable(t *testing.T) {
 			srv.ResetRequests()
 			done, err := c.Outgoing.Execute(ctx, p)
 			require.NoError(t, err)
-			assert.Equal(t, tt.writes, seen(t, srv, testZone), "Execute's writes")
+			// Execute checks the zone again with the plan's reads before
+			// its first write; a plan in sync sends nothing.
+			var executeSent []string
+			if len(tt.actions) > 0 {
+				executeSent = append(append(executeSent, tt.reads...), tt.writes...)
+			}
+			assert.Equal(t, executeSent, seen(t, srv, testZone), "Execute's check and writes")
 			assert.Equal(t, tt.writeBodie, bodies(srv))
 			assert.Equal(t, tt.actions, done.Done)
 			assert.Equal(t, tt.actions, done.Actions)
@@ -302,9 +309,11 @@ func answer(r *http.Request, status int, body string) *http.Response {
 	}
 }
 
-// TestConvergeRaces stages each race rule between the plan's reads and the
-// writes: Execute must stop with ErrStale and do nothing it did not plan;
-// Apply must plan again once and converge.
+// TestConvergeRaces stages each race rule between the last read and the
+// first write (for Execute, between its check and its first write; for
+// Apply, between the plan's reads and its first write): Execute must stop
+// with ErrStale and do nothing it did not plan; Apply must plan again once
+// and converge.
 func TestConvergeRaces(t *testing.T) {
 	other := secondarydnstest.Config{Name: "other.example.", Peers: []string{peerC}, Status: "Enabled"}
 	want := secondarydns.Desired{Name: zoneName, Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
@@ -312,10 +321,11 @@ func TestConvergeRaces(t *testing.T) {
 		name string
 		seed *secondarydnstest.Config
 		want secondarydns.Desired
-		// race runs on the server after the plan's reads and before the
+		// race runs on the server after the last read and before the
 		// first write.
 		race func(srv *secondarydnstest.Server)
-		// executeSent are the requests Execute sends before it stops.
+		// executeSent are the requests Execute sends, its check's reads
+		// included, before it stops.
 		executeSent []string
 		executeDone []secondarydns.Action
 		stale       bool // Execute ends with ErrStale (else it succeeds)
@@ -331,7 +341,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				srv.Seed(testZone, other)
 			},
-			executeSent:  []string{createReq},
+			executeSent:  []string{getReq, createReq},
 			stale:        true,
 			status:       http.StatusConflict,
 			applySent:    []string{getReq, createReq, getReq, statusReq, updateReq},
@@ -345,7 +355,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{updateReq},
+			executeSent:  []string{getReq, statusReq, updateReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, updateReq, getReq, createReq, enableReq},
@@ -359,7 +369,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{enableReq},
+			executeSent:  []string{getReq, statusReq, enableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, enableReq, getReq, createReq, enableReq},
@@ -373,7 +383,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{disableReq},
+			executeSent:  []string{getReq, statusReq, disableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, disableReq, getReq, createReq},
@@ -387,7 +397,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{deleteReq},
+			executeSent:  []string{getReq, statusReq, deleteReq},
 			executeDone:  acts("delete"),
 			applySent:    []string{getReq, statusReq, deleteReq},
 			applyActions: acts("delete"),
@@ -399,9 +409,10 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				srv.Seed(testZone, other)
 			},
-			// Status and peers are not what Execute checks; only answers
-			// that show the plan cannot apply stop it.
-			executeSent:  []string{disableReq, deleteReq},
+			// After the check, only answers that show the plan cannot
+			// apply stop it (TestExecuteChecksFirst covers a change
+			// before the check).
+			executeSent:  []string{getReq, statusReq, disableReq, deleteReq},
 			executeDone:  acts("disable", "delete"),
 			applySent:    []string{getReq, statusReq, disableReq, deleteReq},
 			applyActions: acts("disable", "delete"),
@@ -416,13 +427,26 @@ func TestConvergeRaces(t *testing.T) {
 				}
 			}
 
-			// Execute: plan, the race, then exactly the plan.
-			srv, c := fake(t)
+			// raceAtFirstWrite runs the race once, as the first write
+			// leaves.
+			raceAtFirstWrite := func(srv *secondarydnstest.Server) func(int, *http.Request) (*http.Response, error) {
+				var once sync.Once
+				return func(_ int, r *http.Request) (*http.Response, error) {
+					if r.Method != http.MethodGet {
+						once.Do(func() { tt.race(srv) })
+					}
+					return nil, nil
+				}
+			}
+
+			// Execute: plan, the check, the race, then exactly the plan.
+			h := &hook{}
+			srv, c := hooked(t, h)
 			seed(srv)
 			p, err := c.Outgoing.Plan(ctx, testZone, tt.want)
 			require.NoError(t, err)
-			tt.race(srv)
 			srv.ResetRequests()
+			h.before = raceAtFirstWrite(srv)
 			got, err := c.Outgoing.Execute(ctx, p)
 			assert.Equal(t, tt.executeSent, seen(t, srv, testZone), "Execute improvised")
 			require.NotNil(t, got)
@@ -439,17 +463,10 @@ func TestConvergeRaces(t *testing.T) {
 
 			// Apply: the same race, inside one call, between its reads
 			// and its first write.
-			h := &hook{}
+			h = &hook{}
 			srv, c = hooked(t, h)
 			seed(srv)
-			h.before = func(_ int, r *http.Request) (*http.Response, error) {
-				if r.Method != http.MethodGet && tt.race != nil {
-					race := tt.race
-					tt.race = nil // once
-					race(srv)
-				}
-				return nil, nil
-			}
+			h.before = raceAtFirstWrite(srv)
 			applied, err := c.Outgoing.Apply(ctx, testZone, tt.want)
 			require.NoError(t, err)
 			assert.Equal(t, tt.applySent, seen(t, srv, testZone))
@@ -717,7 +734,7 @@ func TestExecuteCreateFindsAnotherConfig(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
 	assert.Contains(t, err.Error(), "zone "+testZone+": create: the zone changed since it was planned")
-	assert.Equal(t, []string{getReq}, seen(t, srv, testZone), "only the settling read reached the server")
+	assert.Equal(t, []string{getReq, getReq}, seen(t, srv, testZone), "only the check and the settling read reached the server")
 	assert.Empty(t, q.Done)
 	cfg, _ := srv.Config(testZone)
 	assert.Equal(t, "other.example.", cfg.Name, "someone else's configuration was touched")
@@ -738,11 +755,12 @@ func TestApplyPartialFailure(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "secondarydns: zone "+testZone+": enable: POST /client/v4/zones/"+testZone+"/secondary_dns/outgoing/enable: 403"), err.Error())
 	assert.NotErrorIs(t, err, secondarydns.ErrStale)
 
-	// Execute resumes the partly done plan: only the enable is sent.
+	// Execute resumes the partly done plan: the check finds the zone as
+	// the create left it, and only the enable is sent.
 	srv.ResetRequests()
 	q, err := c.Outgoing.Execute(context.Background(), p)
 	require.NoError(t, err)
-	assert.Equal(t, []string{enableReq}, seen(t, srv, testZone))
+	assert.Equal(t, []string{getReq, enableReq}, seen(t, srv, testZone))
 	assert.Equal(t, acts("create", "enable"), q.Done)
 }
 

@@ -444,7 +444,7 @@ func TestExecuteAll(t *testing.T) {
 	pr := newProgress(t)
 	results, err := c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{Concurrency: 3, Progress: pr.fn})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "secondarydns: 1 of 50 zones failed; the first: zone "+ids[7]+": create: the zone changed since it was planned")
+	assert.Contains(t, err.Error(), "secondarydns: 1 of 50 zones failed; the first: zone "+ids[7]+`: create: the zone changed since it was planned: it has a configuration now (name "theirs.example.")`)
 	require.ErrorIs(t, err, secondarydns.ErrStale)
 	assert.Equal(t, ids, resultIDs(results))
 	pr.check(ids)
@@ -453,7 +453,14 @@ func TestExecuteAll(t *testing.T) {
 	cfg, _ := srv.Config(ids[7])
 	assert.Equal(t, "theirs.example.", cfg.Name)
 	assert.Equal(t, "Disabled", cfg.Status, "the stale zone was enabled anyway")
-	assert.Len(t, srv.Requests(), 49*2+1, "no reads, one request per action, nothing after the 409")
+	assert.Len(t, srv.Requests(), 50+49*2, "one check per zone, one request per action, nothing after the stale zone's check")
+	var stale []string
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Path, ids[7]) {
+			stale = append(stale, r.Method+" "+r.Path)
+		}
+	}
+	assert.Equal(t, []string{"GET /zones/" + ids[7] + "/secondary_dns/outgoing"}, stale, "the stale zone: its check only")
 	for i, r := range results {
 		if i == 7 {
 			continue
@@ -464,7 +471,8 @@ func TestExecuteAll(t *testing.T) {
 }
 
 // TestExecuteAllResumesAfterLockout: after the pause a zone goes on with its
-// remaining actions; it is not planned again and its create is not repeated.
+// remaining actions, checked again first; it is not planned again and its
+// create is not repeated.
 func TestExecuteAllResumesAfterLockout(t *testing.T) {
 	clock := newFakeClock()
 	srv, c := fake(t)
@@ -474,7 +482,7 @@ func TestExecuteAllResumesAfterLockout(t *testing.T) {
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.NoError(t, err)
 	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
-	assert.Equal(t, []string{createReq, enableReq, enableReq}, seen(t, srv, zone))
+	assert.Equal(t, []string{getReq, createReq, enableReq, getReq, enableReq}, seen(t, srv, zone))
 	assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
 	cfg, _ := srv.Config(zone)
 	assert.Equal(t, "Enabled", cfg.Status)
@@ -665,7 +673,7 @@ func TestFleetPauseIsShared(t *testing.T) {
 				}
 			}
 			if mode == "ExecuteAll" {
-				assert.Equal(t, 2, stuckRequests, "the refused create, then the create")
+				assert.Equal(t, 4, stuckRequests, "the check, the refused create, then after the pause the check again and the create")
 			} else {
 				assert.Equal(t, map[bool]int{true: 2, false: 3}[fo.DryRun], stuckRequests, "the refused read, the read again (and the create)")
 			}
@@ -713,7 +721,9 @@ func TestExecuteAllSettlesAfterLockout(t *testing.T) {
 	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}, Actions: acts("create", "enable")}
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.NoError(t, err)
-	assert.Equal(t, []string{createReq, getReq, getReq, enableReq}, seen(t, srv, zone))
+	// The check, the create, the settling read (429), after the pause the
+	// settling read again, which also serves as the check, then the enable.
+	assert.Equal(t, []string{getReq, createReq, getReq, getReq, enableReq}, seen(t, srv, zone))
 	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
 	assert.Equal(t, []time.Duration{2 * time.Minute}, clock.slept())
 }
@@ -763,7 +773,7 @@ func TestExecuteAllLockoutGivesUp(t *testing.T) {
 	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com."}, Actions: acts("create")}
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.ErrorIs(t, err, secondarydns.ErrRateLimited)
-	assert.Equal(t, []string{createReq, createReq, createReq, createReq}, seen(t, srv, zone))
+	assert.Equal(t, []string{getReq, createReq, getReq, createReq, getReq, createReq, getReq, createReq}, seen(t, srv, zone), "each try checks first")
 	assert.Empty(t, results[0].Plan.Done)
 	assert.Len(t, clock.slept(), 3)
 }
@@ -797,15 +807,18 @@ func TestFleetHonoursTheCallersOptions(t *testing.T) {
 	callLimiter := &waitCounter{}
 	var plans []*secondarydns.Plan
 	for _, r := range results {
+		// As a plan made now would read the zone: enabled, to disable.
 		p := *r.Plan
+		p.Current = &secondarydns.Outgoing{Name: "example.com."}
+		p.Status = secondarydns.StatusEnabled
 		p.Actions, p.Done = acts("disable"), nil
 		plans = append(plans, &p)
 	}
 	_, err = c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{}, secondarydns.WithRateLimiter(callLimiter), secondarydns.WithHeader("X-Run", "8"))
 	require.NoError(t, err)
-	assert.Equal(t, int32(20), callLimiter.n.Load())
+	assert.Equal(t, int32(60), callLimiter.n.Load(), "the check's two reads and the disable, per zone")
 	assert.Equal(t, int32(60), clientLimiter.n.Load(), "the call's limiter replaces the client's")
-	require.Len(t, srv.Requests(), 20)
+	require.Len(t, srv.Requests(), 60)
 	for _, r := range srv.Requests() {
 		assert.Equal(t, "8", r.Header.Get("X-Run"))
 	}
