@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -929,4 +930,204 @@ func TestConvergeClearsResponseWhenRefused(t *testing.T) {
 		require.ErrorIs(t, call(&resp), secondarydns.ErrInvalidInput, name)
 		assert.Equal(t, secondarydns.Response{}, resp, name)
 	}
+}
+
+// TestExecuteChecksFirst: someone changes the zone between the plan and
+// Execute (a review, a prompt, a long run). Execute's check reads it again
+// with the plan's reads, finds what differs from the plan (with Done
+// applied), says so in an ErrStale, and writes nothing; the zone keeps the
+// other party's change. Changes the comparison ignores (case, trailing dot,
+// peer order, serial) do not stop it.
+func TestExecuteChecksFirst(t *testing.T) {
+	base := secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Disabled"}
+	with := func(f func(*secondarydnstest.Config)) secondarydnstest.Config {
+		c := base
+		c.Peers = slices.Clone(base.Peers)
+		f(&c)
+		return c
+	}
+	update := secondarydns.Desired{Name: zoneName, Peers: []string{peerA, peerB}}
+	updateEnable := secondarydns.Desired{Name: zoneName, Peers: []string{peerA, peerB}, Status: secondarydns.StatusEnabled}
+	tests := []struct {
+		name string
+		seed *secondarydnstest.Config // nil: no configuration
+		want secondarydns.Desired
+		// done, when set, marks the plan's first action done and seeds
+		// the state it left, as a partly run plan would be.
+		done   *secondarydnstest.Config
+		change *secondarydnstest.Config // nil: the configuration is deleted
+		// Execute's requests, the check's reads first.
+		sent    []string
+		actions []secondarydns.Action
+		stale   string // "" means Execute succeeds
+		doneOut []secondarydns.Action
+	}{
+		{
+			name: "name changed", seed: &base, want: update,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Name = "other.example." })),
+			sent:    []string{getReq},
+			actions: acts("update"),
+			stale:   `update: the zone changed since it was planned: the name is "other.example.", not "example.com."`,
+		},
+		{
+			name: "peers changed", seed: &base, want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Peers = []string{peerC} })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: the peers differ (extra "` + peerC + `", missing "` + peerA + `")`,
+		},
+		{
+			name: "status changed", seed: &base, want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Status = "Enabled" })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: the status is "Enabled", not "Disabled"`,
+		},
+		{
+			name: "enabled before a planned delete", seed: &base, want: secondarydns.Desired{Absent: true},
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Status = "Enabled" })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("delete"),
+			stale:   `delete: the zone changed since it was planned: the status is "Enabled", not "Disabled"`,
+		},
+		{
+			name: "name, peers and status changed", seed: &base, want: updateEnable,
+			change: ptr(secondarydnstest.Config{Name: "other.example.", Peers: []string{peerA, peerB}, Status: "Pending"}),
+			sent:   []string{getReq, statusReq}, actions: acts("update", "enable"),
+			stale: `update: the zone changed since it was planned: the name is "other.example.", not "example.com."; ` +
+				`the peers differ (extra "` + peerB + `"); the status is "Pending", not "Disabled"`,
+		},
+		{
+			name: "created meanwhile", want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Name = "theirs.example." })),
+			sent:    []string{getReq},
+			actions: acts("create", "enable"),
+			stale:   `create: the zone changed since it was planned: it has a configuration now (name "theirs.example.")`,
+		},
+		{
+			name: "deleted meanwhile", seed: &base, want: updateEnable,
+			sent:    []string{getReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: its configuration is gone`,
+		},
+		{
+			// Absent is reached, but not by this plan: what it would
+			// have deleted is not what it read.
+			name: "deleted meanwhile, delete planned", seed: &base, want: secondarydns.Desired{Absent: true},
+			sent:    []string{getReq},
+			actions: acts("delete"),
+			stale:   `delete: the zone changed since it was planned: its configuration is gone`,
+		},
+		{
+			name: "after a done create, the name changed", want: updateEnable,
+			done:    &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA, peerB}},
+			change:  &secondarydnstest.Config{Name: "theirs.example.", Peers: []string{peerA, peerB}},
+			sent:    []string{getReq},
+			actions: acts("create", "enable"),
+			stale:   `enable: the zone changed since it was planned: the name is "theirs.example.", not "example.com."`,
+			doneOut: acts("create"),
+		},
+		{
+			name: "after a done create, unchanged", want: updateEnable,
+			done:    &secondarydnstest.Config{Name: "EXAMPLE.com", Peers: []string{peerB, peerA}},
+			sent:    []string{getReq, enableReq},
+			actions: acts("create", "enable"),
+			doneOut: acts("create", "enable"),
+		},
+		{
+			name: "only what the comparison ignores changed", seed: &base, want: updateEnable,
+			change: &secondarydnstest.Config{Name: "EXAMPLE.COM", Peers: []string{peerA, peerA}, Status: "Disabled", SOASerial: 99,
+				LastTransferredTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+			sent:    []string{getReq, statusReq, updateReq, enableReq},
+			actions: acts("update", "enable"),
+			doneOut: acts("update", "enable"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, c := fake(t)
+			if tt.seed != nil {
+				srv.Seed(testZone, *tt.seed)
+			}
+			p, err := c.Outgoing.Plan(ctx, testZone, tt.want)
+			require.NoError(t, err)
+			require.Equal(t, tt.actions, p.Actions)
+			if tt.done != nil {
+				srv.Seed(testZone, *tt.done)
+				p.Done = p.Actions[:1]
+			}
+			switch {
+			case tt.change != nil:
+				srv.Seed(testZone, *tt.change)
+			case tt.done == nil:
+				deleteZone(srv)
+			}
+			before, existed := srv.Config(testZone)
+			srv.ResetRequests()
+
+			got, err := c.Outgoing.Execute(ctx, p)
+			assert.Equal(t, tt.sent, seen(t, srv, testZone), "Execute's requests")
+			require.NotNil(t, got)
+			assert.Equal(t, tt.actions, got.Actions)
+			if tt.stale == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.doneOut, got.Done)
+				return
+			}
+			require.ErrorIs(t, err, secondarydns.ErrStale)
+			assert.Equal(t, "secondarydns: zone "+testZone+": "+tt.stale, err.Error())
+			assert.Equal(t, tt.doneOut, got.Done)
+			assert.Empty(t, bodiesOf(srv, http.MethodPut), "an update was sent")
+			after, exists := srv.Config(testZone)
+			assert.Equal(t, existed, exists, "the zone was written to")
+			assert.Equal(t, before, after, "the zone was written to")
+		})
+	}
+}
+
+// TestExecuteNothingLeftSendsNothing: a plan in sync, or one whose actions
+// are all done, needs no check.
+func TestExecuteNothingLeftSendsNothing(t *testing.T) {
+	srv, c := fake(t)
+	want := secondarydns.Desired{Name: zoneName}
+	for _, p := range []*secondarydns.Plan{
+		{ZoneID: testZone, Want: want},
+		{ZoneID: testZone, Want: want, Actions: acts("create"), Done: acts("create")},
+	} {
+		got, err := c.Outgoing.Execute(context.Background(), p)
+		require.NoError(t, err)
+		assert.Equal(t, p.Done, got.Done)
+	}
+	assert.Empty(t, srv.Requests())
+}
+
+// TestExecuteCheckReadFails: a check that cannot read the zone writes
+// nothing and names the action it was about to take.
+func TestExecuteCheckReadFails(t *testing.T) {
+	srv, c := fake(t)
+	srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+	p, err := c.Outgoing.Plan(context.Background(), testZone, secondarydns.Desired{Name: zoneName})
+	require.NoError(t, err)
+	srv.ResetRequests()
+	srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: "get", Status: http.StatusForbidden})
+	got, err := c.Outgoing.Execute(context.Background(), p)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	assert.NotErrorIs(t, err, secondarydns.ErrStale)
+	assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": update: the check before writing failed: GET ")
+	assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+	assert.Empty(t, got.Done)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// bodiesOf lists the bodies of the requests with this method.
+func bodiesOf(srv *secondarydnstest.Server, method string) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		if r.Method == method {
+			out = append(out, r.Body)
+		}
+	}
+	return out
 }

@@ -874,3 +874,176 @@ func TestExecuteAllContextCancel(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, cancelled, 100-5-2)
 }
+
+// zoneRequests lists the requests for zone as "METHOD suffix", as seen does,
+// leaving out the other zones'.
+func zoneRequests(srv *secondarydnstest.Server, zone string) []string {
+	var out []string
+	prefix := "/zones/" + zone + "/secondary_dns/outgoing"
+	for _, r := range srv.Requests() {
+		if suffix, ok := strings.CutPrefix(r.Path, prefix); ok {
+			out = append(out, strings.TrimSpace(r.Method+" "+suffix))
+		}
+	}
+	return out
+}
+
+// TestExecuteAllChecksEachZone: reviewed plans for four zones; after the
+// review someone changes one zone's name, one's peers and one's status.
+// Each of those is reported stale, naming what differs, and untouched; the
+// fourth runs.
+func TestExecuteAllChecksEachZone(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(4)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		srv.Seed(id, secondarydnstest.Config{Name: "example.com.", Peers: []string{peerA}})
+		zones[id] = secondarydns.Desired{Name: "example.com.", Peers: []string{peerA, peerB}, Status: secondarydns.StatusEnabled}
+	}
+	planned, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.NoError(t, err)
+	var plans []*secondarydns.Plan
+	for _, r := range planned {
+		require.Equal(t, acts("update", "enable"), r.Plan.Actions)
+		plans = append(plans, r.Plan)
+	}
+	changed := []secondarydnstest.Config{
+		{Name: "renamed.example.", Peers: []string{peerA}},
+		{Name: "example.com.", Peers: []string{peerA, peerC}},
+		{Name: "example.com.", Peers: []string{peerA}, Status: "Enabled"},
+	}
+	for i, cfg := range changed {
+		srv.Seed(ids[i], cfg)
+	}
+	srv.ResetRequests()
+
+	results, err := c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{Concurrency: 2})
+	require.ErrorIs(t, err, secondarydns.ErrStale)
+	assert.Contains(t, err.Error(), "3 of 4 zones failed")
+	why := []string{
+		`the name is "renamed.example.", not "example.com."`,
+		`the peers differ (extra "` + peerC + `")`,
+		`the status is "Enabled", not "Disabled"`,
+	}
+	for i, w := range why {
+		require.ErrorIs(t, results[i].Err, secondarydns.ErrStale)
+		assert.Equal(t, "secondarydns: zone "+ids[i]+": update: the zone changed since it was planned: "+w, results[i].Err.Error())
+		assert.Empty(t, results[i].Plan.Done)
+		assert.Equal(t, []string{getReq, statusReq}, zoneRequests(srv, ids[i]), "zone %d: the check only", i)
+		cfg, _ := srv.Config(ids[i])
+		assert.Equal(t, changed[i].Name, cfg.Name, "zone %d was written to", i)
+		assert.Equal(t, changed[i].Peers, cfg.Peers, "zone %d was written to", i)
+	}
+	require.NoError(t, results[3].Err)
+	assert.Equal(t, acts("update", "enable"), results[3].Plan.Done)
+	assert.Equal(t, []string{getReq, statusReq, updateReq, enableReq}, zoneRequests(srv, ids[3]))
+	assert.Len(t, srv.Requests(), 3*2+4)
+	cfg, _ := srv.Config(ids[3])
+	assert.Equal(t, []string{peerA, peerB}, cfg.Peers)
+	assert.Equal(t, "Enabled", cfg.Status)
+}
+
+// TestExecuteAllChecksAgainAfterLockout: a zone's enable is refused with a
+// lockout; while the run waits, someone changes the zone. After the pause
+// the zone is checked again against the plan with its create done: each
+// change is found, reported stale, and nothing more is sent for it. Left
+// alone, the zone resumes with its enable.
+func TestExecuteAllChecksAgainAfterLockout(t *testing.T) {
+	want := secondarydns.Desired{Name: "example.com.", Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
+	tests := []struct {
+		name   string
+		change func(srv *secondarydnstest.Server, zone string)
+		stale  string // "" means it resumes
+	}{
+		{"name changed", func(srv *secondarydnstest.Server, zone string) {
+			srv.Seed(zone, secondarydnstest.Config{Name: "renamed.example.", Peers: []string{peerA}})
+		}, `the name is "renamed.example.", not "example.com."`},
+		{"peers changed", func(srv *secondarydnstest.Server, zone string) {
+			srv.Seed(zone, secondarydnstest.Config{Name: "example.com.", Peers: []string{peerB}})
+		}, `the peers differ (extra "` + peerB + `", missing "` + peerA + `")`},
+		{"deleted", func(srv *secondarydnstest.Server, zone string) {
+			c, err := srv.Client(secondarydns.WithHeader(raceHeader, "1"))
+			require.NoError(t, err)
+			_, err = c.Outgoing.Delete(context.Background(), zone)
+			require.NoError(t, err)
+		}, `its configuration is gone`},
+		{"unchanged", func(*secondarydnstest.Server, string) {}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			srv, c := fake(t)
+			zone := secondarydnstest.ZoneID(1)
+			p, err := c.Outgoing.Plan(context.Background(), zone, want)
+			require.NoError(t, err)
+			require.Equal(t, acts("create", "enable"), p.Actions)
+			srv.ResetRequests()
+			srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "enable", Status: http.StatusTooManyRequests, RetryAfter: "90"})
+			sleep := func(ctx context.Context, d time.Duration) error {
+				tt.change(srv, zone) // while the run waits out the lockout
+				return clock.sleep(ctx, d)
+			}
+			results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{},
+				secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+			assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
+			if tt.stale == "" {
+				require.NoError(t, err)
+				assert.Equal(t, []string{getReq, createReq, enableReq, getReq, enableReq}, seen(t, srv, zone))
+				assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
+				cfg, _ := srv.Config(zone)
+				assert.Equal(t, "Enabled", cfg.Status)
+				return
+			}
+			require.ErrorIs(t, err, secondarydns.ErrStale)
+			assert.Equal(t, "secondarydns: zone "+zone+": enable: the zone changed since it was planned: "+tt.stale, results[0].Err.Error())
+			assert.Equal(t, []string{getReq, createReq, enableReq, getReq}, seen(t, srv, zone), "nothing after the check")
+			assert.Equal(t, acts("create"), results[0].Plan.Done)
+			if cfg, ok := srv.Config(zone); ok {
+				assert.Equal(t, "Disabled", cfg.Status, "the changed zone was enabled")
+			}
+		})
+	}
+}
+
+// TestExecuteAllResumeAcceptsItsOwnWrite: an update answered 503 had taken
+// effect; its retry met a lockout. After the pause the check finds the zone
+// as the update left it: that is this plan's own write, not someone
+// else's, so the zone resumes (the update is idempotent and sent again)
+// instead of being reported stale.
+func TestExecuteAllResumeAcceptsItsOwnWrite(t *testing.T) {
+	clock := newFakeClock()
+	h := &hook{}
+	srv, c := hooked(t, h)
+	zone := secondarydnstest.ZoneID(1)
+	srv.Seed(zone, secondarydnstest.Config{Name: "old.example.", Peers: []string{peerA}})
+	p, err := c.Outgoing.Plan(context.Background(), zone, secondarydns.Desired{Name: "example.com.", Peers: []string{peerB}})
+	require.NoError(t, err)
+	require.Equal(t, acts("update"), p.Actions)
+	srv.ResetRequests()
+	puts := 0
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		if r.Method != http.MethodPut {
+			return nil, nil
+		}
+		if puts++; puts == 1 {
+			// The update reaches the fake, then the edge answers 503 and
+			// the retry meets a lockout.
+			resp, err := http.DefaultTransport.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			resp.Body.Close()
+			srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "update", Status: http.StatusTooManyRequests, RetryAfter: "120"})
+			return answer(r, http.StatusServiceUnavailable, ""), nil
+		}
+		return nil, nil
+	}
+	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{},
+		append(clock.opts(), secondarydns.WithMaxRetries(1))...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{getReq, updateReq, updateReq, getReq, updateReq}, seen(t, srv, zone))
+	assert.Equal(t, acts("update"), results[0].Plan.Done)
+	cfg, _ := srv.Config(zone)
+	assert.Equal(t, "example.com.", cfg.Name)
+	assert.Equal(t, []string{peerB}, cfg.Peers)
+}
