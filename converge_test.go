@@ -1131,3 +1131,168 @@ func bodiesOf(srv *secondarydnstest.Server, method string) []string {
 	}
 	return out
 }
+
+// unknownIDBody is Cloudflare's answer for a zone ID that routes nowhere: a
+// 404 with codes 7003 and 7000, which is not "no configuration".
+const unknownIDBody = `{"success":false,"errors":[{"code":7003,"message":"Could not route to /zones/` + testZone +
+	`/secondary_dns/outgoing, perhaps your object identifier is invalid?"},{"code":7000,"message":"No route for that URI"}],"messages":[],"result":null}`
+
+// unknownID makes the next request of this action answer as for a wrong
+// zone ID.
+func unknownID(srv *secondarydnstest.Server, action string) {
+	srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: action, Status: http.StatusNotFound, Body: unknownIDBody})
+}
+
+// TestUnknownZoneID: a 404 with code 7003/7000 says the zone ID is wrong. No
+// read takes it for "no configuration" and no write takes it for "done":
+// an absent zone with a mistyped ID is an error, never in sync.
+func TestUnknownZoneID(t *testing.T) {
+	ctx := context.Background()
+	absent := secondarydns.Desired{Absent: true}
+
+	t.Run("Plan, Apply and a dry run of an absent zone", func(t *testing.T) {
+		srv, c := fake(t)
+		unknownID(srv, "get")
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		assert.Nil(t, p)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		require.ErrorIs(t, err, secondarydns.ErrNotFound)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": plan: GET /client/v4/zones/"+testZone+"/secondary_dns/outgoing: 404 Not Found: [7003] Could not route")
+		assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+
+		unknownID(srv, "get")
+		p, err = c.Outgoing.Apply(ctx, testZone, absent)
+		assert.Nil(t, p)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+
+		unknownID(srv, "get")
+		res, err := c.Outgoing.ApplyAll(ctx, map[string]secondarydns.Desired{testZone: absent}, secondarydns.FleetOptions{DryRun: true})
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Nil(t, res[0].Plan)
+		assert.Equal(t, []string{getReq, getReq, getReq}, seen(t, srv, testZone))
+		assert.Empty(t, srv.PendingFaults())
+	})
+
+	t.Run("Plan: the status read", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: "Enabled"})
+		unknownID(srv, "status")
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		assert.Nil(t, p, "planned as for no configuration")
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Contains(t, err.Error(), "zone "+testZone+": plan: GET /client/v4/zones/"+testZone+"/secondary_dns/outgoing/status: 404")
+		assert.Equal(t, []string{getReq, statusReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: a delete answered so is stale, not done", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: "Enabled"})
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		require.NoError(t, err)
+		require.Equal(t, acts("disable", "delete"), p.Actions)
+		srv.ResetRequests()
+		unknownID(srv, "delete")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		var apiErr *secondarydns.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": delete: the zone changed since it was planned: DELETE ")
+		assert.Equal(t, acts("disable"), got.Done)
+		assert.Equal(t, []string{getReq, statusReq, disableReq, deleteReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: the check's read", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		unknownID(srv, "get")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": update: the zone changed since it was planned: GET ")
+		assert.Empty(t, got.Done)
+		assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: an update answered so", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		unknownID(srv, "update")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Empty(t, got.Done)
+		assert.Equal(t, []string{getReq, updateReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: a create's settling read answered so is stale, not sent again", func(t *testing.T) {
+		h := &hook{}
+		srv, c := hooked(t, h)
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: "create", Status: http.StatusBadGateway})
+		gets := 0
+		h.before = func(_ int, r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodGet {
+				if gets++; gets == 2 { // the settling read; the first is the check
+					return answer(r, http.StatusNotFound, unknownIDBody), nil
+				}
+			}
+			return nil, nil
+		}
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		require.ErrorIs(t, err, secondarydns.ErrServerError, "the create's answer is kept")
+		assert.Empty(t, got.Done)
+		// The settling read was answered by the hook: the fake saw the
+		// check and the one create.
+		assert.Equal(t, []string{getReq, createReq}, seen(t, srv, testZone))
+		assert.Equal(t, 2, gets, "the check and the settling read, no more")
+	})
+}
+
+// TestAbsentUnknownStatus: the status is an open set. An absent zone whose
+// status is anything but Disabled (a value the SDK does not know included)
+// may be serving transfers, so it is disabled before it is deleted; only
+// Disabled goes straight to the delete. Execute's check compares the
+// unknown status exactly.
+func TestAbsentUnknownStatus(t *testing.T) {
+	for _, status := range []string{"Pending", "Unknown-foo", "enabled", "Enabled", "Disabled"} {
+		t.Run(status, func(t *testing.T) {
+			ctx := context.Background()
+			wantActions, wantWrites := acts("disable", "delete"), []string{disableReq, deleteReq}
+			if status == "Disabled" {
+				wantActions, wantWrites = acts("delete"), []string{deleteReq}
+			}
+			srv, c := fake(t)
+			srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: status})
+			p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Absent: true})
+			require.NoError(t, err)
+			assert.Equal(t, secondarydns.TransferStatus(status), p.Status)
+			assert.Equal(t, wantActions, p.Actions)
+			srv.ResetRequests()
+			got, err := c.Outgoing.Execute(ctx, p)
+			require.NoError(t, err)
+			assert.Equal(t, wantActions, got.Done)
+			assert.Equal(t, append([]string{getReq, statusReq}, wantWrites...), seen(t, srv, testZone))
+			_, ok := srv.Config(testZone)
+			assert.False(t, ok, "the zone keeps a configuration")
+
+			srv, c = fake(t)
+			srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: status})
+			applied, err := c.Outgoing.Apply(ctx, testZone, secondarydns.Desired{Absent: true})
+			require.NoError(t, err)
+			assert.Equal(t, wantActions, applied.Done)
+			assert.Equal(t, append([]string{getReq, statusReq}, wantWrites...), seen(t, srv, testZone))
+		})
+	}
+}
