@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1046,4 +1047,241 @@ func TestExecuteAllResumeAcceptsItsOwnWrite(t *testing.T) {
 	cfg, _ := srv.Config(zone)
 	assert.Equal(t, "example.com.", cfg.Name)
 	assert.Equal(t, []string{peerB}, cfg.Peers)
+}
+
+// sleeper is one wait of the fleet's pause, held until the test releases
+// it.
+type sleeper struct {
+	d       time.Duration
+	release chan struct{}
+}
+
+// heldSleeps makes every SDK wait report itself on the returned channel and
+// block until released; then the clock moves d past where it stood when the
+// wait began.
+func heldSleeps(clock *fakeClock) (chan sleeper, func(context.Context, time.Duration) error) {
+	ch := make(chan sleeper, 16)
+	return ch, func(ctx context.Context, d time.Duration) error {
+		from := clock.now()
+		s := sleeper{d: d, release: make(chan struct{})}
+		ch <- s
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+		}
+		return clock.sleepFrom(ctx, from, d)
+	}
+}
+
+// clockedTransport notes the fake clock's time of every request it sends,
+// and tells the test of each on sent.
+type clockedTransport struct {
+	clock *fakeClock
+	next  http.RoundTripper
+	sent  chan string
+	mu    sync.Mutex
+	at    []time.Time
+}
+
+func (c *clockedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.at = append(c.at, c.clock.now())
+	c.mu.Unlock()
+	select {
+	case c.sent <- r.Method + " " + r.URL.Path:
+	default:
+	}
+	return c.next.RoundTrip(r)
+}
+
+func (c *clockedTransport) times() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.at)
+}
+
+// heldLimiter lets its first Wait through only once a second has begun,
+// and holds the second until released: so one worker sends while the other
+// waits in the caller's limiter. Later waits pass.
+type heldLimiter struct {
+	mu      sync.Mutex
+	calls   int
+	second  chan struct{} // closed when the second Wait begins
+	release chan struct{}
+}
+
+func (l *heldLimiter) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	l.calls++
+	n := l.calls
+	l.mu.Unlock()
+	switch n {
+	case 1:
+		<-l.second
+	case 2:
+		close(l.second)
+		<-l.release
+	}
+	return ctx.Err()
+}
+
+// TestFleetLockoutWhileInLimiter: a worker is waiting in the caller's rate
+// limiter when another worker's request is answered with a lockout. When
+// the limiter lets it go, the worker must check the pause again and wait
+// out the block; a worker that sent at once would spend a request inside
+// the block (and, against Cloudflare, extend nothing but waste it).
+func TestFleetLockoutWhileInLimiter(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.now()
+	sleepers, sleep := heldSleeps(clock)
+	tr := &clockedTransport{clock: clock, next: http.DefaultTransport, sent: make(chan string, 16)}
+	lim := &heldLimiter{second: make(chan struct{}), release: make(chan struct{})}
+	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}), secondarydns.WithRateLimiter(lim))
+	// The first request to arrive, whichever zone's, meets the lockout.
+	srv.Fail(secondarydnstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: "120"})
+	ids := zoneIDs(2)
+	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
+	type outcome struct {
+		results []secondarydns.ZoneResult
+		err     error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
+			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+		ran <- o
+	}()
+	wait := func(what string) sleeper {
+		t.Helper()
+		select {
+		case s := <-sleepers:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %s", what)
+		}
+		return sleeper{}
+	}
+
+	<-tr.sent // the refused request
+	first := wait("wait for the pause by the refused zone")
+	assert.Equal(t, 2*time.Minute, first.d)
+	require.Len(t, srv.Requests(), 1)
+	require.Equal(t, http.StatusTooManyRequests, srv.Requests()[0].Status)
+
+	// The limiter lets the other worker go: it must wait for the pause,
+	// not send.
+	close(lim.release)
+	var second sleeper
+	select {
+	case second = <-sleepers:
+	case r := <-tr.sent:
+		t.Errorf("%s was sent inside the block, right after the limiter", r)
+		second = wait("wait for the pause after the request")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the worker released by the limiter neither waited nor sent")
+	}
+	assert.Equal(t, 2*time.Minute, second.d, "the released worker waits out the whole block")
+	assert.Len(t, srv.Requests(), 1, "a request reached the server inside the block")
+
+	close(second.release)
+	close(first.release)
+	o := <-ran
+	require.NoError(t, o.err)
+	times := tr.times()
+	for i, at := range times[1:] {
+		assert.False(t, at.Before(start.Add(2*time.Minute)), "request %d left %s into a 2m block", i+2, at.Sub(start))
+	}
+	refused := strings.Split(srv.Requests()[0].Path, "/")[2]
+	for _, id := range ids {
+		want := []string{getReq, createReq}
+		if id == refused {
+			want = []string{getReq, getReq, createReq}
+		}
+		assert.Equal(t, want, zoneRequests(srv, id), "zone %s", id)
+		cfg, ok := srv.Config(id)
+		require.True(t, ok)
+		assert.Equal(t, "example.com.", cfg.Name)
+	}
+	assert.Len(t, times, 5)
+}
+
+// TestFleetLockoutShorterRetryAfterKeepsThePause: two requests are in
+// flight when the first is answered with a 5-minute lockout; the second is
+// answered later with a 90-second one. The later, shorter Retry-After must
+// not shorten the pause already running: every worker waits the whole 5
+// minutes, and no request leaves before they have passed.
+func TestFleetLockoutShorterRetryAfterKeepsThePause(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.now()
+	sleepers, sleep := heldSleeps(clock)
+	both := make(chan struct{})
+	firstWaits := make(chan struct{})
+	var n atomic.Int32
+	refuse := func(r *http.Request, retryAfter string) *http.Response {
+		resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
+		resp.Header.Set("Retry-After", retryAfter)
+		return resp
+	}
+	h := &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
+		switch n.Add(1) {
+		case 1:
+			<-both // both requests are in flight
+			return refuse(r, "300"), nil
+		case 2:
+			close(both)
+			<-firstWaits // answered after the first 429 started the pause
+			return refuse(r, "90"), nil
+		}
+		return nil, nil
+	}}
+	tr := &clockedTransport{clock: clock, next: h, sent: make(chan string, 16)}
+	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
+	ids := zoneIDs(2)
+	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
+	type outcome struct {
+		results []secondarydns.ZoneResult
+		err     error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
+			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+		ran <- o
+	}()
+	wait := func(what string) sleeper {
+		t.Helper()
+		select {
+		case s := <-sleepers:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %s", what)
+		}
+		return sleeper{}
+	}
+
+	first := wait("wait after the 5-minute lockout")
+	assert.Equal(t, 5*time.Minute, first.d)
+	close(firstWaits)
+	second := wait("wait after the 90-second lockout")
+	assert.Equal(t, 5*time.Minute, second.d, "the shorter Retry-After shortened the pause")
+
+	// Release the shorter-looking wait first: had it been 90 s, its worker
+	// would now send inside the block.
+	close(second.release)
+	close(first.release)
+	o := <-ran
+	require.NoError(t, o.err)
+	times := tr.times()
+	require.Len(t, times, 6, "two refused reads, then each zone's read and create")
+	for i, at := range times[2:] {
+		assert.False(t, at.Before(start.Add(5*time.Minute)), "request %d left %s into a 5m block", i+3, at.Sub(start))
+	}
+	for _, id := range ids {
+		assert.Equal(t, []string{getReq, createReq}, zoneRequests(srv, id), "zone %s: the refused read never reached the fake", id)
+		_, ok := srv.Config(id)
+		assert.True(t, ok)
+	}
+	assert.Equal(t, 5*time.Minute, clock.now().Sub(start))
 }
