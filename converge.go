@@ -47,16 +47,20 @@ type Plan struct {
 	Current *Outgoing      // nil when the zone has no configuration
 	Status  TransferStatus // the current status; "" when it was not read
 	Actions []Action       // in the order Apply performs them; empty when in sync
-	Done    []Action       // filled by Apply: the actions that succeeded, in order
+	Done    []Action       // filled by Execute and Apply: the actions that succeeded, in order
 }
 
 // InSync reports whether the plan has nothing to do.
 func (p *Plan) InSync() bool { return len(p.Actions) == 0 }
 
-// ErrStale reports that the zone changed since it was planned (a Create
-// answered 409, an Update, Enable or Disable answered 404, or a Create of
-// unknown outcome found a configuration other than the one wanted). Nothing
-// that was not planned was done. The error also wraps the *APIError, if any.
+// ErrStale reports that the zone changed since it was planned: Execute's
+// check before its first write found it other than the plan read it (the
+// error says what differs), a Create answered 409, an Update, Enable or
+// Disable answered 404, a Delete answered 404 with code 7003 or 7000 (the
+// zone can no longer be addressed), or a Create of unknown outcome found a
+// configuration other than the one wanted. Nothing that was not planned was
+// done. The error also wraps the *APIError of the answer that showed it, if
+// any.
 var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 
 // Plan reads the zone and returns what Apply would do to bring it to want. It
@@ -65,9 +69,13 @@ var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 // It sends GET /outgoing, where a 404 means "no configuration", and, only
 // when a configuration exists and want.Status is set or want.Absent, GET
 // /outgoing/status; a 404 there means the configuration went away between
-// the two reads, and the plan is made as for none. want is checked before
-// any request: an invalid zone ID, name, peer ID or status, or Absent with
-// anything else set, is ErrInvalidInput.
+// the two reads, and the plan is made as for none. A 404 that carries code
+// 7003 or 7000, on either read, says the zone ID is wrong, not that the
+// configuration is missing: Plan returns that error (it matches
+// ErrUnknownID and ErrNotFound), so an Absent zone with a mistyped ID is
+// never "in sync". want is checked before any request: an invalid zone ID,
+// name, peer ID or status, or Absent with anything else set, is
+// ErrInvalidInput.
 //
 // Names compare ignoring ASCII case and one trailing dot; peers compare as
 // sets; the id, SOA serial and times never count as a difference.
@@ -83,13 +91,25 @@ func (s *OutgoingService) Plan(ctx context.Context, zoneID string, want Desired,
 
 // Execute performs p's actions after its Done prefix, in order, and returns a
 // copy of p with Done extended; Current and Status stay what the plan read.
-// It sends no read first and never performs an action p does not list, so
-// what runs is exactly what was reviewed. A plan that was partly done
-// resumes where it stopped.
+// It never performs an action p does not list, so what runs is exactly what
+// was reviewed. A plan that was partly done resumes where it stopped.
+//
+// Before the first action it performs, Execute reads the zone again: GET
+// /outgoing, and GET /outgoing/status when the plan read the status. The
+// zone must be what the plan read with the actions in p.Done applied (a
+// create leaves a Disabled configuration with Want's name and peers, an
+// update Want's name and peers, enable and disable the status, delete
+// none), compared as Plan compares: existence, the name without case and
+// trailing dot, the peers as a set, and the status if the plan read it.
+// Otherwise Execute ends with an error matching ErrStale that says what
+// differs, and performs nothing. A plan with nothing left to do sends
+// nothing. So a zone someone changed while the plan waited for review is
+// never overwritten.
 //
 // An answer that shows the zone changed (Create answered 409, Update,
-// Enable or Disable answered 404) ends it with an error matching ErrStale
-// that wraps the *APIError. Delete answered 404 counts as done. A Create that
+// Enable or Disable answered 404, Delete answered 404 with code 7003 or
+// 7000) ends it with an error matching ErrStale that wraps the *APIError.
+// Delete answered a plain 404 counts as done. A Create that
 // failed in a way that may have reached the server (a 5xx, ErrInvalidResponse,
 // or a transport error after the request was sent) is settled by one GET: the
 // wanted configuration means it happened; none means it did not, and it is
@@ -106,11 +126,12 @@ func (s *OutgoingService) Execute(ctx context.Context, p *Plan, opts ...Option) 
 	if err := validatePlan(p); err != nil {
 		return nil, refused(opts, err)
 	}
-	return s.execute(ctx, p, opts)
+	return s.execute(ctx, p, &check{}, opts)
 }
 
 // Apply brings the zone to want: Plan, then Execute. It sends exactly the
-// plan's reads plus one request per action (retries aside).
+// plan's reads plus one request per action (retries aside): its plan is
+// fresh, so its execution skips Execute's check before the first write.
 //
 // When Execute ends with ErrStale, because someone changed the zone between
 // the reads and the writes, Apply plans again from fresh reads and executes
@@ -139,7 +160,8 @@ func (s *OutgoingService) apply(ctx context.Context, zoneID string, want Desired
 	if err != nil {
 		return nil, err
 	}
-	q, err := s.execute(ctx, p, opts)
+	// The plan was read just now: no check before the writes.
+	q, err := s.execute(ctx, p, nil, opts)
 	if !errors.Is(err, ErrStale) {
 		return q, err
 	}
@@ -147,7 +169,7 @@ func (s *OutgoingService) apply(ctx context.Context, zoneID string, want Desired
 	if perr != nil {
 		return q, perr
 	}
-	return s.execute(ctx, fresh, opts)
+	return s.execute(ctx, fresh, nil, opts)
 }
 
 // planAfter plans the zone and puts done in front of the new actions.
@@ -166,7 +188,7 @@ func (s *OutgoingService) plan(ctx context.Context, zoneID string, want Desired,
 	p := &Plan{ZoneID: zoneID, Want: want}
 	cur, err := s.Get(ctx, zoneID, opts...)
 	switch {
-	case notFound(err):
+	case noConfig(err):
 	case err != nil:
 		return nil, stepError(zoneID, "plan", err)
 	default:
@@ -175,7 +197,7 @@ func (s *OutgoingService) plan(ctx context.Context, zoneID string, want Desired,
 	if p.Current != nil && (want.Status != "" || want.Absent) {
 		st, err := s.Status(ctx, zoneID, opts...)
 		switch {
-		case notFound(err):
+		case noConfig(err):
 			p.Current = nil // deleted between the two reads
 		case err != nil:
 			return nil, stepError(zoneID, "plan", err)
@@ -193,6 +215,9 @@ func actionsFor(want Desired, cur *Outgoing, st TransferStatus) []Action {
 	switch {
 	case want.Absent:
 		if cur != nil {
+			// The status is an open set: anything but Disabled (Enabled,
+			// or a value this SDK does not know) may be serving
+			// transfers, so it is disabled before the delete.
 			if st != StatusDisabled {
 				acts = append(acts, ActionDisable)
 			}
@@ -219,12 +244,22 @@ func actionsFor(want Desired, cur *Outgoing, st TransferStatus) []Action {
 	return acts
 }
 
-// execute runs the remaining actions of a valid plan.
-func (s *OutgoingService) execute(ctx context.Context, p *Plan, opts []Option) (*Plan, error) {
+// execute runs the remaining actions of a valid plan. With chk it first
+// checks that the zone is still what the plan expects (see recheck).
+func (s *OutgoingService) execute(ctx context.Context, p *Plan, chk *check, opts []Option) (*Plan, error) {
 	q := *p
 	q.Actions = slices.Clone(p.Actions)
 	q.Done = slices.Clone(p.Done)
-	for _, act := range p.Actions[len(p.Done):] {
+	left := p.Actions[len(p.Done):]
+	if len(left) == 0 {
+		return &q, nil
+	}
+	if chk != nil {
+		if err := s.recheck(ctx, &q, chk, opts); err != nil {
+			return &q, stepError(q.ZoneID, string(left[0]), err)
+		}
+	}
+	for _, act := range left {
 		if err := s.perform(ctx, &q, act, opts); err != nil {
 			return &q, stepError(q.ZoneID, string(act), err)
 		}
@@ -232,6 +267,169 @@ func (s *OutgoingService) execute(ctx context.Context, p *Plan, opts []Option) (
 	}
 	return &q, nil
 }
+
+// check asks execute to read the zone again before its first write.
+type check struct {
+	// pending is an action an earlier attempt sent whose outcome is
+	// unknown (a lockout cut the attempt short after it was sent): the
+	// zone may be as before it or as after it. "" when none.
+	pending Action
+}
+
+// zoneState is a zone's configuration as read, or as a plan expects it.
+type zoneState struct {
+	exists bool
+	name   string
+	peers  []string
+	status TransferStatus // "" when not read, and then not compared
+}
+
+// expectedState is what the plan read with acts applied to it. The status
+// is followed only when the plan read it.
+func expectedState(p *Plan, acts []Action) zoneState {
+	st := zoneState{status: p.Status}
+	if p.Current != nil {
+		st.exists, st.name, st.peers = true, p.Current.Name, p.Current.Peers
+	}
+	for _, act := range acts {
+		st = st.after(act, p.Want, p.Status != "")
+	}
+	return st
+}
+
+// after is st once act succeeded. status says whether the status is
+// followed.
+func (st zoneState) after(act Action, want Desired, status bool) zoneState {
+	switch act {
+	case ActionCreate:
+		st = zoneState{exists: true, name: want.Name, peers: want.Peers}
+		if status {
+			st.status = StatusDisabled // a new configuration starts Disabled
+		}
+	case ActionUpdate:
+		st.exists, st.name, st.peers = true, want.Name, want.Peers
+	case ActionEnable:
+		if status {
+			st.status = StatusEnabled
+		}
+	case ActionDisable:
+		if status {
+			st.status = StatusDisabled
+		}
+	case ActionDelete:
+		st = zoneState{}
+	}
+	return st
+}
+
+// recheck reads the zone again (GET /outgoing, and GET /status when the
+// plan read the status) and returns ErrStale, saying what differs, unless
+// it is what the plan read with p.Done applied.
+func (s *OutgoingService) recheck(ctx context.Context, p *Plan, chk *check, opts []Option) error {
+	status := p.Status != ""
+	got, err := s.readState(ctx, p.ZoneID, status, opts)
+	if err != nil {
+		return err
+	}
+	want := expectedState(p, p.Done)
+	diff := drift(want, got)
+	if diff == "" {
+		return nil
+	}
+	if chk.pending != "" && drift(want.after(chk.pending, p.Want, status), got) == "" {
+		return nil // the interrupted action had taken effect
+	}
+	return &staleError{what: diff}
+}
+
+// readState reads the zone's configuration, and its status when asked.
+func (s *OutgoingService) readState(ctx context.Context, zoneID string, status bool, opts []Option) (zoneState, error) {
+	cur, err := s.Get(ctx, zoneID, opts...)
+	switch {
+	case noConfig(err):
+		return zoneState{}, nil
+	case notFound(err):
+		// 7003/7000: the zone the plan read can no longer be addressed.
+		return zoneState{}, stale(err)
+	case err != nil:
+		return zoneState{}, &checkError{err}
+	}
+	st := zoneState{exists: true, name: cur.Name, peers: cur.Peers}
+	if !status {
+		return st, nil
+	}
+	st.status, err = s.Status(ctx, zoneID, opts...)
+	switch {
+	case noConfig(err):
+		return zoneState{}, nil // gone between the two reads
+	case notFound(err):
+		return zoneState{}, stale(err)
+	case err != nil:
+		return zoneState{}, &checkError{err}
+	}
+	return st, nil
+}
+
+// drift says how got differs from want, or "" when it does not (by the
+// converge comparison: names without case and trailing dot, peers as sets,
+// the status only when want has one).
+func drift(want, got zoneState) string {
+	switch {
+	case want.exists && !got.exists:
+		return "its configuration is gone"
+	case !want.exists && got.exists:
+		return "it has a configuration now (name " + quoteShort(got.name) + ")"
+	case !want.exists:
+		return ""
+	}
+	var d []string
+	if !EqualNames(got.name, want.name) {
+		d = append(d, "the name is "+quoteShort(got.name)+", not "+quoteShort(want.name))
+	}
+	if !samePeers(got.peers, want.peers) {
+		d = append(d, "the peers differ ("+peerDiff(got.peers, want.peers)+")")
+	}
+	if want.status != "" && got.status != want.status {
+		d = append(d, "the status is "+quoteShort(string(got.status))+", not "+quoteShort(string(want.status)))
+	}
+	return strings.Join(d, "; ")
+}
+
+// peerDiff lists the peers got has that want has not (extra), and those
+// want has that got has not (missing).
+func peerDiff(got, want []string) string {
+	var added, removed []string
+	for _, id := range got {
+		if !slices.Contains(want, id) && !slices.Contains(added, id) {
+			added = append(added, quoteShort(id))
+		}
+	}
+	for _, id := range want {
+		if !slices.Contains(got, id) && !slices.Contains(removed, id) {
+			removed = append(removed, quoteShort(id))
+		}
+	}
+	var parts []string
+	if len(added) > 0 {
+		parts = append(parts, "extra "+strings.Join(added, " "))
+	}
+	if len(removed) > 0 {
+		parts = append(parts, "missing "+strings.Join(removed, " "))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// checkError is a failed read of the check before the first write: nothing
+// was written.
+type checkError struct{ err error }
+
+// Error says that the check failed and quotes why.
+func (e *checkError) Error() string {
+	return "the check before writing failed: " + trimPrefix(e.err)
+}
+
+// Unwrap returns the read's error.
+func (e *checkError) Unwrap() error { return e.err }
 
 // perform sends one action and classifies its answer.
 func (s *OutgoingService) perform(ctx context.Context, p *Plan, act Action, opts []Option) error {
@@ -246,8 +444,14 @@ func (s *OutgoingService) perform(ctx context.Context, p *Plan, act Action, opts
 	case ActionDisable:
 		_, err = s.Disable(ctx, p.ZoneID, opts...)
 	case ActionDelete:
-		if _, err = s.Delete(ctx, p.ZoneID, opts...); notFound(err) {
+		_, err = s.Delete(ctx, p.ZoneID, opts...)
+		switch {
+		case noConfig(err):
 			return nil // already gone: what was wanted
+		case notFound(err):
+			// 7003/7000: the zone it was to delete from can no longer be
+			// addressed; that is not "deleted".
+			return stale(err)
 		}
 		return err
 	}
@@ -286,6 +490,10 @@ func (s *OutgoingService) settleCreate(ctx context.Context, p *Plan, err error, 
 		return nil // the first Create happened
 	case gerr == nil:
 		return stale(err) // someone else's configuration
+	case notFound(gerr) && !noConfig(gerr):
+		// The zone ID no longer resolves: not "none", and a resend
+		// could only fail the same way.
+		return stale(err, gerr)
 	case !notFound(gerr):
 		return &unknownCreate{create: err, check: gerr}
 	}
@@ -352,21 +560,30 @@ func (e *unknownCreate) Error() string {
 // Unwrap returns both errors, so errors.Is and errors.As reach either.
 func (e *unknownCreate) Unwrap() []error { return []error{e.create, e.check} }
 
-// staleError is ErrStale with the answer that showed it.
-type staleError struct{ err error }
+// staleError is ErrStale with what showed it: the answers (errs), or the
+// differences a check found (what).
+type staleError struct {
+	what string
+	errs []error
+}
 
-func stale(err error) error { return &staleError{err} }
+// stale is ErrStale wrapping the answers that showed it, the first quoted.
+func stale(errs ...error) error { return &staleError{errs: errs} }
 
-// Error says the zone changed and quotes the answer.
+// Error says the zone changed, then what differs or the answer.
 func (e *staleError) Error() string {
-	return "the zone changed since it was planned: " + trimPrefix(e.err)
+	why := e.what
+	if why == "" && len(e.errs) > 0 {
+		why = trimPrefix(e.errs[len(e.errs)-1])
+	}
+	return "the zone changed since it was planned: " + why
 }
 
 // Is makes errors.Is(err, ErrStale) hold.
 func (e *staleError) Is(target error) bool { return target == ErrStale }
 
-// Unwrap returns the answer's error.
-func (e *staleError) Unwrap() error { return e.err }
+// Unwrap returns the answers' errors.
+func (e *staleError) Unwrap() []error { return e.errs }
 
 // zoneError names the zone and the step (an action, or "plan") that failed.
 type zoneError struct {
@@ -395,6 +612,12 @@ func trimPrefix(err error) string {
 // the last 404).
 func notFound(err error) bool {
 	return err != nil && errors.Is(err, ErrNotFound) && !contextEnded(err)
+}
+
+// noConfig reports a 404 that means "no configuration": one without code
+// 7003 or 7000, which say the zone ID itself is wrong.
+func noConfig(err error) bool {
+	return notFound(err) && !errors.Is(err, ErrUnknownID)
 }
 
 func contextEnded(err error) bool {

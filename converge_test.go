@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -89,8 +90,9 @@ var (
 func acts(a ...secondarydns.Action) []secondarydns.Action { return a }
 
 // TestConvergeActionTable walks every row of the contract's actions rule
-// three times: Plan alone (only the reads), Execute of that plan (only the
-// writes), and Apply on a fresh server (reads then writes). Each asserts the
+// three times: Plan alone (only the reads), Execute of that plan (the
+// check, which repeats the plan's reads, then the writes), and Apply on a
+// fresh server (reads then writes: no check). Each asserts the
 // exact requests, the bodies, Actions, Done and the final state.
 func TestConvergeActionTable(t *testing.T) {
 	inSync := &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA, peerB}}
@@ -179,7 +181,13 @@ func TestConvergeActionTable(t *testing.T) {
 			srv.ResetRequests()
 			done, err := c.Outgoing.Execute(ctx, p)
 			require.NoError(t, err)
-			assert.Equal(t, tt.writes, seen(t, srv, testZone), "Execute's writes")
+			// Execute checks the zone again with the plan's reads before
+			// its first write; a plan in sync sends nothing.
+			var executeSent []string
+			if len(tt.actions) > 0 {
+				executeSent = append(append(executeSent, tt.reads...), tt.writes...)
+			}
+			assert.Equal(t, executeSent, seen(t, srv, testZone), "Execute's check and writes")
 			assert.Equal(t, tt.writeBodie, bodies(srv))
 			assert.Equal(t, tt.actions, done.Done)
 			assert.Equal(t, tt.actions, done.Actions)
@@ -302,9 +310,11 @@ func answer(r *http.Request, status int, body string) *http.Response {
 	}
 }
 
-// TestConvergeRaces stages each race rule between the plan's reads and the
-// writes: Execute must stop with ErrStale and do nothing it did not plan;
-// Apply must plan again once and converge.
+// TestConvergeRaces stages each race rule between the last read and the
+// first write (for Execute, between its check and its first write; for
+// Apply, between the plan's reads and its first write): Execute must stop
+// with ErrStale and do nothing it did not plan; Apply must plan again once
+// and converge.
 func TestConvergeRaces(t *testing.T) {
 	other := secondarydnstest.Config{Name: "other.example.", Peers: []string{peerC}, Status: "Enabled"}
 	want := secondarydns.Desired{Name: zoneName, Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
@@ -312,10 +322,11 @@ func TestConvergeRaces(t *testing.T) {
 		name string
 		seed *secondarydnstest.Config
 		want secondarydns.Desired
-		// race runs on the server after the plan's reads and before the
+		// race runs on the server after the last read and before the
 		// first write.
 		race func(srv *secondarydnstest.Server)
-		// executeSent are the requests Execute sends before it stops.
+		// executeSent are the requests Execute sends, its check's reads
+		// included, before it stops.
 		executeSent []string
 		executeDone []secondarydns.Action
 		stale       bool // Execute ends with ErrStale (else it succeeds)
@@ -331,7 +342,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				srv.Seed(testZone, other)
 			},
-			executeSent:  []string{createReq},
+			executeSent:  []string{getReq, createReq},
 			stale:        true,
 			status:       http.StatusConflict,
 			applySent:    []string{getReq, createReq, getReq, statusReq, updateReq},
@@ -345,7 +356,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{updateReq},
+			executeSent:  []string{getReq, statusReq, updateReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, updateReq, getReq, createReq, enableReq},
@@ -359,7 +370,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{enableReq},
+			executeSent:  []string{getReq, statusReq, enableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, enableReq, getReq, createReq, enableReq},
@@ -373,7 +384,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{disableReq},
+			executeSent:  []string{getReq, statusReq, disableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
 			applySent:    []string{getReq, statusReq, disableReq, getReq, createReq},
@@ -387,7 +398,7 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				deleteZone(srv)
 			},
-			executeSent:  []string{deleteReq},
+			executeSent:  []string{getReq, statusReq, deleteReq},
 			executeDone:  acts("delete"),
 			applySent:    []string{getReq, statusReq, deleteReq},
 			applyActions: acts("delete"),
@@ -399,9 +410,10 @@ func TestConvergeRaces(t *testing.T) {
 			race: func(srv *secondarydnstest.Server) {
 				srv.Seed(testZone, other)
 			},
-			// Status and peers are not what Execute checks; only answers
-			// that show the plan cannot apply stop it.
-			executeSent:  []string{disableReq, deleteReq},
+			// After the check, only answers that show the plan cannot
+			// apply stop it (TestExecuteChecksFirst covers a change
+			// before the check).
+			executeSent:  []string{getReq, statusReq, disableReq, deleteReq},
 			executeDone:  acts("disable", "delete"),
 			applySent:    []string{getReq, statusReq, disableReq, deleteReq},
 			applyActions: acts("disable", "delete"),
@@ -416,13 +428,26 @@ func TestConvergeRaces(t *testing.T) {
 				}
 			}
 
-			// Execute: plan, the race, then exactly the plan.
-			srv, c := fake(t)
+			// raceAtFirstWrite runs the race once, as the first write
+			// leaves.
+			raceAtFirstWrite := func(srv *secondarydnstest.Server) func(int, *http.Request) (*http.Response, error) {
+				var once sync.Once
+				return func(_ int, r *http.Request) (*http.Response, error) {
+					if r.Method != http.MethodGet {
+						once.Do(func() { tt.race(srv) })
+					}
+					return nil, nil
+				}
+			}
+
+			// Execute: plan, the check, the race, then exactly the plan.
+			h := &hook{}
+			srv, c := hooked(t, h)
 			seed(srv)
 			p, err := c.Outgoing.Plan(ctx, testZone, tt.want)
 			require.NoError(t, err)
-			tt.race(srv)
 			srv.ResetRequests()
+			h.before = raceAtFirstWrite(srv)
 			got, err := c.Outgoing.Execute(ctx, p)
 			assert.Equal(t, tt.executeSent, seen(t, srv, testZone), "Execute improvised")
 			require.NotNil(t, got)
@@ -439,17 +464,10 @@ func TestConvergeRaces(t *testing.T) {
 
 			// Apply: the same race, inside one call, between its reads
 			// and its first write.
-			h := &hook{}
+			h = &hook{}
 			srv, c = hooked(t, h)
 			seed(srv)
-			h.before = func(_ int, r *http.Request) (*http.Response, error) {
-				if r.Method != http.MethodGet && tt.race != nil {
-					race := tt.race
-					tt.race = nil // once
-					race(srv)
-				}
-				return nil, nil
-			}
+			h.before = raceAtFirstWrite(srv)
 			applied, err := c.Outgoing.Apply(ctx, testZone, tt.want)
 			require.NoError(t, err)
 			assert.Equal(t, tt.applySent, seen(t, srv, testZone))
@@ -717,7 +735,7 @@ func TestExecuteCreateFindsAnotherConfig(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
 	assert.Contains(t, err.Error(), "zone "+testZone+": create: the zone changed since it was planned")
-	assert.Equal(t, []string{getReq}, seen(t, srv, testZone), "only the settling read reached the server")
+	assert.Equal(t, []string{getReq, getReq}, seen(t, srv, testZone), "only the check and the settling read reached the server")
 	assert.Empty(t, q.Done)
 	cfg, _ := srv.Config(testZone)
 	assert.Equal(t, "other.example.", cfg.Name, "someone else's configuration was touched")
@@ -738,11 +756,12 @@ func TestApplyPartialFailure(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "secondarydns: zone "+testZone+": enable: POST /client/v4/zones/"+testZone+"/secondary_dns/outgoing/enable: 403"), err.Error())
 	assert.NotErrorIs(t, err, secondarydns.ErrStale)
 
-	// Execute resumes the partly done plan: only the enable is sent.
+	// Execute resumes the partly done plan: the check finds the zone as
+	// the create left it, and only the enable is sent.
 	srv.ResetRequests()
 	q, err := c.Outgoing.Execute(context.Background(), p)
 	require.NoError(t, err)
-	assert.Equal(t, []string{enableReq}, seen(t, srv, testZone))
+	assert.Equal(t, []string{getReq, enableReq}, seen(t, srv, testZone))
 	assert.Equal(t, acts("create", "enable"), q.Done)
 }
 
@@ -910,5 +929,370 @@ func TestConvergeClearsResponseWhenRefused(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, resp.StatusCode)
 		require.ErrorIs(t, call(&resp), secondarydns.ErrInvalidInput, name)
 		assert.Equal(t, secondarydns.Response{}, resp, name)
+	}
+}
+
+// TestExecuteChecksFirst: someone changes the zone between the plan and
+// Execute (a review, a prompt, a long run). Execute's check reads it again
+// with the plan's reads, finds what differs from the plan (with Done
+// applied), says so in an ErrStale, and writes nothing; the zone keeps the
+// other party's change. Changes the comparison ignores (case, trailing dot,
+// peer order, serial) do not stop it.
+func TestExecuteChecksFirst(t *testing.T) {
+	base := secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Disabled"}
+	with := func(f func(*secondarydnstest.Config)) secondarydnstest.Config {
+		c := base
+		c.Peers = slices.Clone(base.Peers)
+		f(&c)
+		return c
+	}
+	update := secondarydns.Desired{Name: zoneName, Peers: []string{peerA, peerB}}
+	updateEnable := secondarydns.Desired{Name: zoneName, Peers: []string{peerA, peerB}, Status: secondarydns.StatusEnabled}
+	tests := []struct {
+		name string
+		seed *secondarydnstest.Config // nil: no configuration
+		want secondarydns.Desired
+		// done, when set, marks the plan's first action done and seeds
+		// the state it left, as a partly run plan would be.
+		done   *secondarydnstest.Config
+		change *secondarydnstest.Config // nil: the configuration is deleted
+		// Execute's requests, the check's reads first.
+		sent    []string
+		actions []secondarydns.Action
+		stale   string // "" means Execute succeeds
+		doneOut []secondarydns.Action
+	}{
+		{
+			name: "name changed", seed: &base, want: update,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Name = "other.example." })),
+			sent:    []string{getReq},
+			actions: acts("update"),
+			stale:   `update: the zone changed since it was planned: the name is "other.example.", not "example.com."`,
+		},
+		{
+			name: "peers changed", seed: &base, want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Peers = []string{peerC} })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: the peers differ (extra "` + peerC + `", missing "` + peerA + `")`,
+		},
+		{
+			name: "status changed", seed: &base, want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Status = "Enabled" })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: the status is "Enabled", not "Disabled"`,
+		},
+		{
+			name: "enabled before a planned delete", seed: &base, want: secondarydns.Desired{Absent: true},
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Status = "Enabled" })),
+			sent:    []string{getReq, statusReq},
+			actions: acts("delete"),
+			stale:   `delete: the zone changed since it was planned: the status is "Enabled", not "Disabled"`,
+		},
+		{
+			name: "name, peers and status changed", seed: &base, want: updateEnable,
+			change: ptr(secondarydnstest.Config{Name: "other.example.", Peers: []string{peerA, peerB}, Status: "Pending"}),
+			sent:   []string{getReq, statusReq}, actions: acts("update", "enable"),
+			stale: `update: the zone changed since it was planned: the name is "other.example.", not "example.com."; ` +
+				`the peers differ (extra "` + peerB + `"); the status is "Pending", not "Disabled"`,
+		},
+		{
+			name: "created meanwhile", want: updateEnable,
+			change:  ptr(with(func(c *secondarydnstest.Config) { c.Name = "theirs.example." })),
+			sent:    []string{getReq},
+			actions: acts("create", "enable"),
+			stale:   `create: the zone changed since it was planned: it has a configuration now (name "theirs.example.")`,
+		},
+		{
+			name: "deleted meanwhile", seed: &base, want: updateEnable,
+			sent:    []string{getReq},
+			actions: acts("update", "enable"),
+			stale:   `update: the zone changed since it was planned: its configuration is gone`,
+		},
+		{
+			// Absent is reached, but not by this plan: what it would
+			// have deleted is not what it read.
+			name: "deleted meanwhile, delete planned", seed: &base, want: secondarydns.Desired{Absent: true},
+			sent:    []string{getReq},
+			actions: acts("delete"),
+			stale:   `delete: the zone changed since it was planned: its configuration is gone`,
+		},
+		{
+			name: "after a done create, the name changed", want: updateEnable,
+			done:    &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA, peerB}},
+			change:  &secondarydnstest.Config{Name: "theirs.example.", Peers: []string{peerA, peerB}},
+			sent:    []string{getReq},
+			actions: acts("create", "enable"),
+			stale:   `enable: the zone changed since it was planned: the name is "theirs.example.", not "example.com."`,
+			doneOut: acts("create"),
+		},
+		{
+			name: "after a done create, unchanged", want: updateEnable,
+			done:    &secondarydnstest.Config{Name: "EXAMPLE.com", Peers: []string{peerB, peerA}},
+			sent:    []string{getReq, enableReq},
+			actions: acts("create", "enable"),
+			doneOut: acts("create", "enable"),
+		},
+		{
+			name: "only what the comparison ignores changed", seed: &base, want: updateEnable,
+			change: &secondarydnstest.Config{Name: "EXAMPLE.COM", Peers: []string{peerA, peerA}, Status: "Disabled", SOASerial: 99,
+				LastTransferredTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+			sent:    []string{getReq, statusReq, updateReq, enableReq},
+			actions: acts("update", "enable"),
+			doneOut: acts("update", "enable"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			srv, c := fake(t)
+			if tt.seed != nil {
+				srv.Seed(testZone, *tt.seed)
+			}
+			p, err := c.Outgoing.Plan(ctx, testZone, tt.want)
+			require.NoError(t, err)
+			require.Equal(t, tt.actions, p.Actions)
+			if tt.done != nil {
+				srv.Seed(testZone, *tt.done)
+				p.Done = p.Actions[:1]
+			}
+			switch {
+			case tt.change != nil:
+				srv.Seed(testZone, *tt.change)
+			case tt.done == nil:
+				deleteZone(srv)
+			}
+			before, existed := srv.Config(testZone)
+			srv.ResetRequests()
+
+			got, err := c.Outgoing.Execute(ctx, p)
+			assert.Equal(t, tt.sent, seen(t, srv, testZone), "Execute's requests")
+			require.NotNil(t, got)
+			assert.Equal(t, tt.actions, got.Actions)
+			if tt.stale == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.doneOut, got.Done)
+				return
+			}
+			require.ErrorIs(t, err, secondarydns.ErrStale)
+			assert.Equal(t, "secondarydns: zone "+testZone+": "+tt.stale, err.Error())
+			assert.Equal(t, tt.doneOut, got.Done)
+			assert.Empty(t, bodiesOf(srv, http.MethodPut), "an update was sent")
+			after, exists := srv.Config(testZone)
+			assert.Equal(t, existed, exists, "the zone was written to")
+			assert.Equal(t, before, after, "the zone was written to")
+		})
+	}
+}
+
+// TestExecuteNothingLeftSendsNothing: a plan in sync, or one whose actions
+// are all done, needs no check.
+func TestExecuteNothingLeftSendsNothing(t *testing.T) {
+	srv, c := fake(t)
+	want := secondarydns.Desired{Name: zoneName}
+	for _, p := range []*secondarydns.Plan{
+		{ZoneID: testZone, Want: want},
+		{ZoneID: testZone, Want: want, Actions: acts("create"), Done: acts("create")},
+	} {
+		got, err := c.Outgoing.Execute(context.Background(), p)
+		require.NoError(t, err)
+		assert.Equal(t, p.Done, got.Done)
+	}
+	assert.Empty(t, srv.Requests())
+}
+
+// TestExecuteCheckReadFails: a check that cannot read the zone writes
+// nothing and names the action it was about to take.
+func TestExecuteCheckReadFails(t *testing.T) {
+	srv, c := fake(t)
+	srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+	p, err := c.Outgoing.Plan(context.Background(), testZone, secondarydns.Desired{Name: zoneName})
+	require.NoError(t, err)
+	srv.ResetRequests()
+	srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: "get", Status: http.StatusForbidden})
+	got, err := c.Outgoing.Execute(context.Background(), p)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	assert.NotErrorIs(t, err, secondarydns.ErrStale)
+	assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": update: the check before writing failed: GET ")
+	assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+	assert.Empty(t, got.Done)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// bodiesOf lists the bodies of the requests with this method.
+func bodiesOf(srv *secondarydnstest.Server, method string) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		if r.Method == method {
+			out = append(out, r.Body)
+		}
+	}
+	return out
+}
+
+// unknownIDBody is Cloudflare's answer for a zone ID that routes nowhere: a
+// 404 with codes 7003 and 7000, which is not "no configuration".
+const unknownIDBody = `{"success":false,"errors":[{"code":7003,"message":"Could not route to /zones/` + testZone +
+	`/secondary_dns/outgoing, perhaps your object identifier is invalid?"},{"code":7000,"message":"No route for that URI"}],"messages":[],"result":null}`
+
+// unknownID makes the next request of this action answer as for a wrong
+// zone ID.
+func unknownID(srv *secondarydnstest.Server, action string) {
+	srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: action, Status: http.StatusNotFound, Body: unknownIDBody})
+}
+
+// TestUnknownZoneID: a 404 with code 7003/7000 says the zone ID is wrong. No
+// read takes it for "no configuration" and no write takes it for "done":
+// an absent zone with a mistyped ID is an error, never in sync.
+func TestUnknownZoneID(t *testing.T) {
+	ctx := context.Background()
+	absent := secondarydns.Desired{Absent: true}
+
+	t.Run("Plan, Apply and a dry run of an absent zone", func(t *testing.T) {
+		srv, c := fake(t)
+		unknownID(srv, "get")
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		assert.Nil(t, p)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		require.ErrorIs(t, err, secondarydns.ErrNotFound)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": plan: GET /client/v4/zones/"+testZone+"/secondary_dns/outgoing: 404 Not Found: [7003] Could not route")
+		assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+
+		unknownID(srv, "get")
+		p, err = c.Outgoing.Apply(ctx, testZone, absent)
+		assert.Nil(t, p)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+
+		unknownID(srv, "get")
+		res, err := c.Outgoing.ApplyAll(ctx, map[string]secondarydns.Desired{testZone: absent}, secondarydns.FleetOptions{DryRun: true})
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Nil(t, res[0].Plan)
+		assert.Equal(t, []string{getReq, getReq, getReq}, seen(t, srv, testZone))
+		assert.Empty(t, srv.PendingFaults())
+	})
+
+	t.Run("Plan: the status read", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: "Enabled"})
+		unknownID(srv, "status")
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		assert.Nil(t, p, "planned as for no configuration")
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Contains(t, err.Error(), "zone "+testZone+": plan: GET /client/v4/zones/"+testZone+"/secondary_dns/outgoing/status: 404")
+		assert.Equal(t, []string{getReq, statusReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: a delete answered so is stale, not done", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: "Enabled"})
+		p, err := c.Outgoing.Plan(ctx, testZone, absent)
+		require.NoError(t, err)
+		require.Equal(t, acts("disable", "delete"), p.Actions)
+		srv.ResetRequests()
+		unknownID(srv, "delete")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		var apiErr *secondarydns.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": delete: the zone changed since it was planned: DELETE ")
+		assert.Equal(t, acts("disable"), got.Done)
+		assert.Equal(t, []string{getReq, statusReq, disableReq, deleteReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: the check's read", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		unknownID(srv, "get")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Contains(t, err.Error(), "secondarydns: zone "+testZone+": update: the zone changed since it was planned: GET ")
+		assert.Empty(t, got.Done)
+		assert.Equal(t, []string{getReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: an update answered so", func(t *testing.T) {
+		srv, c := fake(t)
+		srv.Seed(testZone, secondarydnstest.Config{Name: "old.example."})
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		unknownID(srv, "update")
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Empty(t, got.Done)
+		assert.Equal(t, []string{getReq, updateReq}, seen(t, srv, testZone))
+	})
+
+	t.Run("Execute: a create's settling read answered so is stale, not sent again", func(t *testing.T) {
+		h := &hook{}
+		srv, c := hooked(t, h)
+		p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Name: zoneName})
+		require.NoError(t, err)
+		srv.ResetRequests()
+		srv.Fail(secondarydnstest.Fault{Zone: testZone, Action: "create", Status: http.StatusBadGateway})
+		gets := 0
+		h.before = func(_ int, r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodGet {
+				if gets++; gets == 2 { // the settling read; the first is the check
+					return answer(r, http.StatusNotFound, unknownIDBody), nil
+				}
+			}
+			return nil, nil
+		}
+		got, err := c.Outgoing.Execute(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrStale)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		require.ErrorIs(t, err, secondarydns.ErrServerError, "the create's answer is kept")
+		assert.Empty(t, got.Done)
+		// The settling read was answered by the hook: the fake saw the
+		// check and the one create.
+		assert.Equal(t, []string{getReq, createReq}, seen(t, srv, testZone))
+		assert.Equal(t, 2, gets, "the check and the settling read, no more")
+	})
+}
+
+// TestAbsentUnknownStatus: the status is an open set. An absent zone whose
+// status is anything but Disabled (a value the SDK does not know included)
+// may be serving transfers, so it is disabled before it is deleted; only
+// Disabled goes straight to the delete. Execute's check compares the
+// unknown status exactly.
+func TestAbsentUnknownStatus(t *testing.T) {
+	for _, status := range []string{"Pending", "Unknown-foo", "enabled", "Enabled", "Disabled"} {
+		t.Run(status, func(t *testing.T) {
+			ctx := context.Background()
+			wantActions, wantWrites := acts("disable", "delete"), []string{disableReq, deleteReq}
+			if status == "Disabled" {
+				wantActions, wantWrites = acts("delete"), []string{deleteReq}
+			}
+			srv, c := fake(t)
+			srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: status})
+			p, err := c.Outgoing.Plan(ctx, testZone, secondarydns.Desired{Absent: true})
+			require.NoError(t, err)
+			assert.Equal(t, secondarydns.TransferStatus(status), p.Status)
+			assert.Equal(t, wantActions, p.Actions)
+			srv.ResetRequests()
+			got, err := c.Outgoing.Execute(ctx, p)
+			require.NoError(t, err)
+			assert.Equal(t, wantActions, got.Done)
+			assert.Equal(t, append([]string{getReq, statusReq}, wantWrites...), seen(t, srv, testZone))
+			_, ok := srv.Config(testZone)
+			assert.False(t, ok, "the zone keeps a configuration")
+
+			srv, c = fake(t)
+			srv.Seed(testZone, secondarydnstest.Config{Name: zoneName, Status: status})
+			applied, err := c.Outgoing.Apply(ctx, testZone, secondarydns.Desired{Absent: true})
+			require.NoError(t, err)
+			assert.Equal(t, wantActions, applied.Done)
+			assert.Equal(t, append([]string{getReq, statusReq}, wantWrites...), seen(t, srv, testZone))
+		})
 	}
 }

@@ -91,8 +91,9 @@
 //
 // OutgoingService.Plan reads a zone and returns the actions (create, update,
 // enable, disable, delete) that would bring it to a Desired state; Execute
-// performs exactly a plan's actions, and Apply does both, planning again once
-// when the zone changed in between (ErrStale). Names compare without ASCII
+// checks the zone again and performs exactly a plan's actions, ending with
+// ErrStale, untouched, if the zone changed since it was planned; Apply does
+// both at once, planning again once when the zone changed in between. Names compare without ASCII
 // case and trailing dot, peers as sets. ApplyAll and ExecuteAll do the same
 // for a fleet with bounded concurrency, one ZoneResult per zone in zone-ID
 // order, and a shared pause when the API locks the user out (a 429 whose

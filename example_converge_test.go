@@ -2,6 +2,7 @@ package secondarydns_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -45,6 +46,39 @@ func ExampleOutgoingService_Plan() {
 	// current: Example.com [23ff594956f20c2a721606e94745a8aa] Disabled
 	// actions: [update enable]
 	// done: [update enable]
+}
+
+// Execute reads the zone again before its first write. A zone someone
+// changed after its plan was reviewed is reported stale, saying what
+// differs, and left as they made it.
+func ExampleOutgoingService_Execute() {
+	srv := secondarydnstest.NewServer()
+	defer srv.Close()
+	zoneID := secondarydnstest.ZoneID(1)
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "example.com."})
+	client, err := srv.Client()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	want := secondarydns.Desired{Name: "example.com.", Peers: []string{"23ff594956f20c2a721606e94745a8aa"}}
+	plan, err := client.Outgoing.Plan(ctx, zoneID, want)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("actions:", plan.Actions)
+
+	// While the plan waits for review, someone renames the zone.
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "other.example."})
+
+	done, err := client.Outgoing.Execute(ctx, plan)
+	fmt.Println("stale:", errors.Is(err, secondarydns.ErrStale), "done:", done.Done)
+	fmt.Println(err)
+	// Output:
+	// actions: [update]
+	// stale: true done: []
+	// secondarydns: zone 00000000000000000000000000000001: update: the zone changed since it was planned: the name is "other.example.", not "example.com."
 }
 
 // Apply makes a zone look like the desired state in one call, recovering

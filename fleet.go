@@ -82,8 +82,14 @@ func (s *OutgoingService) ApplyAll(ctx context.Context, zones map[string]Desired
 // ExecuteAll runs Execute for each reviewed plan under the rules of ApplyAll
 // (checks first, zone-ID order, concurrency, results, errors, lockout,
 // context), so that what runs is exactly what was approved. Duplicate zone
-// IDs, a nil plan and fo.DryRun are ErrInvalidInput. After a lockout pause a
-// zone resumes its remaining actions; it is not planned again.
+// IDs, a nil plan and fo.DryRun are ErrInvalidInput.
+//
+// As Execute does, it reads each zone with actions left again before its
+// first write (GET /outgoing, and GET /status when the plan read the
+// status) and reports a zone that changed since it was planned as ErrStale,
+// untouched: it costs the plan's reads again for each such zone. After a
+// lockout pause a zone resumes its remaining actions, checked again the
+// same way; it is not planned again.
 func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo FleetOptions, opts ...Option) ([]ZoneResult, error) {
 	if err := s.ready(); err != nil {
 		return nil, refused(opts, err)
@@ -124,8 +130,15 @@ func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo Flee
 			q.Done = done
 			p = &q
 		}
+		chk := &check{}
+		var next Action
+		if len(p.Done) < len(p.Actions) {
+			next = p.Actions[len(p.Done)]
+		}
 		var uc *unknownCreate
-		if errors.As(prevErr, &uc) && len(p.Done) < len(p.Actions) && p.Actions[len(p.Done)] == ActionCreate {
+		var ce *checkError
+		switch {
+		case errors.As(prevErr, &uc) && next == ActionCreate:
 			// The lockout cut short the read that settles a Create: make
 			// it now, never repeat the Create blindly.
 			q := *p
@@ -136,8 +149,19 @@ func (s *OutgoingService) ExecuteAll(ctx context.Context, plans []*Plan, fo Flee
 			}
 			q.Done = append(q.Done, ActionCreate)
 			p = &q
+			if p.Status == "" {
+				// The settling read was the check: it found Want's name
+				// and peers (or none, and the Create was sent again).
+				chk = nil
+			}
+		case prevErr != nil && !errors.As(prevErr, &ce) && next != ActionCreate:
+			// The action the lockout interrupted was sent and may have
+			// taken effect (a 5xx retried into the 429): the check also
+			// accepts the zone as it leaves it. A Create answered 429
+			// was refused, and one of unknown outcome is settled above.
+			chk.pending = next
 		}
-		return s.execute(ctx, p, opts)
+		return s.execute(ctx, p, chk, opts)
 	})
 }
 

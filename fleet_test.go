@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -444,7 +445,7 @@ func TestExecuteAll(t *testing.T) {
 	pr := newProgress(t)
 	results, err := c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{Concurrency: 3, Progress: pr.fn})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "secondarydns: 1 of 50 zones failed; the first: zone "+ids[7]+": create: the zone changed since it was planned")
+	assert.Contains(t, err.Error(), "secondarydns: 1 of 50 zones failed; the first: zone "+ids[7]+`: create: the zone changed since it was planned: it has a configuration now (name "theirs.example.")`)
 	require.ErrorIs(t, err, secondarydns.ErrStale)
 	assert.Equal(t, ids, resultIDs(results))
 	pr.check(ids)
@@ -453,7 +454,14 @@ func TestExecuteAll(t *testing.T) {
 	cfg, _ := srv.Config(ids[7])
 	assert.Equal(t, "theirs.example.", cfg.Name)
 	assert.Equal(t, "Disabled", cfg.Status, "the stale zone was enabled anyway")
-	assert.Len(t, srv.Requests(), 49*2+1, "no reads, one request per action, nothing after the 409")
+	assert.Len(t, srv.Requests(), 50+49*2, "one check per zone, one request per action, nothing after the stale zone's check")
+	var stale []string
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Path, ids[7]) {
+			stale = append(stale, r.Method+" "+r.Path)
+		}
+	}
+	assert.Equal(t, []string{"GET /zones/" + ids[7] + "/secondary_dns/outgoing"}, stale, "the stale zone: its check only")
 	for i, r := range results {
 		if i == 7 {
 			continue
@@ -464,7 +472,8 @@ func TestExecuteAll(t *testing.T) {
 }
 
 // TestExecuteAllResumesAfterLockout: after the pause a zone goes on with its
-// remaining actions; it is not planned again and its create is not repeated.
+// remaining actions, checked again first; it is not planned again and its
+// create is not repeated.
 func TestExecuteAllResumesAfterLockout(t *testing.T) {
 	clock := newFakeClock()
 	srv, c := fake(t)
@@ -474,7 +483,7 @@ func TestExecuteAllResumesAfterLockout(t *testing.T) {
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.NoError(t, err)
 	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
-	assert.Equal(t, []string{createReq, enableReq, enableReq}, seen(t, srv, zone))
+	assert.Equal(t, []string{getReq, createReq, enableReq, getReq, enableReq}, seen(t, srv, zone))
 	assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
 	cfg, _ := srv.Config(zone)
 	assert.Equal(t, "Enabled", cfg.Status)
@@ -665,7 +674,7 @@ func TestFleetPauseIsShared(t *testing.T) {
 				}
 			}
 			if mode == "ExecuteAll" {
-				assert.Equal(t, 2, stuckRequests, "the refused create, then the create")
+				assert.Equal(t, 4, stuckRequests, "the check, the refused create, then after the pause the check again and the create")
 			} else {
 				assert.Equal(t, map[bool]int{true: 2, false: 3}[fo.DryRun], stuckRequests, "the refused read, the read again (and the create)")
 			}
@@ -713,7 +722,9 @@ func TestExecuteAllSettlesAfterLockout(t *testing.T) {
 	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com.", Status: secondarydns.StatusEnabled}, Actions: acts("create", "enable")}
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.NoError(t, err)
-	assert.Equal(t, []string{createReq, getReq, getReq, enableReq}, seen(t, srv, zone))
+	// The check, the create, the settling read (429), after the pause the
+	// settling read again, which also serves as the check, then the enable.
+	assert.Equal(t, []string{getReq, createReq, getReq, getReq, enableReq}, seen(t, srv, zone))
 	assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
 	assert.Equal(t, []time.Duration{2 * time.Minute}, clock.slept())
 }
@@ -763,7 +774,7 @@ func TestExecuteAllLockoutGivesUp(t *testing.T) {
 	p := &secondarydns.Plan{ZoneID: zone, Want: secondarydns.Desired{Name: "example.com."}, Actions: acts("create")}
 	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{}, clock.opts()...)
 	require.ErrorIs(t, err, secondarydns.ErrRateLimited)
-	assert.Equal(t, []string{createReq, createReq, createReq, createReq}, seen(t, srv, zone))
+	assert.Equal(t, []string{getReq, createReq, getReq, createReq, getReq, createReq, getReq, createReq}, seen(t, srv, zone), "each try checks first")
 	assert.Empty(t, results[0].Plan.Done)
 	assert.Len(t, clock.slept(), 3)
 }
@@ -797,15 +808,18 @@ func TestFleetHonoursTheCallersOptions(t *testing.T) {
 	callLimiter := &waitCounter{}
 	var plans []*secondarydns.Plan
 	for _, r := range results {
+		// As a plan made now would read the zone: enabled, to disable.
 		p := *r.Plan
+		p.Current = &secondarydns.Outgoing{Name: "example.com."}
+		p.Status = secondarydns.StatusEnabled
 		p.Actions, p.Done = acts("disable"), nil
 		plans = append(plans, &p)
 	}
 	_, err = c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{}, secondarydns.WithRateLimiter(callLimiter), secondarydns.WithHeader("X-Run", "8"))
 	require.NoError(t, err)
-	assert.Equal(t, int32(20), callLimiter.n.Load())
+	assert.Equal(t, int32(60), callLimiter.n.Load(), "the check's two reads and the disable, per zone")
 	assert.Equal(t, int32(60), clientLimiter.n.Load(), "the call's limiter replaces the client's")
-	require.Len(t, srv.Requests(), 20)
+	require.Len(t, srv.Requests(), 60)
 	for _, r := range srv.Requests() {
 		assert.Equal(t, "8", r.Header.Get("X-Run"))
 	}
@@ -860,4 +874,414 @@ func TestExecuteAllContextCancel(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, cancelled, 100-5-2)
+}
+
+// zoneRequests lists the requests for zone as "METHOD suffix", as seen does,
+// leaving out the other zones'.
+func zoneRequests(srv *secondarydnstest.Server, zone string) []string {
+	var out []string
+	prefix := "/zones/" + zone + "/secondary_dns/outgoing"
+	for _, r := range srv.Requests() {
+		if suffix, ok := strings.CutPrefix(r.Path, prefix); ok {
+			out = append(out, strings.TrimSpace(r.Method+" "+suffix))
+		}
+	}
+	return out
+}
+
+// TestExecuteAllChecksEachZone: reviewed plans for four zones; after the
+// review someone changes one zone's name, one's peers and one's status.
+// Each of those is reported stale, naming what differs, and untouched; the
+// fourth runs.
+func TestExecuteAllChecksEachZone(t *testing.T) {
+	srv, c := fake(t)
+	ids := zoneIDs(4)
+	zones := map[string]secondarydns.Desired{}
+	for _, id := range ids {
+		srv.Seed(id, secondarydnstest.Config{Name: "example.com.", Peers: []string{peerA}})
+		zones[id] = secondarydns.Desired{Name: "example.com.", Peers: []string{peerA, peerB}, Status: secondarydns.StatusEnabled}
+	}
+	planned, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.NoError(t, err)
+	var plans []*secondarydns.Plan
+	for _, r := range planned {
+		require.Equal(t, acts("update", "enable"), r.Plan.Actions)
+		plans = append(plans, r.Plan)
+	}
+	changed := []secondarydnstest.Config{
+		{Name: "renamed.example.", Peers: []string{peerA}},
+		{Name: "example.com.", Peers: []string{peerA, peerC}},
+		{Name: "example.com.", Peers: []string{peerA}, Status: "Enabled"},
+	}
+	for i, cfg := range changed {
+		srv.Seed(ids[i], cfg)
+	}
+	srv.ResetRequests()
+
+	results, err := c.Outgoing.ExecuteAll(context.Background(), plans, secondarydns.FleetOptions{Concurrency: 2})
+	require.ErrorIs(t, err, secondarydns.ErrStale)
+	assert.Contains(t, err.Error(), "3 of 4 zones failed")
+	why := []string{
+		`the name is "renamed.example.", not "example.com."`,
+		`the peers differ (extra "` + peerC + `")`,
+		`the status is "Enabled", not "Disabled"`,
+	}
+	for i, w := range why {
+		require.ErrorIs(t, results[i].Err, secondarydns.ErrStale)
+		assert.Equal(t, "secondarydns: zone "+ids[i]+": update: the zone changed since it was planned: "+w, results[i].Err.Error())
+		assert.Empty(t, results[i].Plan.Done)
+		assert.Equal(t, []string{getReq, statusReq}, zoneRequests(srv, ids[i]), "zone %d: the check only", i)
+		cfg, _ := srv.Config(ids[i])
+		assert.Equal(t, changed[i].Name, cfg.Name, "zone %d was written to", i)
+		assert.Equal(t, changed[i].Peers, cfg.Peers, "zone %d was written to", i)
+	}
+	require.NoError(t, results[3].Err)
+	assert.Equal(t, acts("update", "enable"), results[3].Plan.Done)
+	assert.Equal(t, []string{getReq, statusReq, updateReq, enableReq}, zoneRequests(srv, ids[3]))
+	assert.Len(t, srv.Requests(), 3*2+4)
+	cfg, _ := srv.Config(ids[3])
+	assert.Equal(t, []string{peerA, peerB}, cfg.Peers)
+	assert.Equal(t, "Enabled", cfg.Status)
+}
+
+// TestExecuteAllChecksAgainAfterLockout: a zone's enable is refused with a
+// lockout; while the run waits, someone changes the zone. After the pause
+// the zone is checked again against the plan with its create done: each
+// change is found, reported stale, and nothing more is sent for it. Left
+// alone, the zone resumes with its enable.
+func TestExecuteAllChecksAgainAfterLockout(t *testing.T) {
+	want := secondarydns.Desired{Name: "example.com.", Peers: []string{peerA}, Status: secondarydns.StatusEnabled}
+	tests := []struct {
+		name   string
+		change func(srv *secondarydnstest.Server, zone string)
+		stale  string // "" means it resumes
+	}{
+		{"name changed", func(srv *secondarydnstest.Server, zone string) {
+			srv.Seed(zone, secondarydnstest.Config{Name: "renamed.example.", Peers: []string{peerA}})
+		}, `the name is "renamed.example.", not "example.com."`},
+		{"peers changed", func(srv *secondarydnstest.Server, zone string) {
+			srv.Seed(zone, secondarydnstest.Config{Name: "example.com.", Peers: []string{peerB}})
+		}, `the peers differ (extra "` + peerB + `", missing "` + peerA + `")`},
+		{"deleted", func(srv *secondarydnstest.Server, zone string) {
+			c, err := srv.Client(secondarydns.WithHeader(raceHeader, "1"))
+			require.NoError(t, err)
+			_, err = c.Outgoing.Delete(context.Background(), zone)
+			require.NoError(t, err)
+		}, `its configuration is gone`},
+		{"unchanged", func(*secondarydnstest.Server, string) {}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			srv, c := fake(t)
+			zone := secondarydnstest.ZoneID(1)
+			p, err := c.Outgoing.Plan(context.Background(), zone, want)
+			require.NoError(t, err)
+			require.Equal(t, acts("create", "enable"), p.Actions)
+			srv.ResetRequests()
+			srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "enable", Status: http.StatusTooManyRequests, RetryAfter: "90"})
+			sleep := func(ctx context.Context, d time.Duration) error {
+				tt.change(srv, zone) // while the run waits out the lockout
+				return clock.sleep(ctx, d)
+			}
+			results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{},
+				secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+			assert.Equal(t, []time.Duration{90 * time.Second}, clock.slept())
+			if tt.stale == "" {
+				require.NoError(t, err)
+				assert.Equal(t, []string{getReq, createReq, enableReq, getReq, enableReq}, seen(t, srv, zone))
+				assert.Equal(t, acts("create", "enable"), results[0].Plan.Done)
+				cfg, _ := srv.Config(zone)
+				assert.Equal(t, "Enabled", cfg.Status)
+				return
+			}
+			require.ErrorIs(t, err, secondarydns.ErrStale)
+			assert.Equal(t, "secondarydns: zone "+zone+": enable: the zone changed since it was planned: "+tt.stale, results[0].Err.Error())
+			assert.Equal(t, []string{getReq, createReq, enableReq, getReq}, seen(t, srv, zone), "nothing after the check")
+			assert.Equal(t, acts("create"), results[0].Plan.Done)
+			if cfg, ok := srv.Config(zone); ok {
+				assert.Equal(t, "Disabled", cfg.Status, "the changed zone was enabled")
+			}
+		})
+	}
+}
+
+// TestExecuteAllResumeAcceptsItsOwnWrite: an update answered 503 had taken
+// effect; its retry met a lockout. After the pause the check finds the zone
+// as the update left it: that is this plan's own write, not someone
+// else's, so the zone resumes (the update is idempotent and sent again)
+// instead of being reported stale.
+func TestExecuteAllResumeAcceptsItsOwnWrite(t *testing.T) {
+	clock := newFakeClock()
+	h := &hook{}
+	srv, c := hooked(t, h)
+	zone := secondarydnstest.ZoneID(1)
+	srv.Seed(zone, secondarydnstest.Config{Name: "old.example.", Peers: []string{peerA}})
+	p, err := c.Outgoing.Plan(context.Background(), zone, secondarydns.Desired{Name: "example.com.", Peers: []string{peerB}})
+	require.NoError(t, err)
+	require.Equal(t, acts("update"), p.Actions)
+	srv.ResetRequests()
+	puts := 0
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		if r.Method != http.MethodPut {
+			return nil, nil
+		}
+		if puts++; puts == 1 {
+			// The update reaches the fake, then the edge answers 503 and
+			// the retry meets a lockout.
+			resp, err := http.DefaultTransport.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			resp.Body.Close()
+			srv.Fail(secondarydnstest.Fault{Zone: zone, Action: "update", Status: http.StatusTooManyRequests, RetryAfter: "120"})
+			return answer(r, http.StatusServiceUnavailable, ""), nil
+		}
+		return nil, nil
+	}
+	results, err := c.Outgoing.ExecuteAll(context.Background(), []*secondarydns.Plan{p}, secondarydns.FleetOptions{},
+		append(clock.opts(), secondarydns.WithMaxRetries(1))...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{getReq, updateReq, updateReq, getReq, updateReq}, seen(t, srv, zone))
+	assert.Equal(t, acts("update"), results[0].Plan.Done)
+	cfg, _ := srv.Config(zone)
+	assert.Equal(t, "example.com.", cfg.Name)
+	assert.Equal(t, []string{peerB}, cfg.Peers)
+}
+
+// sleeper is one wait of the fleet's pause, held until the test releases
+// it.
+type sleeper struct {
+	d       time.Duration
+	release chan struct{}
+}
+
+// heldSleeps makes every SDK wait report itself on the returned channel and
+// block until released; then the clock moves d past where it stood when the
+// wait began.
+func heldSleeps(clock *fakeClock) (chan sleeper, func(context.Context, time.Duration) error) {
+	ch := make(chan sleeper, 16)
+	return ch, func(ctx context.Context, d time.Duration) error {
+		from := clock.now()
+		s := sleeper{d: d, release: make(chan struct{})}
+		ch <- s
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+		}
+		return clock.sleepFrom(ctx, from, d)
+	}
+}
+
+// clockedTransport notes the fake clock's time of every request it sends,
+// and tells the test of each on sent.
+type clockedTransport struct {
+	clock *fakeClock
+	next  http.RoundTripper
+	sent  chan string
+	mu    sync.Mutex
+	at    []time.Time
+}
+
+func (c *clockedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.at = append(c.at, c.clock.now())
+	c.mu.Unlock()
+	select {
+	case c.sent <- r.Method + " " + r.URL.Path:
+	default:
+	}
+	return c.next.RoundTrip(r)
+}
+
+func (c *clockedTransport) times() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.at)
+}
+
+// heldLimiter lets its first Wait through only once a second has begun,
+// and holds the second until released: so one worker sends while the other
+// waits in the caller's limiter. Later waits pass.
+type heldLimiter struct {
+	mu      sync.Mutex
+	calls   int
+	second  chan struct{} // closed when the second Wait begins
+	release chan struct{}
+}
+
+func (l *heldLimiter) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	l.calls++
+	n := l.calls
+	l.mu.Unlock()
+	switch n {
+	case 1:
+		<-l.second
+	case 2:
+		close(l.second)
+		<-l.release
+	}
+	return ctx.Err()
+}
+
+// TestFleetLockoutWhileInLimiter: a worker is waiting in the caller's rate
+// limiter when another worker's request is answered with a lockout. When
+// the limiter lets it go, the worker must check the pause again and wait
+// out the block; a worker that sent at once would spend a request inside
+// the block (and, against Cloudflare, extend nothing but waste it).
+func TestFleetLockoutWhileInLimiter(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.now()
+	sleepers, sleep := heldSleeps(clock)
+	tr := &clockedTransport{clock: clock, next: http.DefaultTransport, sent: make(chan string, 16)}
+	lim := &heldLimiter{second: make(chan struct{}), release: make(chan struct{})}
+	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}), secondarydns.WithRateLimiter(lim))
+	// The first request to arrive, whichever zone's, meets the lockout.
+	srv.Fail(secondarydnstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: "120"})
+	ids := zoneIDs(2)
+	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
+	type outcome struct {
+		results []secondarydns.ZoneResult
+		err     error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
+			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+		ran <- o
+	}()
+	wait := func(what string) sleeper {
+		t.Helper()
+		select {
+		case s := <-sleepers:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %s", what)
+		}
+		return sleeper{}
+	}
+
+	<-tr.sent // the refused request
+	first := wait("wait for the pause by the refused zone")
+	assert.Equal(t, 2*time.Minute, first.d)
+	require.Len(t, srv.Requests(), 1)
+	require.Equal(t, http.StatusTooManyRequests, srv.Requests()[0].Status)
+
+	// The limiter lets the other worker go: it must wait for the pause,
+	// not send.
+	close(lim.release)
+	var second sleeper
+	select {
+	case second = <-sleepers:
+	case r := <-tr.sent:
+		t.Errorf("%s was sent inside the block, right after the limiter", r)
+		second = wait("wait for the pause after the request")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the worker released by the limiter neither waited nor sent")
+	}
+	assert.Equal(t, 2*time.Minute, second.d, "the released worker waits out the whole block")
+	assert.Len(t, srv.Requests(), 1, "a request reached the server inside the block")
+
+	close(second.release)
+	close(first.release)
+	o := <-ran
+	require.NoError(t, o.err)
+	times := tr.times()
+	for i, at := range times[1:] {
+		assert.False(t, at.Before(start.Add(2*time.Minute)), "request %d left %s into a 2m block", i+2, at.Sub(start))
+	}
+	refused := strings.Split(srv.Requests()[0].Path, "/")[2]
+	for _, id := range ids {
+		want := []string{getReq, createReq}
+		if id == refused {
+			want = []string{getReq, getReq, createReq}
+		}
+		assert.Equal(t, want, zoneRequests(srv, id), "zone %s", id)
+		cfg, ok := srv.Config(id)
+		require.True(t, ok)
+		assert.Equal(t, "example.com.", cfg.Name)
+	}
+	assert.Len(t, times, 5)
+}
+
+// TestFleetLockoutShorterRetryAfterKeepsThePause: two requests are in
+// flight when the first is answered with a 5-minute lockout; the second is
+// answered later with a 90-second one. The later, shorter Retry-After must
+// not shorten the pause already running: every worker waits the whole 5
+// minutes, and no request leaves before they have passed.
+func TestFleetLockoutShorterRetryAfterKeepsThePause(t *testing.T) {
+	clock := newFakeClock()
+	start := clock.now()
+	sleepers, sleep := heldSleeps(clock)
+	both := make(chan struct{})
+	firstWaits := make(chan struct{})
+	var n atomic.Int32
+	refuse := func(r *http.Request, retryAfter string) *http.Response {
+		resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
+		resp.Header.Set("Retry-After", retryAfter)
+		return resp
+	}
+	h := &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
+		switch n.Add(1) {
+		case 1:
+			<-both // both requests are in flight
+			return refuse(r, "300"), nil
+		case 2:
+			close(both)
+			<-firstWaits // answered after the first 429 started the pause
+			return refuse(r, "90"), nil
+		}
+		return nil, nil
+	}}
+	tr := &clockedTransport{clock: clock, next: h, sent: make(chan string, 16)}
+	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
+	ids := zoneIDs(2)
+	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
+	type outcome struct {
+		results []secondarydns.ZoneResult
+		err     error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
+			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+		ran <- o
+	}()
+	wait := func(what string) sleeper {
+		t.Helper()
+		select {
+		case s := <-sleepers:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no %s", what)
+		}
+		return sleeper{}
+	}
+
+	first := wait("wait after the 5-minute lockout")
+	assert.Equal(t, 5*time.Minute, first.d)
+	close(firstWaits)
+	second := wait("wait after the 90-second lockout")
+	assert.Equal(t, 5*time.Minute, second.d, "the shorter Retry-After shortened the pause")
+
+	// Release the shorter-looking wait first: had it been 90 s, its worker
+	// would now send inside the block.
+	close(second.release)
+	close(first.release)
+	o := <-ran
+	require.NoError(t, o.err)
+	times := tr.times()
+	require.Len(t, times, 6, "two refused reads, then each zone's read and create")
+	for i, at := range times[2:] {
+		assert.False(t, at.Before(start.Add(5*time.Minute)), "request %d left %s into a 5m block", i+3, at.Sub(start))
+	}
+	for _, id := range ids {
+		assert.Equal(t, []string{getReq, createReq}, zoneRequests(srv, id), "zone %s: the refused read never reached the fake", id)
+		_, ok := srv.Config(id)
+		assert.True(t, ok)
+	}
+	assert.Equal(t, 5*time.Minute, clock.now().Sub(start))
 }
