@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 )
 
@@ -24,10 +25,12 @@ SIGINT or SIGTERM (then exit 0). The first two lines on standard output are
   CLOUDFLARE_BASE_URL=<url>
   CLOUDFLARE_API_TOKEN=<token>
 so a shell can take them with eval or export. Zones are seeded from -f (the
-desired-state format; "absent" zones are left out); --rate-limit makes it
+desired-state format; "absent" zones are known to the fake, as zones without
+a configuration); --rate-limit makes it
 answer 429 as Cloudflare does when over N requests per DURATION. The fake's
 zone IDs are 32 lowercase hexadecimal characters. -o is ignored; --timeout
-is refused (exit 2): the fake runs until it is told to stop.`,
+is refused (exit 2): the fake runs until it is told to stop. SIGINT or
+SIGTERM while seeding a large file stops it there (exit 0, nothing served).`,
 	example: "secondarydns fake --addr 127.0.0.1:8787 -f zones.json --rate-limit 1200/5m",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
@@ -71,15 +74,19 @@ func runFake(a *app, _ []string) int {
 		if err != nil {
 			return a.inputFailed(err)
 		}
-		for _, id := range d.ids() {
-			w := d.zones[id]
-			if w.Absent {
-				continue
+		ids := d.ids()
+		for i, id := range ids {
+			if a.sig.Err() != nil {
+				a.note("secondarydns fake: stopped while seeding (%d of %d zone(s) seeded)\n", i, len(ids))
+				return exitOK
 			}
-			if err := seedZone(srv, id, secondarydnstest.Config{Name: w.Name, Peers: w.Peers, Status: string(w.Status)}); err != nil {
+			w := d.zones[id]
+			if err := seedZone(srv, id, w); err != nil {
 				return a.inputError(fmt.Sprintf("%s:%d: zones[%q]: %v", a.file, d.lines[id], id, err))
 			}
-			seeded++
+			if !w.Absent {
+				seeded++
+			}
 		}
 	}
 	ln, err := net.Listen("tcp", a.addr)
@@ -92,10 +99,7 @@ func runFake(a *app, _ []string) int {
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
-	}
-	hs := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: newFakeProxy(target), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -120,14 +124,41 @@ func runFake(a *app, _ []string) int {
 	return exitOK
 }
 
-// seedZone seeds one zone, turning the panic Seed raises for a zone ID the
-// fake cannot serve into an error.
-func seedZone(srv *secondarydnstest.Server, id string, cfg secondarydnstest.Config) (err error) {
+// fakeIdleConns is how many idle connections the fake's proxy keeps to the
+// server behind it: net/http's default of 2 per host made every burst of
+// concurrent requests (a fleet run at --concurrency 64) open, and then close,
+// a connection for nearly every request.
+const fakeIdleConns = 256
+
+// newFakeProxy forwards every request, unchanged, to the server at target,
+// over connections it keeps for reuse.
+func newFakeProxy(target *url.URL) *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+		Transport: &http.Transport{
+			DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        fakeIdleConns,
+			MaxIdleConnsPerHost: fakeIdleConns,
+			IdleConnTimeout:     90 * time.Second,
+		},
+	}
+}
+
+// seedZone makes one zone of the file known to the fake: seeded with its
+// configuration, or, for an absent zone, added without one (so that a fake
+// under secondarydnstest.WithStrictZones answers it as a zone without a
+// configuration, not as an unknown ID). It turns the panic Seed and AddZone
+// raise for a zone ID the fake cannot serve into an error.
+func seedZone(srv *secondarydnstest.Server, id string, w secondarydns.Desired) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = errors.New("the fake's zone IDs are 32 lowercase hexadecimal characters")
 		}
 	}()
-	srv.Seed(id, cfg)
+	if w.Absent {
+		srv.AddZone(secondarydns.Zone{ID: id, Name: w.Name})
+		return nil
+	}
+	srv.Seed(id, secondarydnstest.Config{Name: w.Name, Peers: w.Peers, Status: string(w.Status)})
 	return nil
 }

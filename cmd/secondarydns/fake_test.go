@@ -3,16 +3,24 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 )
 
@@ -136,4 +144,155 @@ func mustRead(t *testing.T, path string) string {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// TestFakeSeedZone: a zone of the file is seeded with its configuration; an
+// absent one is known to the fake without one, so a strict fake answers it
+// 1003 (no configuration), not 7003 (unknown ID).
+func TestFakeSeedZone(t *testing.T) {
+	srv := newFake(t, secondarydnstest.WithStrictZones())
+	require.NoError(t, seedZone(srv, zoneA, secondarydns.Desired{Name: "example.com.", Peers: []string{peer1}, Status: secondarydns.StatusEnabled}))
+	require.NoError(t, seedZone(srv, zoneB, secondarydns.Desired{Absent: true}))
+	cfg, ok := srv.Config(zoneA)
+	require.True(t, ok)
+	assert.Equal(t, []string{"example.com.", peer1, "Enabled"}, []string{cfg.Name, cfg.Peers[0], cfg.Status})
+	_, ok = srv.Config(zoneB)
+	assert.False(t, ok, "absent: no configuration")
+
+	c, err := srv.Client()
+	require.NoError(t, err)
+	_, err = c.Outgoing.Get(t.Context(), zoneB)
+	require.ErrorIs(t, err, secondarydns.ErrNotFound)
+	assert.NotErrorIs(t, err, secondarydns.ErrUnknownID, "the absent zone is known")
+	_, err = c.Outgoing.Get(t.Context(), secondarydnstest.ZoneID(9))
+	assert.ErrorIs(t, err, secondarydns.ErrUnknownID, "a zone not in the file is not")
+
+	assert.EqualError(t, seedZone(srv, "zone-1", secondarydns.Desired{Absent: true}), "the fake's zone IDs are 32 lowercase hexadecimal characters")
+}
+
+// TestFakeListsSeededZones: the zones fake -f seeds are listed by GET /zones.
+func TestFakeListsSeededZones(t *testing.T) {
+	file := writeFile(t, "seed.json", `{"zones": {
+		"`+zoneA+`": {"name": "example.com.", "peers": []},
+		"`+zoneB+`": {"absent": true}}}`)
+	env, stop := startFake(t, "-f", file)
+	req, err := http.NewRequest("GET", env["CLOUDFLARE_BASE_URL"]+"/zones?name=example.com", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+env["CLOUDFLARE_API_TOKEN"])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var page struct{ Result []secondarydns.Zone }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	require.Len(t, page.Result, 1)
+	assert.Equal(t, zoneA, page.Result[0].ID)
+	assert.Equal(t, "example.com", page.Result[0].Name)
+	assert.Equal(t, exitOK, stop())
+}
+
+// countdownContext is a context that ends by itself after its Err has been
+// asked a number of times: a signal that arrives while the fake is seeding.
+type countdownContext struct {
+	context.Context
+	mu   sync.Mutex
+	left int
+	done chan struct{}
+}
+
+// newCountdownContext ends after n calls of Err, or after 5 s, whichever
+// comes first (so a command that never asks does not hang its test).
+func newCountdownContext(t *testing.T, n int) *countdownContext {
+	c := &countdownContext{Context: context.Background(), left: n, done: make(chan struct{})}
+	timer := time.AfterFunc(5*time.Second, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.count(c.left)
+	})
+	t.Cleanup(func() { timer.Stop() })
+	return c
+}
+
+// count takes n from the calls left, ending the context at 0. The caller
+// holds c.mu.
+func (c *countdownContext) count(n int) {
+	if c.left > 0 {
+		if c.left -= n; c.left <= 0 {
+			c.left = 0
+			close(c.done)
+		}
+	}
+}
+
+func (c *countdownContext) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.count(1)
+	if c.left == 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func (c *countdownContext) Done() <-chan struct{} { return c.done }
+
+// TestFakeSeedingStopsOnSignal: SIGINT while seeding a large file ends the
+// fake there (exit 0, as fake always exits on a signal), without seeding the
+// rest or serving.
+func TestFakeSeedingStopsOnSignal(t *testing.T) {
+	const n = 2000
+	file := zonesFile(t, "big.json", 1, n, func(string) string { return `{"name": "example.com.", "peers": []}` })
+	ctx := newCountdownContext(t, 50)
+	var stdout, stderr strings.Builder
+	code := run(ctx, []string{"fake", "-f", file}, func(string) string { return "" }, strings.NewReader(""), &stdout, &lockedWriter{w: &stderr})
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, stdout.String(), "never served")
+	assert.Regexp(t, `secondarydns fake: stopped while seeding \(\d+ of 2000 zone\(s\) seeded\)`, stderr.String())
+	var seeded int
+	_, err := fmt.Sscanf(stderr.String()[strings.Index(stderr.String(), "(")+1:], "%d", &seeded)
+	require.NoError(t, err)
+	assert.Less(t, seeded, n)
+}
+
+// TestFakeProxyKeepsConnections: the fake's proxy keeps its connections to
+// the server behind it across bursts of concurrent requests, instead of
+// opening (and closing) one for nearly every request.
+func TestFakeProxyKeepsConnections(t *testing.T) {
+	const concurrency, rounds = 16, 10
+	var opened atomic.Int64
+	backend := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // so each round's requests overlap
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	backend.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	backend.Start()
+	defer backend.Close()
+	target, err := url.Parse(backend.URL)
+	require.NoError(t, err)
+	front := httptest.NewServer(newFakeProxy(target))
+	defer front.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
+	defer client.CloseIdleConnections()
+
+	for range rounds {
+		var wg sync.WaitGroup
+		for range concurrency {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := client.Get(front.URL + "/client/v4/zones")
+				if assert.NoError(t, err) {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// net/http's default transport keeps 2 idle connections per host: about
+	// 2 + 14 per round would be opened.
+	assert.LessOrEqual(t, opened.Load(), int64(2*concurrency), "connections opened for %d requests", concurrency*rounds)
 }
