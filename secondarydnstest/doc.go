@@ -106,8 +106,9 @@
 //	other   1000           any other injected status
 //
 // "6003 > 6111" means error 6003 with 6111 in its error_chain, as Cloudflare
-// reports invalid request headers. The rate limit comes first, then any
-// injected fault, then the other checks in the order of the table: a request
+// reports invalid request headers. The rate limit comes first, then the body
+// size, then any injected fault, then the other checks in the order of the
+// table: a request
 // with a malformed zone ID and no credentials gets the 400, one for a zone
 // that WithStrictZones refuses and no credentials the 401.
 //

@@ -90,7 +90,8 @@ type Fault struct {
 
 // Fail queues f: the next f.Times requests that match f fail as it says.
 // Queued faults are matched in the order they were queued; a request consumes
-// at most one, and a request that WithRateLimit refuses consumes none.
+// at most one, and a request that WithRateLimit refuses, or whose body is over
+// 1 MiB (413), consumes none.
 //
 // Fail panics, saying why, on a Fault that can never match a request or
 // cannot be served: a Status neither zero nor in 200..599, an unknown Action

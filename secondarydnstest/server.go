@@ -69,8 +69,10 @@ func WithClock(now func() time.Time) ServerOption {
 	}
 }
 
-// Server is a fake of the outgoing zone transfer API listening on a loopback
-// address. Create it with NewServer and stop it with Close.
+// Server is a fake of the API for Cloudflare as primary (outgoing zone
+// transfers, the account's peers, TSIGs and ACLs, and the zone list)
+// listening on a loopback address. Create it with NewServer and stop it with
+// Close.
 type Server struct {
 	// URL is the base URL to give secondarydns.WithBaseURL, e.g.
 	// "http://127.0.0.1:43210/client/v4".
@@ -90,7 +92,8 @@ type Server struct {
 	rays     uint64     // answers so far (dropped connections are none)
 }
 
-// NewServer starts a Server with no zones configured. Stop it with Close.
+// NewServer starts a Server with no zones configured and no account objects.
+// Stop it with Close.
 func NewServer(opts ...ServerOption) *Server {
 	s := &Server{
 		cfg: serverConfig{
@@ -188,8 +191,8 @@ type Request struct {
 	// (the scheme is kept, as in "Bearer [redacted]") and X-Auth-Key replaced
 	// by "[redacted]".
 	Header http.Header
-	// Body is the request body, at most its first 16 KiB
-	// (maxLoggedBody). A TSIG's secret in a body sent to the TSIG endpoints
+	// Body is the request body, at most its first 16 KiB (16,384
+	// bytes). A TSIG's secret in a body sent to the TSIG endpoints
 	// is replaced by "[redacted]", the rest of the body kept as sent; such a
 	// body that is not a JSON object is replaced whole.
 	Body string
