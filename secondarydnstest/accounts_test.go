@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -339,4 +341,54 @@ func TestTSIGSecretRedactedInLog(t *testing.T) {
 	for _, b := range bodies {
 		assert.NotContains(t, b, secret)
 	}
+}
+
+// TestAccountEndpointsConcurrent: concurrent creates in several accounts
+// each get their own ID, and every object is listed once (run with -race).
+func TestAccountEndpointsConcurrent(t *testing.T) {
+	srv := newServer(t)
+	accounts := []string{account1, account2, "00000000000000000000000000000003"}
+	const each = 20
+	ids := make(chan string, len(accounts)*each)
+	var wg sync.WaitGroup
+	for _, acct := range accounts {
+		for i := range each {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ids <- created(t, srv, acct, "peers", fmt.Sprintf(`{"name":"ns%d"}`, i))
+			}()
+		}
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		assert.False(t, seen[id], "duplicate ID %s", id)
+		seen[id] = true
+	}
+	assert.Len(t, seen, len(accounts)*each)
+	for _, acct := range accounts {
+		r := send(t, srv, "GET", accountPath(acct, "peers"), "")
+		var objs []struct{ ID string }
+		require.NoError(t, json.Unmarshal(r.Env.Result, &objs))
+		assert.Len(t, objs, each, acct)
+	}
+}
+
+// TestAccountEndpointsRateLimited: the account endpoints and GET /zones count
+// against the same per-credential limit as the outgoing ones.
+func TestAccountEndpointsRateLimited(t *testing.T) {
+	srv := newServer(t, secondarydnstest.WithRateLimit(3, time.Minute))
+	assert.Equal(t, 200, send(t, srv, "GET", accountPath(account1, "peers"), "").Status)
+	assert.Equal(t, 200, send(t, srv, "GET", "/zones", "").Status)
+	assert.Equal(t, 404, send(t, srv, "GET", outgoingPath(zoneA), "").Status)
+	r := send(t, srv, "POST", accountPath(account1, "acls"), `{"name":"x","ip_range":"192.0.2.0/24"}`)
+	assert.Equal(t, 429, r.Status)
+	assert.Equal(t, []string{"10100"}, r.codes())
+	assert.NotEmpty(t, r.Header.Get("Retry-After"))
+	r = send(t, srv, "GET", accountPath(account1, "acls"), "")
+	assert.Equal(t, 429, r.Status)
+	other := newServer(t, secondarydnstest.WithRateLimit(3, time.Minute))
+	assert.Equal(t, `"default";r=2;t=0`, send(t, other, "GET", "/zones", "").Header.Get("Ratelimit"))
 }

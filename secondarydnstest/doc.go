@@ -32,11 +32,13 @@
 // peer. A peer create keeps and answers every field it was given (the real API
 // documents only name for it). Bodies are checked as the API describes them:
 // a name is required (at most 255 bytes), a peer's ip is an IPv4 or IPv6
-// address, its port 0 to 65535, its tsig_id a TSIG of the same account; a
-// TSIG needs an algo the API documents (any case, trailing dot optional) and
-// a secret; an ACL's ip_range is a CIDR prefix no wider than /24 (IPv4) or
-// /64 (IPv6), host bits allowed as in the API's own example. Names need not
-// be unique, as the API does not ask it.
+// address, its port 0 to 65535, its tsig_id a TSIG of the same account when
+// the peer is written (deleting a TSIG that a peer uses is allowed: nothing
+// documents otherwise); a TSIG needs an algo the API documents (any case,
+// trailing dot optional) and a secret; an ACL's ip_range is a CIDR prefix no
+// wider than /24 (IPv4) or /64 (IPv6), host bits allowed as in the API's own
+// example. Names need not be unique, as the API does not ask it. A missing
+// object is a plain 404 (code 1005), never 7003/7000: its ID is well formed.
 //
 // # Zones
 //
