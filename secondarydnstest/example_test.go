@@ -228,3 +228,23 @@ func Example_accounts() {
 	// 200 {"id":"70656572000000000000000000000001"}
 	// {"name":"tsig.example.com.","algo":"hmac-sha256.","secret":"[redacted]"}
 }
+
+// WithStrictZones tells a mistyped zone ID from a zone without a
+// configuration, as Cloudflare does: the first answers 404 with codes 7003
+// and 7000 (secondarydns.ErrUnknownID), the second 404 with the fake's 1003.
+func ExampleWithStrictZones() {
+	srv := secondarydnstest.NewServer(secondarydnstest.WithStrictZones())
+	defer srv.Close()
+	srv.AddZone(secondarydns.Zone{ID: secondarydnstest.ZoneID(1), Name: "example.com"})
+	client, err := srv.Client()
+	if err != nil {
+		panic(err)
+	}
+	for _, zoneID := range []string{secondarydnstest.ZoneID(1), secondarydnstest.ZoneID(2)} {
+		_, err := client.Outgoing.Get(context.Background(), zoneID)
+		fmt.Println(zoneID, errors.Is(err, secondarydns.ErrNotFound), errors.Is(err, secondarydns.ErrUnknownID))
+	}
+	// Output:
+	// 00000000000000000000000000000001 true false
+	// 00000000000000000000000000000002 true true
+}
