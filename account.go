@@ -90,15 +90,15 @@ type ZoneListOptions struct {
 
 // PeersService calls /accounts/{account_id}/secondary_dns/peers. Reach it as
 // Client.Peers.
-type PeersService struct{ client *Client }
+type PeersService service
 
 // TSIGsService calls /accounts/{account_id}/secondary_dns/tsigs. Reach it as
 // Client.TSIGs.
-type TSIGsService struct{ client *Client }
+type TSIGsService service
 
 // ACLsService calls /accounts/{account_id}/secondary_dns/acls. Reach it as
 // Client.ACLs.
-type ACLsService struct{ client *Client }
+type ACLsService service
 
 // ZonesService looks zones up with GET /zones. Reach it as Client.Zones.
-type ZonesService struct{ client *Client }
+type ZonesService service

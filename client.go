@@ -81,18 +81,54 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // endpoint describes one API operation; the pipeline needs nothing else.
+// Its path is
+//
+//	root + id + mid + "/" + objectID + suffix
+//
+// where id is present when idWhat is set and objectID when objWhat is set:
+// "/zones/{zone_id}/secondary_dns/outgoing/enable",
+// "/accounts/{account_id}/secondary_dns/peers/{peer_id}", "/zones".
 type endpoint struct {
-	method string
-	suffix string // after /zones/{zone_id}/secondary_dns/outgoing
+	method  string
+	root    string // "/zones/", "/accounts/", or a whole path ("/zones")
+	idWhat  string // names the ID after root in errors ("zone ID"); "" none
+	mid     string // after the ID: "/secondary_dns/outgoing"
+	objWhat string // names the object ID after mid ("peer ID"); "" none
+	suffix  string // last: "/enable"
 	// createLike marks a write that is unsafe to repeat once the server may
 	// have received it (see retryableError).
 	createLike bool
 }
 
+// outgoingEndpoint is an operation under /zones/{zone_id}/secondary_dns/outgoing.
+func outgoingEndpoint(method, suffix string, createLike bool) endpoint {
+	return endpoint{method: method, root: "/zones/", idWhat: "zone ID", mid: "/secondary_dns/outgoing", suffix: suffix, createLike: createLike}
+}
+
+// target is what a call fills into its endpoint: the IDs of the path, a
+// query of the endpoint's own, and a secret the body carries (a TSIG's),
+// which the call then scrubs from everything it keeps, like a credential.
+type target struct {
+	id     string
+	obj    string
+	query  string
+	secret string
+}
+
 // envelope is Cloudflare's response wrapper, decoded once into the typed result.
 type envelope[T any] struct {
 	envelopeHead
-	Result *T `json:"result"`
+	Result *T          `json:"result"`
+	Info   *resultInfo `json:"result_info"` // list answers only; ZonesService.List reads it
+}
+
+// resultInfo is the paging information of a list answer.
+type resultInfo struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"per_page"`
+	Count      int `json:"count"`
+	TotalCount int `json:"total_count"`
+	TotalPages int `json:"total_pages"`
 }
 
 // envelopeHead is the part of the envelope every response shares.
@@ -118,15 +154,21 @@ type decoder interface {
 	decode(b []byte) error // see decode.go
 }
 
-// call runs one operation and returns its typed result. It is the only place
-// endpoint methods reach the pipeline, so it is also where a service that
-// NewClient did not make is refused instead of panicking.
+// call runs one operation of the outgoing service and returns its typed
+// result. It is the only place those endpoint methods reach the pipeline, so
+// it is also where a service that NewClient did not make is refused instead
+// of panicking. The account services reach it through accountCall.
 func call[T any](ctx context.Context, s *OutgoingService, ep *endpoint, zoneID string, body []byte, opts []Option) (*T, error) {
 	if err := s.ready(); err != nil {
 		return nil, refused(opts, err)
 	}
+	return send[T](ctx, s.client, ep, target{id: zoneID}, body, opts)
+}
+
+// send runs one operation on a ready client and returns its typed result.
+func send[T any](ctx context.Context, c *Client, ep *endpoint, t target, body []byte, opts []Option) (*T, error) {
 	env := new(envelope[T])
-	if err := s.client.do(ctx, ep, zoneID, body, opts, env); err != nil {
+	if err := c.do(ctx, ep, t, body, opts, env); err != nil {
 		return nil, err
 	}
 	return env.Result, nil
@@ -174,7 +216,7 @@ type attempt struct {
 
 // do is the request pipeline: check the input, build the request, send it
 // with retries, read the body under a limit and unwrap the envelope into dst.
-func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byte, opts []Option, dst decoder) error {
+func (c *Client) do(ctx context.Context, ep *endpoint, t target, body []byte, opts []Option, dst decoder) error {
 	if ctx == nil {
 		return refused(opts, invalid("the context is nil"))
 	}
@@ -185,16 +227,37 @@ func (c *Client) do(ctx context.Context, ep *endpoint, zoneID string, body []byt
 	if cfg.response != nil {
 		*cfg.response = Response{}
 	}
-	if err := validateZoneID("zone ID", zoneID); err != nil {
-		return err
+	if ep.idWhat != "" {
+		if err := validateZoneID(ep.idWhat, t.id); err != nil {
+			return err
+		}
+	}
+	sep := ""
+	if ep.objWhat != "" {
+		if err := validateZoneID(ep.objWhat, t.obj); err != nil {
+			return err
+		}
+		sep = "/"
+	}
+	if t.secret != "" {
+		// Scrub the secret this call sends like a credential. Only these
+		// calls pay for the copy.
+		cc := *cfg
+		cc.cred = cc.cred.withSecret(t.secret)
+		cfg = &cc
 	}
 
 	// One string holds the URL; the path APIError reports is a slice of it.
 	// Validation leaves nothing to escape; escaping anyway keeps the path
 	// safe should the rule ever widen (and costs nothing when unchanged).
-	u := cfg.base.prefix + "/zones/" + url.PathEscape(zoneID) + "/secondary_dns/outgoing" + ep.suffix
+	u := cfg.base.prefix + ep.root + url.PathEscape(t.id) + ep.mid + sep + url.PathEscape(t.obj) + ep.suffix
 	path := u[len(cfg.base.prefix)-len(cfg.base.path):]
-	if cfg.rawQuery != "" {
+	switch {
+	case t.query != "" && cfg.rawQuery != "":
+		u += "?" + t.query + "&" + cfg.rawQuery
+	case t.query != "":
+		u += "?" + t.query
+	case cfg.rawQuery != "":
 		u += "?" + cfg.rawQuery
 	}
 

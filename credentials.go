@@ -1,9 +1,11 @@
 package secondarydns
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 )
 
@@ -20,12 +22,20 @@ const (
 	credKey
 )
 
-// credentials is one kind of authentication.
+// credentials is one kind of authentication, plus the TSIG secret a call
+// sends (withSecret): everything scrub removes.
 type credentials struct {
 	kind  credKind
 	token secret
 	email secret
 	key   secret
+	tsig  secret // set per call by withSecret, never by an option
+
+	// Derived by derive: the transformed echoes scrub looks for. They are
+	// as secret as the credentials (base64 is no protection), and the type's
+	// Format keeps them out of every rendering.
+	forms  []string // replaced wherever they occur, exactly
+	emails []string // the email percent-encoded; replaced as whole addresses
 }
 
 // secret holds a credential. It formats itself redacted under every fmt verb,
@@ -69,23 +79,120 @@ const minScrubLen = 8
 // or a misconfigured edge may echo request headers back in a body), and
 // changes nothing else:
 //   - a token or key of at least minScrubLen bytes is replaced wherever it
-//     occurs, inside longer text too: a real one is random, so no other text
-//     contains it by accident, and an echo may have glued it to anything;
+//     occurs, inside longer text too and in any ASCII case (an echo may
+//     upper-case a header): a real one is random, so no other text contains
+//     it by accident, and an echo may have glued it to anything;
 //   - a shorter token or key is left alone (see minScrubLen);
 //   - the email, which is an identifier rather than a secret, is replaced at
 //     any length, in any ASCII case (mail systems lower-case addresses), but
 //     only as a whole address (see scrubAddress), so it never cuts into a
-//     colleague's "devops@…" when it is "ops@…".
+//     colleague's "devops@…" when it is "ops@…"; so is its percent-encoded
+//     form ("ops%40example.com");
+//   - the base64 encodings (standard and URL alphabets, with or without
+//     padding) of each credential scrubbed above and of "email:key" (Basic
+//     authentication's form) are replaced wherever they occur, exactly, when
+//     they are at least minScrubLen bytes long;
+//   - a TSIG secret the call sends is replaced wherever it occurs, at any
+//     length (a valid one is at least 4 bytes of base64), exactly, with "/"
+//     escaped as "\/" too, and its base64 encodings as above.
+//
+// Other transforms (hex, a hash, another encoding, a cut) cannot be
+// recognised, and are not.
 func (c credentials) scrub(s string) string {
 	for _, v := range [...]secret{c.token, c.key} {
-		if len(v) >= minScrubLen && strings.Contains(s, string(v)) {
-			s = strings.ReplaceAll(s, string(v), redacted)
+		if len(v) >= minScrubLen && indexFoldASCII(s, string(v)) >= 0 {
+			s = replaceFoldASCII(s, string(v))
+		}
+	}
+	if c.tsig != "" && strings.Contains(s, string(c.tsig)) {
+		s = strings.ReplaceAll(s, string(c.tsig), redacted)
+	}
+	for _, f := range c.forms {
+		if strings.Contains(s, f) {
+			s = strings.ReplaceAll(s, f, redacted)
 		}
 	}
 	if c.email != "" && indexFoldASCII(s, string(c.email)) >= 0 {
 		s = scrubAddress(s, string(c.email))
 	}
+	for _, e := range c.emails {
+		if indexFoldASCII(s, e) >= 0 {
+			s = scrubAddress(s, e)
+		}
+	}
 	return s
+}
+
+// derive returns c with the transformed forms scrub looks for.
+func (c credentials) derive() credentials {
+	var forms []string
+	add := func(v string) {
+		for _, enc := range [...]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			// Unpadded: the padded form starts with it, so both go.
+			f := enc.EncodeToString([]byte(v))
+			if len(f) >= minScrubLen && !contains(forms, f) {
+				forms = append(forms, f)
+			}
+		}
+	}
+	for _, v := range [...]secret{c.token, c.key} {
+		if len(v) >= minScrubLen {
+			add(string(v))
+		}
+	}
+	if c.email != "" {
+		add(string(c.email))
+		if len(c.key) >= minScrubLen {
+			add(string(c.email) + ":" + string(c.key))
+		}
+	}
+	if c.tsig != "" {
+		add(string(c.tsig))
+		if strings.Contains(string(c.tsig), "/") {
+			forms = append(forms, strings.ReplaceAll(string(c.tsig), "/", `\/`))
+		}
+	}
+	c.forms = forms
+	c.emails = nil
+	if c.email != "" {
+		if e := url.QueryEscape(string(c.email)); e != string(c.email) {
+			c.emails = []string{e}
+		}
+	}
+	return c
+}
+
+// withSecret returns c that also scrubs the TSIG secret v.
+func (c credentials) withSecret(v string) credentials {
+	c.tsig = secret(v)
+	return c.derive()
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceFoldASCII replaces every occurrence of sub in s, in any ASCII case,
+// with "[redacted]".
+func replaceFoldASCII(s, sub string) string {
+	var b strings.Builder
+	done := 0
+	for {
+		i := indexFoldASCII(s[done:], sub)
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[done : done+i])
+		b.WriteString(redacted)
+		done += i + len(sub)
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 // scrubAddress replaces every occurrence of the address addr in s that is a

@@ -62,7 +62,8 @@ type plainHead struct {
 // plainEnvelope is envelope[T] made of plain types; R is T or its wire form.
 type plainEnvelope[R any] struct {
 	plainHead
-	Result *R `json:"result"`
+	Result *R          `json:"result"`
+	Info   *resultInfo `json:"result_info"`
 }
 
 // plainInfo is ResponseInfo without its lenient UnmarshalJSON. (Entries of
@@ -105,12 +106,13 @@ func (e *envelope[T]) decodePlain(b []byte) bool {
 		o.envelopeHead, o.Result = p.head(), res
 		return true
 	}
-	// T (string, TransferStatus, deleted) has no lenient decoding of its own.
+	// T (string, TransferStatus, deleted, the account objects, []Zone) has
+	// no lenient decoding of its own.
 	var p plainEnvelope[T]
 	if json.Unmarshal(b, &p) != nil {
 		return false
 	}
-	e.envelopeHead, e.Result = p.head(), p.Result
+	e.envelopeHead, e.Result, e.Info = p.head(), p.Result, p.Info
 	return true
 }
 

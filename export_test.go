@@ -16,7 +16,7 @@ var SleepContextForTest = sleepContext
 // ScrubForTest scrubs s as a client with these credentials scrubs response
 // text (token, or email and key), for the scrubbing fuzz target.
 func ScrubForTest(token, email, key, s string) string {
-	c := credentials{token: secret(token), email: secret(email), key: secret(key)}
+	c := credentials{token: secret(token), email: secret(email), key: secret(key)}.derive()
 	return c.scrub(s)
 }
 

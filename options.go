@@ -446,7 +446,7 @@ func (c *config) Format(f fmt.State, _ rune) {
 }
 
 func (c *config) setCredentials(cr credentials) {
-	c.cred = cr
+	c.cred = cr.derive()
 	c.credSeen |= cr.kind
 	c.headersChanged = true
 }

@@ -61,14 +61,14 @@ type OutgoingParams struct {
 // first one succeeded. The three action POSTs are idempotent in effect (a
 // repeated NOTIFY is harmless: secondaries compare SOA serials).
 var (
-	opGet         = endpoint{method: http.MethodGet}
-	opCreate      = endpoint{method: http.MethodPost, createLike: true}
-	opUpdate      = endpoint{method: http.MethodPut}
-	opDelete      = endpoint{method: http.MethodDelete}
-	opEnable      = endpoint{method: http.MethodPost, suffix: "/enable"}
-	opDisable     = endpoint{method: http.MethodPost, suffix: "/disable"}
-	opForceNotify = endpoint{method: http.MethodPost, suffix: "/force_notify"}
-	opStatus      = endpoint{method: http.MethodGet, suffix: "/status"}
+	opGet         = outgoingEndpoint(http.MethodGet, "", false)
+	opCreate      = outgoingEndpoint(http.MethodPost, "", true)
+	opUpdate      = outgoingEndpoint(http.MethodPut, "", false)
+	opDelete      = outgoingEndpoint(http.MethodDelete, "", false)
+	opEnable      = outgoingEndpoint(http.MethodPost, "/enable", false)
+	opDisable     = outgoingEndpoint(http.MethodPost, "/disable", false)
+	opForceNotify = outgoingEndpoint(http.MethodPost, "/force_notify", false)
+	opStatus      = outgoingEndpoint(http.MethodGet, "/status", false)
 )
 
 // emptyObject is the body of the action POSTs: the API requires a JSON body
