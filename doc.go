@@ -40,8 +40,8 @@
 // hint of its own), but a single-label
 // name such as "localhost" fits the rule and is sent (the API then answers
 // with an error). Peer IDs name the account's Secondary DNS peers
-// (/accounts/{account_id}/secondary_dns/peers, not covered by this SDK), not
-// nameserver addresses: an IP address or a host name gets a hint saying so.
+// (Client.Peers), not nameserver addresses: an IP address or a host name
+// gets a hint saying so.
 // A zone name is checked the way DNS does (labels of 1 to 63 octets, at most
 // 253 octets, no whitespace or control characters), and refused when it
 // holds a character that suggests a URL was pasted (/ ? # % \).

@@ -46,9 +46,9 @@ type Outgoing struct {
 //
 // Peers are not addresses: each is the ID of one of the account's Secondary
 // DNS peers (the secondary nameservers allowed to transfer the zone, each
-// with its IP, port and optional TSIG), which are managed under
-// /accounts/{account_id}/secondary_dns/peers. That API is not covered by this
-// SDK; create the peers there (or in the dashboard) and pass their IDs here.
+// with its IP, port and optional TSIG), which Client.Peers manages
+// (/accounts/{account_id}/secondary_dns/peers): create the peers there and
+// pass their IDs here.
 // Each ID follows the zone-ID rule (1 to 64 of [A-Za-z0-9_-]); an IP address
 // or a host name is refused with a hint saying so.
 type OutgoingParams struct {
