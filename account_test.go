@@ -235,7 +235,10 @@ func TestAccountValidation(t *testing.T) {
 		return func(c *secondarydns.Client) error { _, err := c.TSIGs.Create(ctx, testAccount, p); return err }
 	}
 	acl := func(p secondarydns.ACLParams) func(c *secondarydns.Client) error {
-		return func(c *secondarydns.Client) error { _, err := c.ACLs.Update(ctx, testAccount, testACLID, p); return err }
+		return func(c *secondarydns.Client) error {
+			_, err := c.ACLs.Update(ctx, testAccount, testACLID, p)
+			return err
+		}
 	}
 	withTSIG := func(f func(*secondarydns.TSIGParams)) secondarydns.TSIGParams {
 		p := fullTSIGParams
@@ -439,9 +442,18 @@ func TestPeerCreateQuirk(t *testing.T) {
 func TestAccountRetrySafety(t *testing.T) {
 	ctx := context.Background()
 	creates := map[string]func(c *secondarydns.Client) error{
-		"peer": func(c *secondarydns.Client) error { _, err := c.Peers.Create(ctx, testAccount, fullPeerParams); return err },
-		"tsig": func(c *secondarydns.Client) error { _, err := c.TSIGs.Create(ctx, testAccount, fullTSIGParams); return err },
-		"acl":  func(c *secondarydns.Client) error { _, err := c.ACLs.Create(ctx, testAccount, fullACLParams); return err },
+		"peer": func(c *secondarydns.Client) error {
+			_, err := c.Peers.Create(ctx, testAccount, fullPeerParams)
+			return err
+		},
+		"tsig": func(c *secondarydns.Client) error {
+			_, err := c.TSIGs.Create(ctx, testAccount, fullTSIGParams)
+			return err
+		},
+		"acl": func(c *secondarydns.Client) error {
+			_, err := c.ACLs.Create(ctx, testAccount, fullACLParams)
+			return err
+		},
 	}
 	for name, create := range creates {
 		t.Run(name+" create: 503 not repeated", func(t *testing.T) {
