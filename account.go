@@ -26,7 +26,9 @@ type PeerParams struct {
 }
 
 // TSIG is one of the account's TSIG keys. Its Secret never appears in fmt
-// verbs, slog values or errors (see Format and LogValue).
+// verbs, slog values or errors (see Format and LogValue). encoding/json
+// keeps it, as the API's JSON does: so does slog's JSON handler for a slice
+// or map of TSIGs, which are no slog.LogValuer; log them one by one.
 type TSIG struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`   // a domain name, e.g. "tsig.example.com."
