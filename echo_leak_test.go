@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -217,4 +218,101 @@ func TestEmailScrubbedInAnyCase(t *testing.T) {
 	assert.NotContains(t, strings.ToLower(err.Error()), testEmail)
 	assert.Contains(t, err.Error(), "X-Auth-Email [redacted]")
 	assert.True(t, errors.Is(err, secondarydns.ErrForbidden))
+}
+
+// TestTransformedEchoesScrubbed: a proxy that echoes credentials
+// base64-encoded (Basic authentication's "email:key" among them), in another
+// case, or percent-encoded must not get them into an error, a body snippet,
+// a message or the headers WithResponse reports.
+func TestTransformedEchoesScrubbed(t *testing.T) {
+	b64 := func(s string) map[string]string {
+		return map[string]string{
+			"std": base64.StdEncoding.EncodeToString([]byte(s)), "std raw": base64.RawStdEncoding.EncodeToString([]byte(s)),
+			"url": base64.URLEncoding.EncodeToString([]byte(s)), "url raw": base64.RawURLEncoding.EncodeToString([]byte(s)),
+		}
+	}
+	type echo struct {
+		name, text string
+		secrets    []string // none of which may remain, in part
+	}
+	var tokenEchoes, keyEchoes []echo
+	for enc, v := range b64(testToken) {
+		tokenEchoes = append(tokenEchoes, echo{"token, base64 " + enc, v, []string{v}})
+	}
+	tokenEchoes = append(tokenEchoes,
+		echo{"token, upper case", strings.ToUpper(testToken), []string{strings.ToUpper(testToken)}},
+		echo{"token, lower case", strings.ToLower(testToken), []string{strings.ToLower(testToken)}},
+		echo{"Bearer, base64", "Basic " + base64.StdEncoding.EncodeToString([]byte(testToken)), []string{base64.StdEncoding.EncodeToString([]byte(testToken))}},
+	)
+	for enc, v := range b64(testKey) {
+		keyEchoes = append(keyEchoes, echo{"key, base64 " + enc, v, []string{v}})
+	}
+	for enc, v := range b64(testEmail + ":" + testKey) {
+		keyEchoes = append(keyEchoes, echo{"email:key, base64 " + enc, "Authorization: Basic " + v, []string{v}})
+	}
+	for enc, v := range b64(testEmail) {
+		keyEchoes = append(keyEchoes, echo{"email, base64 " + enc, v, []string{v}})
+	}
+	escaped := url.QueryEscape(testEmail)
+	keyEchoes = append(keyEchoes,
+		echo{"email, percent-encoded", "?email=" + escaped + "&x=1", []string{escaped}},
+		echo{"email, percent-encoded, upper case", "email=" + strings.ToUpper(escaped), []string{strings.ToUpper(escaped)}},
+		echo{"key, upper case", strings.ToUpper(testKey), []string{strings.ToUpper(testKey)}},
+	)
+	run := func(t *testing.T, auth secondarydns.Option, e echo) {
+		for _, where := range []string{"body", "envelope", "header"} {
+			t.Run(where, func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("X-Echo", e.text)
+					switch where {
+					case "body":
+						w.WriteHeader(http.StatusBadGateway)
+						_, _ = io.WriteString(w, "<html>proxy saw "+e.text+"</html>")
+					case "envelope":
+						w.WriteHeader(http.StatusForbidden)
+						_, _ = io.WriteString(w, errEnvelope(10000, "bad credentials "+e.text))
+					case "header":
+						w.Header().Set("Content-Type", "application/json")
+						_, _ = io.WriteString(w, okEnvelope(`"Enabled"`))
+					}
+				}))
+				defer srv.Close()
+				var opts []secondarydns.Option
+				if auth != nil {
+					opts = append(opts, auth)
+				}
+				var resp secondarydns.Response
+				_, err := echoClient(t, srv.URL+basePath, opts...).Outgoing.Status(context.Background(), testZone, secondarydns.WithResponse(&resp))
+				texts := map[string]string{"Response": fmt.Sprintf("%#v", resp)}
+				if where != "header" {
+					require.Error(t, err)
+					texts["error"] = err.Error()
+					texts["%#v"] = fmt.Sprintf("%#v", err)
+				} else {
+					require.NoError(t, err)
+					assert.Contains(t, resp.Header.Get("X-Echo"), "[redacted]")
+				}
+				for what, text := range texts {
+					for _, s := range e.secrets {
+						noPartOf(t, text, s, what)
+					}
+				}
+			})
+		}
+	}
+	for _, e := range tokenEchoes {
+		t.Run(e.name, func(t *testing.T) { run(t, nil, e) })
+	}
+	for _, e := range keyEchoes {
+		t.Run(e.name, func(t *testing.T) { run(t, secondarydns.WithAPIKey(testEmail, testKey), e) })
+	}
+}
+
+// TestTransformedEchoesNeverCorruptText: the forms scrub looks for are long
+// and specific: ordinary text, a ray ID and a colleague's escaped address
+// are left alone.
+func TestTransformedEchoesNeverCorruptText(t *testing.T) {
+	text := "Authentication error (ray 8c1f2d3e4a5b6c7d-SJC) for dev" + url.QueryEscape(testEmail) + " and " + url.QueryEscape(testEmail) + ".org"
+	got := secondarydns.ScrubForTest(testToken, testEmail, testKey, text)
+	assert.Equal(t, text, got)
 }
