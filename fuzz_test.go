@@ -3,12 +3,14 @@ package secondarydns_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -570,20 +572,25 @@ func FuzzNameAndPeer(f *testing.F) {
 	})
 }
 
-// FuzzScrub: scrubbing keeps every real-length token out of the text and
-// changes nothing else. A token shorter than the minimum, or one the text
-// does not contain, leaves the text exactly as it was; a longer one is gone
-// afterwards, and only its occurrences changed. The email is replaced only
-// where the text holds it as a whole address, and putting it back where
-// "[redacted]" stands restores the input.
+// FuzzScrub: scrubbing keeps every real-length token out of the text, in
+// any ASCII case and in base64, and changes nothing else. A token shorter
+// than the minimum, or one the text holds in none of those forms, leaves the
+// text exactly as it was; otherwise none is left afterwards, and each
+// "[redacted]" stands where the input held one of them. The email is
+// replaced in any ASCII case (and percent-encoded) but only where the text
+// holds it as a whole address, and putting it back where "[redacted]"
+// stands restores the input.
 func FuzzScrub(f *testing.F) {
 	f.Add("a", "Authentication error (ray 8c1f2d3e4a5b6c7d-SJC)")
 	f.Add("tok-SECRET-7f3a9c", "echo Bearer tok-SECRET-7f3a9c and xtok-SECRET-7f3a9cy")
+	f.Add("tok-SECRET-7f3a9c", "TOK-secret-7F3A9C dG9rLVNFQ1JFVC03ZjNhOWM=")
 	f.Add("12345678", "1234567812345678")
 	f.Add("aaaaaaaa", "aaaaaaaaaaaaaaaaa")
 	f.Add("ops@example.com", "ask devops@example.com or ops@example.com.")
+	f.Add("ops+x@example.com", "email=ops%2Bx%40example.com or OPS%2bX%40EXAMPLE.COM")
 	f.Add("a", "0 aa")
 	f.Add("aa", "aa aa")
+	f.Add("AA", "Aa")
 	f.Fuzz(func(t *testing.T, cred, text string) {
 		// Only what WithAPIToken and WithAPIKey accept, in a text that
 		// holds no marker of its own.
@@ -592,50 +599,149 @@ func FuzzScrub(f *testing.F) {
 			return
 		}
 		const red = "[redacted]"
+		// A credential that "[redacted]" itself could spell, in part or
+		// with its neighbours, cannot be proven gone.
+		spellable := strings.ContainsAny(cred, "[]") || indexFold(red, cred) >= 0
 
 		// As a token.
 		out := secondarydns.ScrubForTest(cred, "", "", text)
+		forms := fuzzBase64Forms(cred)
+		held := indexFold(text, cred) >= 0
+		for _, f := range forms {
+			held = held || strings.Contains(text, f)
+		}
 		switch {
-		case len(cred) < secondarydns.MinScrubLenForTest || !strings.Contains(text, cred):
+		case len(cred) < secondarydns.MinScrubLenForTest || !held:
 			require.Equal(t, text, out, "nothing to scrub, nothing changed")
-		case !strings.ContainsAny(cred, "[]"): // else "[redacted]" itself could spell it
-			require.NotContains(t, out, cred)
-			require.Equal(t, strings.ReplaceAll(text, cred, "\x00"), strings.ReplaceAll(out, red, "\x00"), "only the token's occurrences changed")
+		case !spellable:
+			require.Negative(t, indexFold(out, cred), "the token is left in some case")
+			for _, f := range forms {
+				require.NotContains(t, out, f, "its base64 is left")
+			}
+			fuzzWalkMarkers(t, text, out, func(at int) int {
+				if rest := text[at:]; len(rest) >= len(cred) && isASCIIFold(rest[:len(cred)], cred) {
+					return len(cred)
+				}
+				for _, f := range forms {
+					if strings.HasPrefix(text[at:], f) {
+						return len(f)
+					}
+				}
+				return 0
+			})
 		}
 
-		// As an email.
-		out = secondarydns.ScrubForTest("", cred, "key-SECRET-51be02", text)
-		if !strings.Contains(text, cred) {
+		// As an email, with a key the text never holds.
+		const key = "key-SECRET-51be02"
+		if indexFold(text, key) >= 0 {
+			return
+		}
+		out = secondarydns.ScrubForTest("", cred, key, text)
+		escaped := url.QueryEscape(cred)
+		emailForms := fuzzBase64Forms(cred) // the email's base64, at any length of at least 8
+		if len(cred) < secondarydns.MinScrubLenForTest {
+			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+				if e := enc.EncodeToString([]byte(cred)); len(e) >= secondarydns.MinScrubLenForTest {
+					emailForms = append(emailForms, e)
+				}
+			}
+		}
+		keyForms := append(fuzzBase64Forms(key), fuzzBase64Forms(cred+":"+key)...)
+		for _, f := range append(emailForms, keyForms...) {
+			if strings.Contains(text, f) {
+				// An encoded form replaced first changes what the address
+				// is next to; the token case above covers the replacing.
+				return
+			}
+		}
+		if indexFold(text, cred) < 0 && (escaped == cred || indexFold(text, escaped) < 0) {
 			require.Equal(t, text, out)
 			return
 		}
 		if text == cred {
 			require.Equal(t, red, out, "the whole text is the address")
 		}
-		if strings.ContainsAny(cred, "[]") {
+		if spellable || escaped != cred && (strings.ContainsAny(escaped, "[]") || indexFold(red, escaped) >= 0) {
 			return
 		}
 		// Walk the output: every byte but a marker is the input's, and each
-		// marker stands where the input holds the address as a whole one.
-		var back strings.Builder
-		in, rest := 0, out
-		for {
-			k := strings.Index(rest, red)
-			if k < 0 {
-				break
+		// marker stands where the input holds the address, or its
+		// percent-encoded form, as a whole one, in any ASCII case.
+		fuzzWalkMarkers(t, text, out, func(at int) int {
+			for _, addr := range []string{cred, escaped} {
+				rest := text[at:]
+				if len(rest) < len(addr) || !isASCIIFold(rest[:len(addr)], addr) {
+					continue
+				}
+				tail := rest[len(addr):]
+				require.False(t, at > 0 && isAddressByteForTest(text[at-1]), "replaced inside a longer local part: %q", text)
+				require.False(t, tail != "" && (isDomainByteForTest(tail[0]) || tail[0] == '.' && len(tail) > 1 && isDomainByteForTest(tail[1])),
+					"replaced inside a longer domain: %q", text)
+				return len(addr)
 			}
-			at := in + k
-			require.True(t, strings.HasPrefix(text[at:], cred), "a marker where the input has no address")
-			tail := text[at+len(cred):]
-			require.False(t, at > 0 && isAddressByteForTest(text[at-1]), "replaced inside a longer local part: %q", text)
-			require.False(t, tail != "" && (isDomainByteForTest(tail[0]) || tail[0] == '.' && len(tail) > 1 && isDomainByteForTest(tail[1])),
-				"replaced inside a longer domain: %q", text)
-			back.WriteString(rest[:k] + cred)
-			in, rest = at+len(cred), rest[k+len(red):]
-		}
-		back.WriteString(rest)
-		require.Equal(t, text, back.String(), "putting the address back restores the input")
+			return 0
+		})
 	})
+}
+
+// fuzzWalkMarkers checks that out is text with some parts replaced by
+// "[redacted]", each where match(at) says text holds one (its length).
+func fuzzWalkMarkers(t *testing.T, text, out string, match func(at int) int) {
+	t.Helper()
+	const red = "[redacted]"
+	in, rest := 0, out
+	for {
+		k := strings.Index(rest, red)
+		if k < 0 {
+			break
+		}
+		require.LessOrEqual(t, in+k, len(text), "the output is longer than the input allows")
+		require.Equal(t, text[in:in+k], rest[:k], "a byte changed that no marker stands for")
+		at := in + k
+		n := match(at)
+		require.Positive(t, n, "a marker where the input has nothing to scrub: %q -> %q", text, out)
+		in, rest = at+n, rest[k+len(red):]
+	}
+	require.Equal(t, text[in:], rest, "a byte changed that no marker stands for")
+}
+
+// fuzzBase64Forms are the unpadded base64 encodings, standard and URL, of a
+// credential scrubbing looks for (those of at least 8 bytes).
+func fuzzBase64Forms(v string) []string {
+	if len(v) < secondarydns.MinScrubLenForTest {
+		return nil
+	}
+	return []string{base64.RawStdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))}
+}
+
+// indexFold is strings.Index ignoring ASCII case only.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if isASCIIFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isASCIIFold reports whether a and b are equal ignoring ASCII case only.
+func isASCIIFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func isDomainByteForTest(ch byte) bool {
