@@ -40,6 +40,9 @@ const (
 	// benchUA is what the SDK sends with no WithUserAgent; the baseline sends
 	// the same string so both requests carry the same bytes.
 	benchUA = "secondarydns-go/" + secondarydns.Version
+
+	benchAccount = "01a7362d577a6c3019a474fd6f485823"
+	benchPeerID  = "23ff594956f20c2a721606e94745a8aa"
 )
 
 // The responses, byte for byte the examples of the API reference
@@ -49,6 +52,11 @@ var (
 	benchStatusBody   = []byte(`{ "errors": [ { "code": 1000, "message": "message", "documentation_url": "documentation_url", "source": { "pointer": "pointer" } } ], "messages": [ { "code": 1000, "message": "message", "documentation_url": "documentation_url", "source": { "pointer": "pointer" } } ], "success": true, "result": "Enabled" }`)
 	benchNotFoundBody = []byte(`{"result":null,"success":false,"errors":[{"code":1003,"message":"Zone transfer configuration not found"}],"messages":[]}`)
 	benchAuthBody     = []byte(`{"result":null,"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[]}`)
+	benchPeerBody     = []byte(`{"errors":[],"messages":[],"success":true,"result":{"id":"23ff594956f20c2a721606e94745a8aa","ip":"192.0.2.53","ixfr_enable":false,"name":"my-peer-1","port":53,"tsig_id":"69cd1e104af3e6ed3cb344f263fd0d5a"}}`)
+	benchZonesBody    = []byte(`{"errors":[],"messages":[],"success":true,"result":[` +
+		`{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"example.com","status":"active","paused":false,"type":"full","name_servers":["bob.ns.cloudflare.com","lola.ns.cloudflare.com"],"account":{"id":"01a7362d577a6c3019a474fd6f485823","name":"Example Account"}},` +
+		`{"id":"0da42c8d2132a9ddaf714f9e7c920711","name":"example.net","status":"pending","paused":false,"type":"full","name_servers":["bob.ns.cloudflare.com","lola.ns.cloudflare.com"],"account":{"id":"01a7362d577a6c3019a474fd6f485823","name":"Example Account"}}` +
+		`],"result_info":{"page":1,"per_page":50,"count":2,"total_count":2,"total_pages":1}}`)
 
 	benchParams = secondarydns.OutgoingParams{
 		Name:  "www.example.com.",
@@ -77,6 +85,10 @@ var (
 	benchNotFound = newBenchAnswer(http.StatusNotFound, benchNotFoundBody)
 	benchDenied   = newBenchAnswer(http.StatusForbidden, benchAuthBody)
 	benchZonePath = benchPath + "/zones/" + benchZone + "/secondary_dns/outgoing"
+	benchPeer     = newBenchAnswer(http.StatusOK, benchPeerBody)
+	benchZones    = newBenchAnswer(http.StatusOK, benchZonesBody)
+	benchPeerPath = benchPath + "/accounts/" + benchAccount + "/secondary_dns/peers/" + benchPeerID
+	benchZonesURL = benchPath + "/zones?account.id=" + benchAccount + "&page=1&per_page=50"
 	benchAuth     = "Bearer " + benchToken
 )
 
@@ -89,6 +101,10 @@ func benchRoute(r *http.Request) benchAnswer {
 		return benchOutgoing
 	case r.URL.Path == benchZonePath+"/status" && r.Method == http.MethodGet:
 		return benchStatus
+	case r.URL.Path == benchPeerPath && r.Method == http.MethodGet:
+		return benchPeer
+	case r.URL.RequestURI() == benchZonesURL && r.Method == http.MethodGet:
+		return benchZones
 	}
 	return benchNotFound
 }
@@ -329,6 +345,64 @@ func (c *baselineClient) status(ctx context.Context, zoneID string) (string, err
 
 var benchBaseParams = baseParams{Name: benchParams.Name, Peers: benchParams.Peers}
 
+type basePeer struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	IP         string `json:"ip"`
+	Port       int    `json:"port"`
+	IXFREnable bool   `json:"ixfr_enable"`
+	TSIGID     string `json:"tsig_id"`
+}
+
+func (c *baselineClient) peer(ctx context.Context, accountID, peerID string) (*basePeer, error) {
+	return baselineDo[basePeer](ctx, c, http.MethodGet, "/accounts/"+url.PathEscape(accountID)+"/secondary_dns/peers/"+url.PathEscape(peerID), nil, nil)
+}
+
+type baseZone struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Status      string   `json:"status"`
+	NameServers []string `json:"name_servers"`
+	Account     struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"account"`
+}
+
+// zonesPage reads one page of GET /zones and its paging information, as a
+// hand-written client that pages needs to.
+func (c *baselineClient) zonesPage(ctx context.Context, accountID string, page int) ([]baseZone, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/zones?account.id="+url.QueryEscape(accountID)+"&page="+strconv.Itoa(page)+"&per_page=50", nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.ua)
+	req.Header.Set("Authorization", c.auth)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer func() {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}()
+	var env struct {
+		baseEnvelope[[]baseZone]
+		ResultInfo struct {
+			Page       int `json:"page"`
+			TotalPages int `json:"total_pages"`
+		} `json:"result_info"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		return nil, 0, err
+	}
+	if resp.StatusCode != http.StatusOK || !env.Success || env.Result == nil || env.ResultInfo.Page != page {
+		return nil, 0, &baseAPIError{StatusCode: resp.StatusCode, Errors: env.Errors}
+	}
+	return *env.Result, env.ResultInfo.TotalPages, nil
+}
+
 // ---------------------------------------------------------------------------
 // The benchmarks. Every call checks its result, on both sides.
 
@@ -339,7 +413,8 @@ type benchOp struct {
 	base func(*baselineClient) error
 }
 
-// benchOps are the operations with targets: Get, Update and Status.
+// benchOps are the operations with targets: Get, Update and Status, and
+// since version 3 Peers.Get and one page of Zones.List.
 var benchOps = []benchOp{
 	{"Get", sdkGet, baseGet},
 	{"Update", func(c *secondarydns.Client) error {
@@ -364,6 +439,32 @@ var benchOps = []benchOp{
 	}, func(c *baselineClient) error {
 		st, err := c.status(context.Background(), benchZone)
 		if err == nil && st != "Enabled" {
+			err = errBadResult
+		}
+		return err
+	}},
+	{"PeersGet", func(c *secondarydns.Client) error {
+		p, err := c.Peers.Get(context.Background(), benchAccount, benchPeerID)
+		if err == nil && (p.Port != 53 || p.IP == "") {
+			err = errBadResult
+		}
+		return err
+	}, func(c *baselineClient) error {
+		p, err := c.peer(context.Background(), benchAccount, benchPeerID)
+		if err == nil && (p.Port != 53 || p.IP == "") {
+			err = errBadResult
+		}
+		return err
+	}},
+	{"ZonesList", func(c *secondarydns.Client) error {
+		zs, err := c.Zones.List(context.Background(), secondarydns.ZoneListOptions{AccountID: benchAccount})
+		if err == nil && (len(zs) != 2 || zs[1].Name != "example.net") {
+			err = errBadResult
+		}
+		return err
+	}, func(c *baselineClient) error {
+		zs, pages, err := c.zonesPage(context.Background(), benchAccount, 1)
+		if err == nil && (len(zs) != 2 || zs[1].Name != "example.net" || pages != 1) {
 			err = errBadResult
 		}
 		return err
@@ -422,6 +523,9 @@ func benchPair(b *testing.B, op benchOp) {
 func BenchmarkGet(b *testing.B)    { benchPair(b, benchOps[0]) }
 func BenchmarkUpdate(b *testing.B) { benchPair(b, benchOps[1]) }
 func BenchmarkStatus(b *testing.B) { benchPair(b, benchOps[2]) }
+
+func BenchmarkPeersGet(b *testing.B)  { benchPair(b, benchOps[3]) }
+func BenchmarkZonesList(b *testing.B) { benchPair(b, benchOps[4]) }
 
 // BenchmarkGetWithResponse asks for the call's metadata; the baseline keeps
 // the same (status, headers, ray ID, messages).

@@ -250,13 +250,16 @@ func (c *Client) do(ctx context.Context, ep *endpoint, t target, body []byte, op
 	// One string holds the URL; the path APIError reports is a slice of it.
 	// Validation leaves nothing to escape; escaping anyway keeps the path
 	// safe should the rule ever widen (and costs nothing when unchanged).
-	u := cfg.base.prefix + ep.root + url.PathEscape(t.id) + ep.mid + sep + url.PathEscape(t.obj) + ep.suffix
-	path := u[len(cfg.base.prefix)-len(cfg.base.path):]
+	// The endpoint's own query goes into the same string.
+	qsep := ""
+	if t.query != "" {
+		qsep = "?"
+	}
+	u := cfg.base.prefix + ep.root + url.PathEscape(t.id) + ep.mid + sep + url.PathEscape(t.obj) + ep.suffix + qsep + t.query
+	path := u[len(cfg.base.prefix)-len(cfg.base.path) : len(u)-len(qsep)-len(t.query)]
 	switch {
-	case t.query != "" && cfg.rawQuery != "":
-		u += "?" + t.query + "&" + cfg.rawQuery
-	case t.query != "":
-		u += "?" + t.query
+	case cfg.rawQuery != "" && t.query != "":
+		u += "&" + cfg.rawQuery
 	case cfg.rawQuery != "":
 		u += "?" + cfg.rawQuery
 	}

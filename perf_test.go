@@ -97,7 +97,7 @@ func allocsPerCall(t *testing.T, call func() error) float64 {
 // baseline sends the same method, path, headers and body as the SDK.
 func TestBaselineIsEquivalent(t *testing.T) {
 	type seen struct {
-		method, path, body string
+		method, path, query, body string
 		length             int64
 		header             http.Header
 	}
@@ -109,7 +109,7 @@ func TestBaselineIsEquivalent(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		mu.Lock()
-		last = seen{r.Method, r.URL.EscapedPath(), string(b), r.ContentLength, r.Header.Clone()}
+		last = seen{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, string(b), r.ContentLength, r.Header.Clone()}
 		mu.Unlock()
 	})
 	c := newBenchSDK(t, s)

@@ -48,16 +48,16 @@ func (s *ZonesService) List(ctx context.Context, o ZoneListOptions, opts ...Opti
 	if err != nil {
 		return nil, refused(opts, invalid("ZoneListOptions: %v", err))
 	}
-	filter := v.Encode()
+	filter, amp := v.Encode(), ""
 	if filter != "" {
-		filter += "&"
+		amp = "&"
 	}
-	zones := []Zone{}
+	var zones []Zone
 	var prev *resultInfo
 	var prevFirst string
 	for page := 1; ; page++ {
 		env := new(envelope[[]Zone])
-		q := filter + "page=" + strconv.Itoa(page) + "&per_page=" + strconv.Itoa(zonesPerPage)
+		q := filter + amp + "page=" + strconv.Itoa(page) + "&per_page=" + strconv.Itoa(zonesPerPage)
 		if err := c.do(ctx, &opZones, target{query: q}, nil, opts, env); err != nil {
 			return nil, err
 		}
@@ -79,8 +79,15 @@ func (s *ZonesService) List(ctx context.Context, o ZoneListOptions, opts ...Opti
 		case prevFirst != "" && len(got) > 0 && got[0].ID == prevFirst:
 			return nil, bad("its first zone %s repeats the previous page's", quoteShort(got[0].ID))
 		}
-		zones = append(zones, got...)
+		if page == 1 {
+			zones = got // most lists are one page: no copy
+		} else {
+			zones = append(zones, got...)
+		}
 		if page >= info.TotalPages {
+			if zones == nil {
+				zones = []Zone{}
+			}
 			return zones, nil
 		}
 		prev, prevFirst = info, ""
