@@ -98,8 +98,8 @@ func allocsPerCall(t *testing.T, call func() error) float64 {
 func TestBaselineIsEquivalent(t *testing.T) {
 	type seen struct {
 		method, path, query, body string
-		length             int64
-		header             http.Header
+		length                    int64
+		header                    http.Header
 	}
 	var (
 		mu   sync.Mutex
