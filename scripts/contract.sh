@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Contract test: runs the SDK's eight calls against Prism, a mock server that
+# Contract test: runs every SDK call of the Secondary DNS API (the eight
+# outgoing calls and the peers, TSIGs and ACLs) against Prism, a mock server that
 # validates every request against Cloudflare's official OpenAPI schema
 # (contract_test.go, build tag "contract").
 #
@@ -8,7 +9,7 @@
 # root package. Extra arguments go to `go test` (e.g. -v).
 #
 # Environment:
-#   SECONDARYDNS_OPENAPI  the schema; default ../shared/research/openapi-outgoing.json
+#   SECONDARYDNS_OPENAPI  the schema; default ../shared/research/openapi-secondary.json
 #                         relative to the repository root
 #   XDG_CACHE_HOME        Prism goes to ${XDG_CACHE_HOME:-$HOME/.cache}/secondarydns/prism-<version>
 #
@@ -27,8 +28,8 @@ skip() {
 	exit 0
 }
 
-schema=${SECONDARYDNS_OPENAPI:-$repo_root/../shared/research/openapi-outgoing.json}
-[[ -f $schema ]] || skip "OpenAPI schema not found at '$schema' (set SECONDARYDNS_OPENAPI to the path of openapi-outgoing.json)"
+schema=${SECONDARYDNS_OPENAPI:-$repo_root/../shared/research/openapi-secondary.json}
+[[ -f $schema ]] || skip "OpenAPI schema not found at '$schema' (set SECONDARYDNS_OPENAPI to the path of openapi-secondary.json)"
 schema=$(cd "$(dirname "$schema")" && pwd)/$(basename "$schema") # absolute: go test runs elsewhere
 
 command -v node >/dev/null 2>&1 || skip "node is not installed (Prism needs Node >= $PRISM_MIN_NODE)"
