@@ -12,6 +12,30 @@
 // envelope. The package depends only on the standard library and
 // github.com/google/go-querystring.
 //
+// # Peers, TSIGs and ACLs
+//
+// The account's objects that outgoing transfers point at have the same five
+// methods each, List, Get, Create, Update (a PUT of the whole object) and
+// Delete, on Client.Peers, Client.TSIGs and Client.ACLs
+// (/accounts/{account_id}/secondary_dns/{peers,tsigs,acls}). Create and Update
+// bodies hold exactly the params' set fields; Create is never repeated once
+// it may have reached the server. The API documents only a name for a peer
+// create, so PeersService.Create sends one PUT with the same fields when the
+// answer lacks one it sent. Arguments are checked first: a peer's IP is one
+// address (a host name or an address with a port gets a hint), an ACL's range
+// a prefix without host bits ("did you mean 192.0.2.0/24?"), a TSIG's
+// algorithm one of the TSIG constants and its secret standard base64.
+//
+// A TSIG secret is treated like a credential: TSIG and TSIGParams print
+// "[redacted]" under every fmt verb and in slog, and a call that sends one
+// scrubs it from everything it keeps. The TSIG value still holds it.
+//
+// # Zones
+//
+// ZonesService.List (GET /zones) turns zone names into IDs, reading every
+// page and refusing (ErrInvalidResponse) pages that would make the list
+// incomplete or endless.
+//
 // # Credentials
 //
 // Use an API token (WithAPIToken, sent as "Authorization: Bearer") or the
@@ -29,7 +53,12 @@
 // 37); a shorter one is no real credential and is left alone, since
 // replacing it would corrupt ordinary words and ray IDs; the email is
 // replaced in any ASCII case but only as a whole address, never inside a
-// longer one.
+// longer one. Echoes a proxy transformed are caught too: the token and key in
+// any ASCII case, the percent-encoded email, and the base64 (standard and URL
+// alphabets, padded or not) of each credential and of "email:key", when that
+// encoding is 8 bytes or more. Arbitrary transforms (hex, hashes, other
+// encodings, cut or reordered values) cannot be recognised and are not
+// caught.
 //
 // # Arguments
 //
@@ -63,7 +92,11 @@
 // "success": false, is an *APIError carrying the status, Cloudflare's errors
 // and messages, the cf-ray ID and Retry-After. Branch with errors.Is on
 // ErrNotFound, ErrConflict, ErrRateLimited, ErrServerError and the other
-// HTTP-class sentinels, or errors.As for the details. ErrInvalidInput means
+// HTTP-class sentinels, or errors.As for the details. ErrUnknownID matches
+// an *APIError whose envelope carries code 7003 or 7000 ("Could not route to
+// …, perhaps your object identifier is invalid?"): the zone, account or object
+// ID is wrong, so such a 404 is not "no configuration" (it still matches
+// ErrNotFound). ErrInvalidInput means
 // an argument or option was wrong and nothing was sent; ErrInvalidResponse
 // means a 2xx whose body could not be decoded without losing data. A request
 // that got no complete response is a *TransportError. When the context ends,
