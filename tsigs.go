@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"strconv"
 )
@@ -142,5 +141,5 @@ func formatSecretStruct(f fmt.State, verb rune, typeName string, fields []string
 		}
 	}
 	b = append(b, '}')
-	_, _ = io.WriteString(f, string(b))
+	_, _ = f.Write(b)
 }
