@@ -24,18 +24,24 @@ const maxBody = 1 << 20
 // maxSnippet is how much of a body that is not an envelope APIError keeps.
 const maxSnippet = 512
 
-// Client is a Cloudflare API client for the Secondary DNS outgoing zone
-// transfer endpoints. Its configuration is fixed by NewClient; it is safe for
-// concurrent use by multiple goroutines, and per-call options never change it.
+// Client is a Cloudflare API client for the Secondary DNS endpoints of
+// Cloudflare as primary: each zone's outgoing transfer configuration, the
+// account's peers, TSIG keys and ACLs, and the zone lookup. Its
+// configuration is fixed by NewClient; it is safe for concurrent use by
+// multiple goroutines, and per-call options never change it.
 type Client struct {
 	// Outgoing holds the outgoing zone transfer endpoints
 	// (/zones/{zone_id}/secondary_dns/outgoing...).
 	Outgoing *OutgoingService
-	// Peers, TSIGs and ACLs hold the account objects' endpoints
-	// (/accounts/{account_id}/secondary_dns/{peers,tsigs,acls}).
+	// Peers holds the account's peers
+	// (/accounts/{account_id}/secondary_dns/peers).
 	Peers *PeersService
+	// TSIGs holds the account's TSIG keys
+	// (/accounts/{account_id}/secondary_dns/tsigs).
 	TSIGs *TSIGsService
-	ACLs  *ACLsService
+	// ACLs holds the account's ACLs
+	// (/accounts/{account_id}/secondary_dns/acls).
+	ACLs *ACLsService
 	// Zones looks zones up by name (GET /zones).
 	Zones *ZonesService
 

@@ -18,10 +18,8 @@ type OutgoingService struct {
 // ready refuses a service that NewClient did not make (a zero
 // OutgoingService, a nil one, or one of a zero Client) instead of panicking.
 func (s *OutgoingService) ready() error {
-	if s == nil || s.client == nil || s.client.cfg == nil {
-		return invalid("the client was not made by NewClient; use NewClient")
-	}
-	return nil
+	_, err := (*service)(s).ready()
+	return err
 }
 
 // Outgoing is a zone's primary (outgoing transfer) configuration.
