@@ -144,7 +144,7 @@ func FuzzZonePage(f *testing.F) {
 // nothing and says why on one line.
 func FuzzPeerIP(f *testing.F) {
 	for _, s := range []string{"", "192.0.2.1", "2001:db8::1", "::ffff:192.0.2.1", "fe80::1%eth0", "192.0.2.1:53", "[2001:db8::1]:53",
-		"ns1.example.net", "ns1.example.net:53", "192.0.2.0/24", "1.2.3", "01.2.3.4", " 192.0.2.1", "192.0.2.1\n", "::", "[::1]"} {
+		"ns1.example.net", "ns1.example.net:53", "192.0.2.0/24", "1.2.3", "[2001:db8::1]", "localhost", "01.2.3.4", " 192.0.2.1", "192.0.2.1\n", "::", "[::1]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, ip string) {

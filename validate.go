@@ -226,10 +226,15 @@ func validatePeerIP(ip string) error {
 	if _, err := netip.ParsePrefix(ip); err == nil {
 		return invalid("peer IP %s is a prefix; give one address (ACLs take ranges)", quoteShort(ip))
 	}
+	if inner, ok := strings.CutPrefix(ip, "["); ok && strings.HasSuffix(inner, "]") {
+		if _, err := netip.ParseAddr(strings.TrimSuffix(inner, "]")); err == nil {
+			return invalid("peer IP %s is in brackets; give the address without them", quoteShort(ip))
+		}
+	}
 	if h, _, err := net.SplitHostPort(ip); err == nil && h != "" {
 		return invalid("peer IP %s looks like a host name and port; give the secondary's IP address, and the port in Port", quoteShort(ip))
 	}
-	if strings.ContainsRune(ip, '.') && strings.ContainsFunc(ip, unicode.IsLetter) {
+	if !strings.ContainsRune(ip, ':') && strings.ContainsFunc(ip, unicode.IsLetter) {
 		return invalid("peer IP %s looks like a host name; give the secondary's IP address (resolve the name first)", quoteShort(ip))
 	}
 	return invalid("peer IP %s is not an IPv4 or IPv6 address", quoteShort(ip))
