@@ -543,3 +543,28 @@ func TestAccountServicesNotMadeByNewClient(t *testing.T) {
 		assert.Contains(t, err.Error(), "use NewClient", name)
 	}
 }
+
+// TestAccountResponseResetWhenRefused: a Response reused from an earlier
+// call is cleared by a call refused before sending, whatever refused it.
+func TestAccountResponseResetWhenRefused(t *testing.T) {
+	ctx := context.Background()
+	m := newMock(t, reply(200, okEnvelope(fullPeerJSON)))
+	c := newMockClient(t, m, nil)
+	calls := map[string]func(o secondarydns.Option) error{
+		"bad params": func(o secondarydns.Option) error {
+			_, err := c.Peers.Create(ctx, testAccount, secondarydns.PeerParams{}, o)
+			return err
+		},
+		"bad ID": func(o secondarydns.Option) error { _, err := c.TSIGs.Get(ctx, testAccount, "", o); return err },
+		"bad zone filter": func(o secondarydns.Option) error {
+			_, err := c.Zones.List(ctx, secondarydns.ZoneListOptions{Name: "a b"}, o)
+			return err
+		},
+	}
+	for name, call := range calls {
+		resp := secondarydns.Response{StatusCode: 200, RayID: "old", Attempts: 3}
+		require.ErrorIs(t, call(secondarydns.WithResponse(&resp)), secondarydns.ErrInvalidInput, name)
+		assert.Equal(t, secondarydns.Response{}, resp, name)
+	}
+	assert.Zero(t, m.count())
+}
