@@ -245,6 +245,7 @@ type response struct {
 	header http.Header // extra headers, e.g. Allow or Retry-After
 	body   []byte
 	drop   bool
+	notify *notice // NOTIFY to send once the answer is decided (notify.go)
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -302,6 +303,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ray = fmt.Sprintf("%016x-SJC", s.rays)
 	}
 	s.mu.Unlock()
+	sendNotify(resp.notify) // after the unlock: a following Secondary asks s back
 
 	if resp.drop {
 		if hj, ok := w.(http.Hijacker); ok {
@@ -565,14 +567,18 @@ func (s *Server) action(zoneID, action string, body []byte) response {
 	switch action {
 	case "enable":
 		c.Status = statusEnabled
-		return success(c.Status)
+		resp := success(c.Status)
+		resp.notify = s.noticeFor(c)
+		return resp
 	case "disable":
 		c.Status = statusDisabled
 		return success(c.Status)
 	default: // force_notify: the secondaries are told, and (in this fake) transfer at once.
 		now := s.now()
 		c.CheckedTime, c.LastTransferredTime = now, now
-		return success("OK")
+		resp := success("OK")
+		resp.notify = s.noticeFor(c)
+		return resp
 	}
 }
 
