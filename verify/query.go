@@ -133,30 +133,40 @@ func (q *Querier) SOA(ctx context.Context, zone string, server netip.AddrPort) (
 	return nil, fail(fmt.Errorf("%w in %d tries of %v", ErrNoAnswer, tries, timeout))
 }
 
-// zoneName makes zone absolute and checks that it is a name DNS can carry.
+// zoneName makes zone absolute and checks that it is a name DNS can carry:
+// at most 255 octets on the wire, no empty label (but the root's), none over
+// 63 octets. (dnsmessage.NewName checks only the length; its builder would
+// find the rest only once the query is being packed.)
 func zoneName(zone string) (dnsmessage.Name, error) {
+	bad := func() (dnsmessage.Name, error) {
+		return dnsmessage.Name{}, fmt.Errorf("verify: invalid zone name %q", zone)
+	}
 	fqdn := zone
-	if fqdn == "" || fqdn[len(fqdn)-1] != '.' {
+	if fqdn == "" {
+		return bad()
+	}
+	if fqdn[len(fqdn)-1] != '.' {
 		fqdn += "."
 	}
-	n, err := dnsmessage.NewName(fqdn)
-	if err == nil {
-		// Packing checks the labels (empty ones, over 63 octets) that
-		// NewName does not.
-		var b [maxNameWire]byte
-		builder := dnsmessage.NewBuilder(b[:0], dnsmessage.Header{})
-		if err = builder.StartQuestions(); err == nil {
-			err = builder.Question(dnsmessage.Question{Name: n, Type: dnsmessage.TypeSOA, Class: dnsmessage.ClassINET})
+	if fqdn != "." {
+		label := 0
+		for i := range len(fqdn) {
+			if fqdn[i] != '.' {
+				label++
+				continue
+			}
+			if label == 0 || label > 63 {
+				return bad()
+			}
+			label = 0
 		}
 	}
-	if err != nil || zone == "" {
-		return dnsmessage.Name{}, fmt.Errorf("verify: invalid zone name %q", zone)
+	n, err := dnsmessage.NewName(fqdn)
+	if err != nil {
+		return bad()
 	}
 	return n, nil
 }
-
-// maxNameWire bounds a header plus one question: 12 + 255 + 4.
-const maxNameWire = 12 + 255 + 4
 
 // bufPool holds read buffers of the largest DNS message, so a fleet check
 // allocates one per query in flight, not one per query.
@@ -170,8 +180,9 @@ func newID() uint16 { return uint16(rand.Uint32()) }
 // buildQuery packs an SOA query for name with the given ID and RD unset: a
 // secondary is asked what it serves itself, never to recurse.
 func buildQuery(buf []byte, id uint16, name dnsmessage.Name) ([]byte, error) {
+	// No compression: one name has nothing to point back to, and the
+	// builder's compression map would cost allocations on every query.
 	b := dnsmessage.NewBuilder(buf, dnsmessage.Header{ID: id, OpCode: opQuery})
-	b.EnableCompression()
 	if err := b.StartQuestions(); err != nil {
 		return nil, err
 	}
