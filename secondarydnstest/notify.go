@@ -41,14 +41,19 @@ type notice struct {
 }
 
 // noticeFor gathers the NOTIFY that zoneID's configuration c calls for: one
-// to each of its peers that has an IP. The caller holds s.mu; the sending
-// happens after it lets go (see sendNotify), since a following Secondary
-// asks the server for the serial while it handles the NOTIFY.
-func (s *Server) noticeFor(c *Config) *notice {
+// to each of its peers (peers of the zone's account) that has an IP. The
+// caller holds s.mu; the sending happens after it lets go (see sendNotify),
+// since a following Secondary asks the server for the serial while it
+// handles the NOTIFY.
+func (s *Server) noticeFor(zoneID string, c *Config) *notice {
+	account := DefaultAccountID
+	if k := s.known[zoneID]; k != nil && k.zone.Account.ID != "" {
+		account = k.zone.Account.ID
+	}
 	n := &notice{zone: c.Name, serial: c.SOASerial}
 	seen := make(map[netip.AddrPort]bool)
 	for _, id := range c.Peers {
-		if a, ok := s.peerAddr(id); ok && !seen[a] {
+		if a, ok := s.peerAddr(account, id); ok && !seen[a] {
 			seen[a] = true
 			n.to = append(n.to, a)
 		}
@@ -143,9 +148,25 @@ func notifyOne(zone dnsmessage.Name, serial uint32, to netip.AddrPort) {
 	}
 }
 
-// peerAddr returns where peer id gets NOTIFY: its IP at its port (53 when
-// unset), and false for a peer without an IP. The caller holds s.mu.
-func (s *Server) peerAddr(id string) (netip.AddrPort, bool) {
-	_ = id // wired to the account's peers once they exist
-	return netip.AddrPort{}, false
+// peerAddr returns where a peer of the account gets NOTIFY: its IP at its
+// port (53 when unset), and false for a peer the account lacks or one
+// without an IP. The caller holds s.mu.
+func (s *Server) peerAddr(accountID, id string) (netip.AddrPort, bool) {
+	obj, ok := s.accounts[accountID].set(kindPeer).get(id)
+	if !ok {
+		return netip.AddrPort{}, false
+	}
+	p, ok := obj.(peerJSON)
+	if !ok {
+		return netip.AddrPort{}, false
+	}
+	ip, err := netip.ParseAddr(p.IP)
+	if err != nil || p.Port < 0 || p.Port > 65535 {
+		return netip.AddrPort{}, false
+	}
+	port := uint16(p.Port)
+	if port == 0 {
+		port = 53
+	}
+	return netip.AddrPortFrom(ip.Unmap(), port), true
 }

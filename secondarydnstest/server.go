@@ -568,7 +568,7 @@ func (s *Server) action(zoneID, action string, body []byte) response {
 	case "enable":
 		c.Status = statusEnabled
 		resp := success(c.Status)
-		resp.notify = s.noticeFor(c)
+		resp.notify = s.noticeFor(zoneID, c)
 		return resp
 	case "disable":
 		c.Status = statusDisabled
@@ -577,7 +577,7 @@ func (s *Server) action(zoneID, action string, body []byte) response {
 		now := s.now()
 		c.CheckedTime, c.LastTransferredTime = now, now
 		resp := success("OK")
-		resp.notify = s.noticeFor(c)
+		resp.notify = s.noticeFor(zoneID, c)
 		return resp
 	}
 }
