@@ -144,5 +144,33 @@
 // further; and WithRateLimit forgets a credential once its window and any
 // block have passed.
 //
+// # Secondaries and NOTIFY
+//
+// A Secondary is a real secondary nameserver on loopback, for tests of code
+// that checks secondaries (such as package verify): NewSecondary listens on
+// 127.0.0.1, UDP and TCP on one port (Secondary.Addr), answers SOA queries
+// authoritatively for the zones given to Serve, and REFUSED for those given
+// to Refuse and for any zone it does not know.
+//
+//	sec := secondarydnstest.NewSecondary()
+//	defer sec.Close()
+//	sec.Follow(srv) // take srv's serial on each NOTIFY
+//	// a peer with ip 127.0.0.1 and port sec.Addr.Port(), linked to the zone
+//
+// The fake's NOTIFY is real: Enable and ForceNotify send a DNS NOTIFY over UDP
+// for the zone to each of its peers (peers of the zone's account) that has an
+// IP, at the peer's port (53 when unset). A Secondary that follows the server
+// answers it and takes the zone's current soa_serial when the zone's transfers
+// are enabled, as a real secondary would after its transfer. For a peer on a
+// loopback address the server waits (at most a second) for that answer
+// before it answers Enable or ForceNotify, so a test can ask the Secondary
+// right after, without sleeping.
+//
+// Each zone's soa_serial starts at a fixed value on Create (a date-based
+// serial, YYYYMMDD01) and only Server.BumpSerial changes it, as an edit of the
+// zone's records would, without any NOTIFY: the secondaries are behind until
+// Enable or ForceNotify tells them. So a test of monitoring runs end to end:
+// bump a serial, see "behind", notify, see "in sync".
+//
 // The server is safe for concurrent use.
 package secondarydnstest
