@@ -80,7 +80,8 @@ var errTryTimeout = errors.New("try timed out")
 // Like the standard library's resolver, it believes only an answer whose ID
 // (random for every try), question (the zone, ignoring ASCII case; SOA; IN)
 // and source (the socket is connected to server, so the kernel drops
-// datagrams from anywhere else) match the query; anything else is ignored and
+// datagrams from anywhere else, and the source is checked again) match the
+// query; anything else is ignored and
 // reading goes on until the try's timeout. Each try uses a new socket and a new
 // ID, so a late answer to an earlier try cannot count. The query carries no
 // EDNS record: an SOA answer fits in 512 bytes, some servers still mishandle
@@ -222,9 +223,12 @@ func exchangeUDP(ctx context.Context, name dnsmessage.Name, server netip.AddrPor
 		return nil, false, ioError(ctx, err)
 	}
 	for {
-		n, err := conn.Read(buf)
+		n, from, err := conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			return nil, false, ioError(ctx, err)
+		}
+		if !sameAddr(from, server) {
+			continue // the connected socket should not let it through; never believe it
 		}
 		a := parseAnswer(buf[:n], id, name)
 		switch {
@@ -235,6 +239,12 @@ func exchangeUDP(ctx context.Context, name dnsmessage.Name, server netip.AddrPor
 		}
 		return a.soa, false, a.err
 	}
+}
+
+// sameAddr compares addresses as the kernel reports and we dial them: an
+// IPv4-mapped IPv6 address equals its IPv4 address, and a zone does not count.
+func sameAddr(a, b netip.AddrPort) bool {
+	return a.Port() == b.Port() && a.Addr().Unmap().WithZone("") == b.Addr().Unmap().WithZone("")
 }
 
 // exchangeTCP asks once over TCP, for an answer too large for UDP. Over TCP

@@ -408,3 +408,11 @@ func TestSentinels(t *testing.T) {
 	assert.False(t, errors.Is(ErrNoAnswer, ErrRefused))
 	assert.False(t, errors.Is(ErrNotServing, ErrUnreachable))
 }
+
+func TestSameAddr(t *testing.T) {
+	a := netip.MustParseAddrPort("127.0.0.1:53")
+	assert.True(t, sameAddr(a, netip.MustParseAddrPort("[::ffff:127.0.0.1]:53")))
+	assert.False(t, sameAddr(a, netip.MustParseAddrPort("127.0.0.2:53")))
+	assert.False(t, sameAddr(a, netip.MustParseAddrPort("127.0.0.1:54")))
+	assert.True(t, sameAddr(netip.MustParseAddrPort("[fe80::1%eth0]:53"), netip.MustParseAddrPort("[fe80::1]:53")))
+}
