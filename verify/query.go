@@ -81,11 +81,13 @@ var errTryTimeout = errors.New("try timed out")
 // (random for every try), question (the zone, ignoring ASCII case; SOA; IN)
 // and source (the socket is connected to server, so the kernel drops
 // datagrams from anywhere else, and the source is checked again) match the
-// query; anything else is ignored and
-// reading goes on until the try's timeout. Each try uses a new socket and a new
-// ID, so a late answer to an earlier try cannot count. The query carries no
+// query; anything else is ignored and reading goes on until the try's
+// timeout. Each try uses a new socket and a new ID, so a late answer to an
+// earlier try cannot count. Only a timeout leads to another try: an answer,
+// even REFUSED, and a refusal by the network are final. The query carries no
 // EDNS record: an SOA answer fits in 512 bytes, some servers still mishandle
-// EDNS, and a truncated answer is asked again over TCP anyway.
+// EDNS, and a truncated answer is asked again over TCP anyway (once, with
+// the same timeout).
 //
 // The error wraps ErrNotServing when the server answered without serving the
 // zone, ErrNoAnswer after Tries timeouts, ErrRefused when the network refused
