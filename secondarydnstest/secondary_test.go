@@ -348,3 +348,81 @@ func TestBumpSerial(t *testing.T) {
 
 	assert.Panics(t, func() { srv.BumpSerial(secondarydnstest.ZoneID(9)) })
 }
+
+func TestSecondaryAnswersNotifyWhenFollowing(t *testing.T) {
+	srv := newServer(t)
+	sec := newSecondary(t)
+	sec.Follow(srv)
+	srv.Seed(secondarydnstest.ZoneID(1), secondarydnstest.Config{Name: "example.com", Status: "Enabled", SOASerial: 31})
+	srv.Seed(secondarydnstest.ZoneID(2), secondarydnstest.Config{Name: "disabled.example.", SOASerial: 32})
+
+	n := question(t, 0x4242, 4, "EXAMPLE.com.", dnsmessage.TypeSOA)
+	n.Authoritative = true
+	a := exchange(t, "udp", sec.Addr, n)
+	assert.Equal(t, uint16(0x4242), a.ID)
+	assert.True(t, a.Response)
+	assert.Equal(t, dnsmessage.OpCode(4), a.OpCode)
+	assert.Equal(t, dnsmessage.RCodeSuccess, a.RCode)
+	require.Len(t, a.Questions, 1)
+	assert.Equal(t, "EXAMPLE.com.", a.Questions[0].Name.String())
+	serial, ok := sec.Serial("example.com.")
+	assert.True(t, ok)
+	assert.Equal(t, uint32(31), serial)
+
+	// Transfers disabled, or a zone the server does not have: a real primary
+	// refuses the transfer, so nothing changes.
+	for _, zone := range []string{"disabled.example.", "unknown.example."} {
+		a = exchange(t, "udp", sec.Addr, question(t, 1, 4, zone, dnsmessage.TypeSOA))
+		assert.Equal(t, dnsmessage.RCodeRefused, a.RCode, zone)
+		_, ok = sec.Serial(zone)
+		assert.False(t, ok, zone)
+	}
+}
+
+// The fake's NOTIFY, as a secondary receives it: opcode NOTIFY, AA set, one
+// SOA question for the zone, the serial as a hint in the answer section
+// (RFC 1996), sent to the peer's port.
+func TestNotifyMessage(t *testing.T) {
+	srv := newServer(t)
+	l, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	got := make(chan dnsmessage.Message, 1)
+	go func() {
+		buf := make([]byte, 65535)
+		n, from, err := l.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			return
+		}
+		var m dnsmessage.Message
+		if m.Unpack(buf[:n]) != nil {
+			return
+		}
+		got <- m
+		ack := dnsmessage.Message{Header: dnsmessage.Header{ID: m.ID, Response: true, OpCode: 4}, Questions: m.Questions}
+		if b, err := ack.Pack(); err == nil {
+			_, _ = l.WriteToUDPAddrPort(b, from)
+		}
+	}()
+	id := addPeer(t, srv, "listener", l.LocalAddr().(*net.UDPAddr).AddrPort())
+	zoneID := secondarydnstest.ZoneID(1)
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "Example.com", Peers: []string{id}, SOASerial: 2026120409})
+	c, err := srv.Client()
+	require.NoError(t, err)
+	_, err = c.Outgoing.ForceNotify(t.Context(), zoneID)
+	require.NoError(t, err)
+
+	var m dnsmessage.Message
+	select {
+	case m = <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no NOTIFY arrived")
+	}
+	assert.Equal(t, dnsmessage.OpCode(4), m.OpCode)
+	assert.False(t, m.Response)
+	assert.True(t, m.Authoritative)
+	require.Len(t, m.Questions, 1)
+	assert.Equal(t, dnsmessage.Question{Name: dnsmessage.MustNewName("example.com."), Type: dnsmessage.TypeSOA, Class: dnsmessage.ClassINET}, m.Questions[0])
+	require.Len(t, m.Answers, 1)
+	assert.Equal(t, uint32(2026120409), m.Answers[0].Body.(*dnsmessage.SOAResource).Serial)
+}
