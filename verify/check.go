@@ -107,8 +107,9 @@ type Checker struct {
 	// their timeouts, not by the number of zones.
 	Concurrency int
 	// Progress, if set, is called once per zone as its last target is
-	// answered, never concurrently, in no particular order. Check does not
-	// wait for a slow Progress beyond its own worker.
+	// answered, never concurrently, in no particular order. A slow
+	// Progress holds up the worker that calls it (and any other with a
+	// zone to report), not the queries already in flight.
 	Progress func(ZoneResult)
 }
 

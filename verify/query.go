@@ -45,13 +45,13 @@ var ErrUnreachable = errors.New("unreachable")
 
 // ErrNoAnswer means every try timed out without a matching answer. It
 // matches ErrUnreachable too.
-var ErrNoAnswer error = &kindError{"no answer", ErrUnreachable}
+var ErrNoAnswer = kindOf(ErrUnreachable, "no answer")
 
 // ErrRefused means the network refused the query: an ICMP port unreachable
 // (over UDP) or a refused TCP connection, so nothing listens at that address.
 // It matches ErrUnreachable too, and the error also wraps the system's
 // (errors.Is(err, syscall.ECONNREFUSED) holds).
-var ErrRefused error = &kindError{"the network refused the query", ErrUnreachable}
+var ErrRefused = kindOf(ErrUnreachable, "the network refused the query")
 
 // kindError is a sentinel that is also a kind of a broader sentinel, so
 // callers can branch on either.
@@ -59,6 +59,8 @@ type kindError struct {
 	msg    string
 	parent error
 }
+
+func kindOf(parent error, msg string) error { return &kindError{msg, parent} }
 
 func (e *kindError) Error() string { return e.msg }
 func (e *kindError) Unwrap() error { return e.parent }
