@@ -62,7 +62,9 @@ func TestCheckStates(t *testing.T) {
 
 	var calls []string
 	c := &Checker{
-		Querier:  &Querier{Timeout: 50 * time.Millisecond, Tries: 1},
+		// Long enough for a loopback answer on a busy machine; the silent
+		// target costs it once, concurrently with the others.
+		Querier:  &Querier{Timeout: 500 * time.Millisecond, Tries: 1},
 		Progress: func(r ZoneResult) { calls = append(calls, r.Zone.ID) },
 	}
 	results, err := c.Check(t.Context(), zones)
@@ -189,7 +191,9 @@ func newHoldingServer(t *testing.T, idle time.Duration) *holdingServer {
 func TestCheckConcurrencyBound(t *testing.T) {
 	for _, tt := range []struct{ concurrency, want int }{{0, MaxConcurrency}, {1000, MaxConcurrency}, {10, 10}} {
 		t.Run(fmt.Sprint(tt.concurrency), func(t *testing.T) {
-			srv := newHoldingServer(t, 40*time.Millisecond)
+			// Idle long enough that a busy machine still sends a whole
+			// round of queries before the server answers any.
+			srv := newHoldingServer(t, 100*time.Millisecond)
 			zones := make([]Zone, 100)
 			for i := range zones {
 				zones[i] = Zone{Name: fmt.Sprintf("z%d.example.", i), Serial: 1,

@@ -199,7 +199,8 @@ func TestSOADroppedQueriesCountTries(t *testing.T) {
 		}
 		assert.ErrorContains(t, err, "no answer in "+string(rune('0'+want))+" tries of 50ms")
 		assert.GreaterOrEqual(t, time.Since(start), time.Duration(want)*50*time.Millisecond)
-		// Queries reach the server before the client gives up on them.
+		// The last query may still be on its way through a busy machine.
+		assert.Eventually(t, func() bool { return srv.udpQueries.Load() >= int64(want) }, 5*time.Second, time.Millisecond)
 		assert.EqualValues(t, want, srv.udpQueries.Load(), "Tries=%d", tries)
 	}
 }
@@ -211,7 +212,7 @@ func TestSOARetryAfterDrop(t *testing.T) {
 		}
 		return one(reply(t, q, 2, nil))
 	})
-	soa, err := (&Querier{Timeout: 50 * time.Millisecond}).SOA(t.Context(), "example.com.", srv.Addr)
+	soa, err := (&Querier{Timeout: 200 * time.Millisecond}).SOA(t.Context(), "example.com.", srv.Addr)
 	require.NoError(t, err)
 	assert.Equal(t, uint32(2), soa.Serial)
 	assert.EqualValues(t, 2, srv.udpQueries.Load())
@@ -289,7 +290,9 @@ func TestSOALateAnswerToEarlierTry(t *testing.T) {
 		}
 		return []send{{msg: reply(t, late, 1, nil)}, {msg: reply(t, q, 2, nil)}}
 	})
-	soa, err := (&Querier{Timeout: 50 * time.Millisecond}).SOA(t.Context(), "example.com.", srv.Addr)
+	// More tries than needed: on a busy machine the second may time out too,
+	// and the third gets the same pair of answers.
+	soa, err := (&Querier{Timeout: 100 * time.Millisecond, Tries: 5}).SOA(t.Context(), "example.com.", srv.Addr)
 	require.NoError(t, err)
 	assert.Equal(t, uint32(2), soa.Serial)
 }
