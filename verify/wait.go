@@ -39,6 +39,9 @@ type Waiter struct {
 // zone's Serial counts as in sync, so a secondary that moved on past
 // Cloudflare's serial read before the wait is not reported behind.
 //
+// Interval is the pause between rounds, not their period: a round lasts as
+// long as its slowest target (Tries × Timeout for a silent one).
+//
 // Wait sends no NOTIFY: the caller calls ForceNotify for the zones that are
 // not in sync first (one call per zone) when that is wanted.
 func (w *Waiter) Wait(ctx context.Context, results []ZoneResult, deadline time.Time) ([]ZoneResult, error) {
