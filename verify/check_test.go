@@ -306,3 +306,73 @@ func TestNewZone(t *testing.T) {
 
 	assert.Equal(t, Zone{ID: "z", Targets: []Target{extra}}, NewZone("z", nil, peers, extra))
 }
+
+func TestResolveNS(t *testing.T) {
+	for ns, want := range map[string]string{
+		"192.0.2.53":              "192.0.2.53:53",
+		"192.0.2.53:5353":         "192.0.2.53:5353",
+		"2001:db8::53":            "[2001:db8::53]:53",
+		"[2001:db8::53]:5353":     "[2001:db8::53]:5353",
+		"[2001:db8::53]":          "", // brackets without a port
+		"::ffff:192.0.2.1":        "192.0.2.1:53",
+		"192.0.2.53:0":            "",
+		"192.0.2.53:65536":        "",
+		"192.0.2.53:dns":          "",
+		":53":                     "",
+		"ns.example.com:53/udp":   "",
+		"":                        "",
+		"two words.example.com.":  "",
+		"[2001:db8::53]:53:53":    "",
+		"192.0.2.53:53 ":          "",
+		"ns.invalid:abc":          "",
+		"[192.0.2.53]:53":         "192.0.2.53:53",
+		"127.0.0.1:1":             "127.0.0.1:1",
+		"[::1]:53":                "[::1]:53",
+		"0000:0000::0001":         "[::1]:53",
+		"2001:DB8:0:0:0:0:0:53":   "[2001:db8::53]:53",
+		"192.0.2.53:00053":        "192.0.2.53:53",
+		"192.0.2.53:+53":          "",
+		"192.0.2.53:-53":          "",
+		"192.0.2.53::53":          "",
+		"[2001:db8::53%eth0]:53":  "[2001:db8::53%eth0]:53",
+		"fe80::1%eth0":            "[fe80::1%eth0]:53",
+		"ns.example.com:53:53":    "",
+		"ns.example.com::":        "",
+		"[ns.example.com]:53":     "",
+		"ns.example.com:":         "",
+		"192.0.2.53:53:":          "",
+		"[2001:db8::53]:":         "",
+		"[2001:db8::53]:99999":    "",
+		"[2001:db8::53]:5353 x":   "",
+		"192.0.2.53 :53":          "",
+		"192.0.2.53/32":           "",
+		"192.0.2.0/24:53":         "",
+		"[2001:db8::/64]:53":      "",
+		"[2001:db8::53]:53/tcp":   "",
+		"2001:db8::53/128":        "",
+		"[2001:db8::53]/128:53":   "",
+		"[fe80::1%25eth0]:53":     "[fe80::1%25eth0]:53",
+		"[::ffff:192.0.2.1]:5353": "192.0.2.1:5353",
+	} {
+		got, err := ResolveNS(t.Context(), nil, ns)
+		if want == "" {
+			assert.Error(t, err, "%q", ns)
+			continue
+		}
+		if assert.NoError(t, err, "%q", ns) && assert.Len(t, got, 1, "%q", ns) {
+			assert.Equal(t, want, got[0].Addr.String(), "%q", ns)
+			assert.Equal(t, ns, got[0].Name)
+		}
+	}
+
+	got, err := ResolveNS(t.Context(), nil, "localhost:5353")
+	if err != nil {
+		t.Skip("no resolver for localhost here:", err)
+	}
+	require.NotEmpty(t, got)
+	for _, tg := range got {
+		assert.True(t, tg.Addr.Addr().IsLoopback(), tg.Addr)
+		assert.Equal(t, uint16(5353), tg.Addr.Port())
+		assert.Equal(t, "localhost:5353", tg.Name)
+	}
+}

@@ -1,7 +1,11 @@
 package verify
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/dnsxfer/secondarydns"
@@ -56,4 +60,52 @@ func PeerTarget(p secondarydns.Peer) Target {
 	}
 	t.Addr = netip.AddrPortFrom(ip.Unmap(), port)
 	return t
+}
+
+// ResolveNS turns a nameserver as a person writes it (HOST[:PORT]: an IP
+// address, "[v6]:port", a bare IPv6 address, or a host name with or without a
+// port; 53 by default) into targets named ns as written. A host name is
+// resolved once, with r (nil means net.DefaultResolver), and each of its
+// addresses becomes a target: a check then says which address of a
+// nameserver lags, as dig @each-address would.
+func ResolveNS(ctx context.Context, r *net.Resolver, ns string) ([]Target, error) {
+	if ip, err := netip.ParseAddr(ns); err == nil { // a bare address, IPv6 included
+		return []Target{{Name: ns, Addr: netip.AddrPortFrom(ip.Unmap(), 53)}}, nil
+	}
+	host, port := ns, uint16(53)
+	if h, p, err := net.SplitHostPort(ns); err == nil {
+		n, err := strconv.ParseUint(p, 10, 16)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("verify: nameserver %q: invalid port %q", ns, p)
+		}
+		host, port = h, uint16(n)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []Target{{Name: ns, Addr: netip.AddrPortFrom(ip.Unmap(), port)}}, nil
+	}
+	// Not an address: a host name, which has none of these (so a typo is
+	// refused here, not sent to the resolver).
+	if host == "" || strings.HasPrefix(ns, "[") || strings.ContainsAny(host, " \t/[]:%") {
+		return nil, fmt.Errorf("verify: nameserver %q: want HOST, HOST:PORT, an IP address or [IPv6]:PORT", ns)
+	}
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	ips, err := r.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return nil, fmt.Errorf("verify: nameserver %q: %w", ns, err)
+	}
+	var targets []Target
+	seen := make(map[netip.Addr]bool)
+	for _, ip := range ips {
+		ip = ip.Unmap()
+		if !seen[ip] {
+			seen[ip] = true
+			targets = append(targets, Target{Name: ns, Addr: netip.AddrPortFrom(ip, port)})
+		}
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("verify: nameserver %q: the name has no addresses", ns)
+	}
+	return targets, nil
 }
