@@ -39,6 +39,10 @@
 //	}
 //	results, err := (&verify.Checker{}).Check(ctx, zones)
 //
+// Nameservers the user names besides the peers (HOST[:PORT]) become targets
+// through ResolveNS, resolved once per run and passed to NewZone as extra
+// targets.
+//
 // Package secondarydnstest's Secondary is a real nameserver on loopback for
 // tests of all this, and its fake API sends it real NOTIFY messages.
 //
