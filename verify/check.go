@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 )
@@ -109,7 +110,9 @@ type Checker struct {
 	// Progress, if set, is called once per zone as its last target is
 	// answered, never concurrently, in no particular order. A slow
 	// Progress holds up the worker that calls it (and any other with a
-	// zone to report), not the queries already in flight.
+	// zone to report), not the queries already in flight. Its ZoneResult
+	// shares Targets with the result Check returns: read it, do not keep
+	// it across a Waiter's rounds.
 	Progress func(ZoneResult)
 }
 
@@ -170,7 +173,7 @@ func (c *Checker) run(ctx context.Context, results []ZoneResult, jobs []job, pro
 	}
 	n = min(n, len(jobs))
 
-	left := make(map[int]int) // per zone: jobs not answered
+	left := make([]int, len(results)) // per zone: jobs not answered
 	for _, j := range jobs {
 		left[j.zone]++
 	}
@@ -216,11 +219,10 @@ func (c *Checker) run(ctx context.Context, results []ZoneResult, jobs []job, pro
 	}
 	wg.Wait()
 
-	err := ctx.Err()
-	if err == nil {
-		return nil
+	if !slices.ContainsFunc(left, func(n int) bool { return n > 0 }) {
+		return nil // all answered, even if the context ended right after
 	}
-	err = fmt.Errorf("verify: %w", err)
+	err := fmt.Errorf("verify: %w", ctx.Err())
 	for i, n := range left {
 		if n == 0 {
 			continue
