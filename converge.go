@@ -48,6 +48,12 @@ type Plan struct {
 	Status  TransferStatus // the current status; "" when it was not read
 	Actions []Action       // in the order Apply performs them; empty when in sync
 	Done    []Action       // filled by Execute and Apply: the actions that succeeded, in order
+
+	// readAfter is how many of Actions were done before Current and
+	// Status were read: Apply's fresh plans (after ErrStale or a lockout)
+	// put the actions done before in front. Execute's check applies only
+	// the done actions after it to what was read.
+	readAfter int
 }
 
 // InSync reports whether the plan has nothing to do.
@@ -180,6 +186,7 @@ func (s *OutgoingService) planAfter(ctx context.Context, zoneID string, want Des
 	}
 	p.Actions = append(slices.Clip(done), p.Actions...)
 	p.Done = slices.Clone(done)
+	p.readAfter = len(done)
 	return p, nil
 }
 
@@ -284,8 +291,8 @@ type zoneState struct {
 	status TransferStatus // "" when not read, and then not compared
 }
 
-// expectedState is what the plan read with acts applied to it. The status
-// is followed only when the plan read it.
+// expectedState is what the plan read with acts (the actions done since)
+// applied to it. The status is followed only when the plan read it.
 func expectedState(p *Plan, acts []Action) zoneState {
 	st := zoneState{status: p.Status}
 	if p.Current != nil {
@@ -331,7 +338,7 @@ func (s *OutgoingService) recheck(ctx context.Context, p *Plan, chk *check, opts
 	if err != nil {
 		return err
 	}
-	want := expectedState(p, p.Done)
+	want := expectedState(p, p.Done[min(p.readAfter, len(p.Done)):])
 	diff := drift(want, got)
 	if diff == "" {
 		return nil

@@ -1296,3 +1296,39 @@ func TestAbsentUnknownStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestExecuteResumesAReplannedPlan: Apply's plan after a race holds the
+// actions done before the fresh reads in front of the fresh ones. Resuming
+// it with Execute, the check applies only the actions done after those
+// reads: the update done before the zone vanished is not expected again.
+func TestExecuteResumesAReplannedPlan(t *testing.T) {
+	h := &hook{}
+	srv, c := hooked(t, h)
+	srv.Seed(testZone, secondarydnstest.Config{Name: "old.example.", Status: "Enabled"})
+	var once sync.Once
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/disable"):
+			once.Do(func() { deleteZone(srv) }) // after the update, the zone vanishes
+		case r.Method == http.MethodPost:
+			return answer(r, http.StatusForbidden, errEnvelope(10000, "not allowed")), nil
+		}
+		return nil, nil
+	}
+	want := secondarydns.Desired{Name: zoneName, Status: secondarydns.StatusDisabled}
+	p, err := c.Outgoing.Apply(context.Background(), testZone, want)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	require.Equal(t, acts("update", "create"), p.Actions)
+	require.Equal(t, acts("update"), p.Done)
+	require.Nil(t, p.Current, "the fresh plan read no configuration")
+	assert.Equal(t, []string{getReq, statusReq, updateReq, disableReq, getReq}, seen(t, srv, testZone))
+
+	srv.ResetRequests()
+	h.before = nil
+	got, err := c.Outgoing.Execute(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, acts("update", "create"), got.Done)
+	assert.Equal(t, []string{getReq, createReq}, seen(t, srv, testZone))
+	cfg, _ := srv.Config(testZone)
+	assert.Equal(t, zoneName, cfg.Name)
+}
