@@ -1332,3 +1332,24 @@ func TestExecuteResumesAReplannedPlan(t *testing.T) {
 	cfg, _ := srv.Config(testZone)
 	assert.Equal(t, zoneName, cfg.Name)
 }
+
+// TestStrictZonesMistypedID: against a fake that knows its zones, an absent
+// entry with a mistyped zone ID fails to plan (in a fleet too), while a
+// known zone without a configuration is in sync.
+func TestStrictZonesMistypedID(t *testing.T) {
+	srv := secondarydnstest.NewServer(secondarydnstest.WithStrictZones())
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(secondarydns.WithMaxRetries(0))
+	require.NoError(t, err)
+	known, mistyped := secondarydnstest.ZoneID(1), secondarydnstest.ZoneID(2)
+	srv.AddZone(secondarydns.Zone{ID: known, Name: "example.com"})
+	zones := map[string]secondarydns.Desired{known: {Absent: true}, mistyped: {Absent: true}}
+	res, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+	assert.Contains(t, err.Error(), "1 of 2 zones failed; the first: zone "+mistyped+": plan: GET ")
+	require.NoError(t, res[0].Err)
+	assert.True(t, res[0].Plan.InSync())
+	require.ErrorIs(t, res[1].Err, secondarydns.ErrUnknownID)
+	assert.Nil(t, res[1].Plan)
+	assert.Len(t, srv.Requests(), 2)
+}
