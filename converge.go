@@ -568,10 +568,12 @@ func (e *unknownCreate) Error() string {
 func (e *unknownCreate) Unwrap() []error { return []error{e.create, e.check} }
 
 // staleError is ErrStale with what showed it: the answers (errs), or the
-// differences a check found (what).
+// differences a check found (what). thing is what changed: "" for the
+// zone, or an account object's kind ("peer").
 type staleError struct {
-	what string
-	errs []error
+	thing string
+	what  string
+	errs  []error
 }
 
 // stale is ErrStale wrapping the answers that showed it, the first quoted.
@@ -583,7 +585,11 @@ func (e *staleError) Error() string {
 	if why == "" && len(e.errs) > 0 {
 		why = trimPrefix(e.errs[len(e.errs)-1])
 	}
-	return "the zone changed since it was planned: " + why
+	thing := e.thing
+	if thing == "" {
+		thing = "zone"
+	}
+	return "the " + thing + " changed since it was planned: " + why
 }
 
 // Is makes errors.Is(err, ErrStale) hold.
