@@ -191,7 +191,8 @@ func (c *Client) PlanAccount(ctx context.Context, accountID string, want Account
 // Each update or delete is preceded by one GET of its object: an object
 // that differs from what the plan read (by the plan's comparison, the
 // secret excepted) ends the run with an error matching ErrStale, naming
-// what differs. An object already gone (a plain 404) makes a delete done and
+// what differs. A TSIG update sends Want's secret, else the secret that GET
+// returned, so a secret someone changed meanwhile is kept. An object already gone (a plain 404) makes a delete done and
 // an update ErrStale; a 404 with code 7003 or 7000 is ErrStale either way,
 // as is an update or delete answered 404. Creates are not preceded by a
 // read. A peer or TSIG created by an earlier step is used by ID in later
@@ -570,6 +571,11 @@ func (c *Client) runStep(ctx context.Context, p *AccountPlan, st *Step, opts []O
 		return err
 	}
 	want := p.desired(st.Kind, st.Name, st.ID)
+	if st.Kind == KindTSIG && p.Want.TSIGs[st.Name].Secret == "" && cur.secret != "" {
+		// "Leave the secret as it is" means as it is now: the check
+		// ignores the secret, so one changed since the plan is kept.
+		want.secret = cur.secret
+	}
 	if err := p.resolved(st, want); err != nil {
 		return err
 	}

@@ -2,7 +2,10 @@ package secondarydns_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -51,12 +54,16 @@ func must[T any](t testing.TB) func(T, error) T {
 }
 
 // accountSeen lists the requests the fake received as "METHOD path body",
-// the path after the account's /secondary_dns (e.g. "PUT /peers/<id>").
+// the path after the account's /secondary_dns (e.g. "PUT /peers/<id>"),
+// leaving out those a test sent as someone else (raceHeader).
 func accountSeen(t testing.TB, srv *secondarydnstest.Server) []string {
 	t.Helper()
 	var out []string
 	prefix := "/accounts/" + acct + "/secondary_dns"
 	for _, r := range srv.Requests() {
+		if r.Header.Get(raceHeader) != "" {
+			continue
+		}
 		p, ok := strings.CutPrefix(r.Path, prefix)
 		require.True(t, ok, "request %s %s is not for the account", r.Method, r.Path)
 		out = append(out, strings.TrimSpace(r.Method+" "+p+" "+r.Body))
@@ -463,4 +470,404 @@ func TestAccountPlanValidation(t *testing.T) {
 			assert.Equal(t, []string{"GET /tsigs", "GET /peers", "GET /acls"}, accountSeen(t, srv), "only the reads")
 		})
 	}
+}
+
+// seedOne gives the account TSIG "k.example." (ID 1, secretOld), peer "p"
+// (ID 1, 192.0.2.1, TSIG 1) and ACL "a" (ID 1, 192.0.2.0/24).
+func seedOne(ctx context.Context, c *secondarydns.Client) {
+	k, err := c.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "k.example.", Algo: "hmac-sha256.", Secret: secretOld})
+	if err == nil {
+		_, err = c.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "p", IP: "192.0.2.1", TSIGID: k.ID})
+	}
+	if err == nil {
+		_, err = c.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "a", IPRange: "192.0.2.0/24"})
+	}
+	if err != nil {
+		panic(err)
+	}
+}
+
+// other is a client of srv whose requests the test makes as someone else
+// (left out of the log by ResetRequests before the run).
+func other(t testing.TB, srv *secondarydnstest.Server) *secondarydns.Client {
+	t.Helper()
+	c, err := srv.Client(secondarydns.WithHeader(raceHeader, "1"))
+	require.NoError(t, err)
+	return c
+}
+
+// TestExecuteAccountChecksEachObject: someone changes an object between the
+// plan and ExecuteAccount. The GET before its update or delete finds what
+// differs: ErrStale naming it, nothing written. The secret is not compared,
+// and a secret changed meanwhile is kept by an update that does not set it.
+// An object already gone makes a delete done and an update stale.
+func TestExecuteAccountChecksEachObject(t *testing.T) {
+	peerUpdate := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.1", Port: 5353, TSIG: "k.example."}}}
+	peerDelete := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {Absent: true}}}
+	tsigUpdate := secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{"k.example.": {Algo: "hmac-sha512."}}}
+	tsigDelete := secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{"k.example.": {Absent: true}}}
+	aclUpdate := secondarydns.AccountDesired{ACLs: map[string]secondarydns.DesiredACL{"a": {IPRange: "198.18.0.0/24"}}}
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		want   secondarydns.AccountDesired
+		change func(c *secondarydns.Client) // as someone else, after the plan
+		sent   []string
+		stale  string // "" means it succeeds
+	}{
+		{"peer IP changed", peerUpdate, func(c *secondarydns.Client) {
+			must[*secondarydns.Peer](t)(c.Peers.Update(ctx, acct, peerID(1), secondarydns.PeerParams{Name: "p", IP: "192.0.2.7", TSIGID: tsigID(1)}))
+		}, []string{"GET /peers/" + peerID(1)},
+			`peer "p": update: the peer changed since it was planned: the ip is "192.0.2.7", not "192.0.2.1"`},
+		{"peer renamed and its TSIG dropped", peerDelete, func(c *secondarydns.Client) {
+			must[*secondarydns.Peer](t)(c.Peers.Update(ctx, acct, peerID(1), secondarydns.PeerParams{Name: "p2", IP: "192.0.2.1"}))
+		}, []string{"GET /peers/" + peerID(1)},
+			`peer "p": delete: the peer changed since it was planned: the name is "p2", not "p"; the tsig_id is "", not "` + tsigID(1) + `"`},
+		{"peer gone before an update", peerUpdate, func(c *secondarydns.Client) {
+			must[string](t)(c.Peers.Delete(ctx, acct, peerID(1)))
+		}, []string{"GET /peers/" + peerID(1)},
+			`peer "p": update: the peer changed since it was planned: it is gone`},
+		{"peer gone before a delete: done", peerDelete, func(c *secondarydns.Client) {
+			must[string](t)(c.Peers.Delete(ctx, acct, peerID(1)))
+		}, []string{"GET /peers/" + peerID(1)}, ""},
+		{"TSIG algo changed", tsigDelete, func(c *secondarydns.Client) {
+			must[*secondarydns.TSIG](t)(c.TSIGs.Update(ctx, acct, tsigID(1), secondarydns.TSIGParams{Name: "k.example.", Algo: "hmac-sha1.", Secret: secretOld}))
+		}, []string{"GET /tsigs/" + tsigID(1)},
+			`TSIG "k.example.": delete: the TSIG changed since it was planned: the algo is "hmac-sha1.", not "hmac-sha256."`},
+		{"TSIG secret changed: not compared, and kept", tsigUpdate, func(c *secondarydns.Client) {
+			must[*secondarydns.TSIG](t)(c.TSIGs.Update(ctx, acct, tsigID(1), secondarydns.TSIGParams{Name: "k.example.", Algo: "hmac-sha256.", Secret: secretNew}))
+		}, []string{"GET /tsigs/" + tsigID(1), `PUT /tsigs/` + tsigID(1) + ` {"name":"k.example.","algo":"hmac-sha512.","secret":"[redacted]"}`}, ""},
+		{"ACL range changed", aclUpdate, func(c *secondarydns.Client) {
+			must[*secondarydns.ACL](t)(c.ACLs.Update(ctx, acct, aclID(1), secondarydns.ACLParams{Name: "a", IPRange: "192.0.3.0/24"}))
+		}, []string{"GET /acls/" + aclID(1)},
+			`ACL "a": update: the ACL changed since it was planned: the ip_range is "192.0.3.0/24", not "192.0.2.0/24"`},
+		{"unchanged", peerUpdate, func(*secondarydns.Client) {},
+			[]string{"GET /peers/" + peerID(1), `PUT /peers/` + peerID(1) + ` {"name":"p","ip":"192.0.2.1","port":5353,"tsig_id":"` + tsigID(1) + `"}`}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := accountFake(t, seedOne)
+			p, err := c.PlanAccount(ctx, acct, tt.want)
+			require.NoError(t, err)
+			require.Len(t, p.Steps, 1)
+			tt.change(other(t, srv))
+			srv.ResetRequests()
+			beforeTSIGs := must[[]secondarydns.TSIG](t)(c.TSIGs.List(ctx, acct))
+			beforePeers := must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct))
+			srv.ResetRequests()
+
+			got, err := c.ExecuteAccount(ctx, p)
+			assert.Equal(t, tt.sent, accountSeen(t, srv))
+			require.NotNil(t, got)
+			if tt.stale == "" {
+				require.NoError(t, err)
+				assert.Equal(t, p.Steps, got.Done)
+				if tt.name == "TSIG secret changed: not compared, and kept" {
+					k := must[*secondarydns.TSIG](t)(c.TSIGs.Get(ctx, acct, tsigID(1)))
+					assert.Equal(t, secretNew, k.Secret, "the secret set meanwhile was overwritten")
+					assert.Equal(t, "hmac-sha512.", k.Algo)
+				}
+				return
+			}
+			require.ErrorIs(t, err, secondarydns.ErrStale)
+			assert.Equal(t, "secondarydns: account "+acct+": "+tt.stale, err.Error())
+			assert.Empty(t, got.Done)
+			assert.Equal(t, beforeTSIGs, must[[]secondarydns.TSIG](t)(c.TSIGs.List(ctx, acct)), "written to")
+			assert.Equal(t, beforePeers, must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct)), "written to")
+		})
+	}
+}
+
+// unknownObjectBody is Cloudflare's answer for an ID that routes nowhere.
+const unknownObjectBody = `{"success":false,"errors":[{"code":7003,"message":"Could not route to /accounts/x/secondary_dns/peers/y, perhaps your object identifier is invalid?"},{"code":7000,"message":"No route for that URI"}],"messages":[],"result":null}`
+
+// TestExecuteAccountNotFound: 404s around a step. An ID that routes nowhere
+// (7003/7000) is stale for a delete too, never done; an update answered a
+// plain 404 after its check is stale; a delete answered one is done.
+func TestExecuteAccountNotFound(t *testing.T) {
+	ctx := context.Background()
+	peerUpdate := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.9", TSIG: "k.example."}}}
+	peerDelete := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {Absent: true}}}
+	tests := []struct {
+		name    string
+		want    secondarydns.AccountDesired
+		fault   secondarydnstest.Fault
+		sent    []string
+		stale   bool
+		unknown bool
+		done    bool
+	}{
+		{"the check's GET: unknown ID", peerDelete,
+			secondarydnstest.Fault{Kind: "peer", Action: "get", Status: 404, Body: unknownObjectBody},
+			[]string{"GET /peers/" + peerID(1)}, true, true, false},
+		{"a delete: unknown ID", peerDelete,
+			secondarydnstest.Fault{Kind: "peer", Action: "delete", Status: 404, Body: unknownObjectBody},
+			[]string{"GET /peers/" + peerID(1), "DELETE /peers/" + peerID(1)}, true, true, false},
+		{"a delete: plain 404", peerDelete,
+			secondarydnstest.Fault{Kind: "peer", Action: "delete", Status: 404},
+			[]string{"GET /peers/" + peerID(1), "DELETE /peers/" + peerID(1)}, false, false, true},
+		{"an update: plain 404", peerUpdate,
+			secondarydnstest.Fault{Kind: "peer", Action: "update", Status: 404},
+			[]string{"GET /peers/" + peerID(1), `PUT /peers/` + peerID(1) + ` {"name":"p","ip":"192.0.2.9","tsig_id":"` + tsigID(1) + `"}`}, true, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := accountFake(t, seedOne)
+			p, err := c.PlanAccount(ctx, acct, tt.want)
+			require.NoError(t, err)
+			srv.ResetRequests()
+			srv.Fail(tt.fault)
+			got, err := c.ExecuteAccount(ctx, p)
+			assert.Equal(t, tt.sent, accountSeen(t, srv))
+			if tt.done {
+				require.NoError(t, err)
+				assert.Equal(t, p.Steps, got.Done)
+				return
+			}
+			assert.Empty(t, got.Done)
+			assert.Equal(t, tt.stale, errors.Is(err, secondarydns.ErrStale), "%v", err)
+			assert.Equal(t, tt.unknown, errors.Is(err, secondarydns.ErrUnknownID), "%v", err)
+			require.ErrorIs(t, err, secondarydns.ErrNotFound)
+			var apiErr *secondarydns.APIError
+			require.ErrorAs(t, err, &apiErr)
+		})
+	}
+
+	t.Run("the plan's reads: unknown account", func(t *testing.T) {
+		srv, c := accountFake(t, nil)
+		srv.Fail(secondarydnstest.Fault{Kind: "tsig", Action: "list", Status: 404, Body: unknownObjectBody})
+		p, err := c.PlanAccount(ctx, acct, peerDelete)
+		assert.Nil(t, p)
+		require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+		assert.Contains(t, err.Error(), "secondarydns: account "+acct+": plan: GET /client/v4/accounts/"+acct+"/secondary_dns/tsigs: 404")
+		assert.Equal(t, []string{"GET /tsigs"}, accountSeen(t, srv))
+	})
+}
+
+// forwardWithBody sends r to the fake with another body, as if the API had
+// received that: a create that ignored fields.
+func forwardWithBody(r *http.Request, body string) (*http.Response, error) {
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(strings.NewReader(body))
+	r2.ContentLength = int64(len(body))
+	return http.DefaultTransport.RoundTrip(r2)
+}
+
+// TestExecuteAccountSettlesCreates: a create that may have reached the
+// server is settled by one list read of its kind, never repeated blindly.
+func TestExecuteAccountSettlesCreates(t *testing.T) {
+	ctx := context.Background()
+	wantPeer := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.1", Port: 5353}}}
+	const peerBody = `{"name":"p","ip":"192.0.2.1","port":5353}`
+	isCreate := func(r *http.Request, kind string) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/secondary_dns/"+kind)
+	}
+	tests := []struct {
+		name   string
+		want   secondarydns.AccountDesired
+		stage  func(t *testing.T, srv *secondarydnstest.Server, h *hook)
+		sent   []string
+		id     string // the created object's ID; "" when it fails
+		errIs  []error
+		errMsg string
+	}{
+		{
+			name: "503, nothing made: one list, then sent once more", want: wantPeer,
+			stage: func(_ *testing.T, srv *secondarydnstest.Server, _ *hook) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 503})
+			},
+			sent: []string{"POST /peers " + peerBody, "GET /peers", "POST /peers " + peerBody},
+			id:   peerID(1),
+		},
+		{
+			name: "made, the answer lost: the list finds it, no second create", want: wantPeer,
+			stage: func(_ *testing.T, _ *secondarydnstest.Server, h *hook) {
+				h.after = func(_ int, r *http.Request) error {
+					if isCreate(r, "peers") {
+						return errors.New("connection reset after the request was written")
+					}
+					return nil
+				}
+			},
+			sent: []string{"POST /peers " + peerBody, "GET /peers"},
+			id:   peerID(1),
+		},
+		{
+			name: "a TSIG made, the answer lost", want: secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{"k.example.": {Algo: "hmac-sha256.", Secret: secretNew}}},
+			stage: func(_ *testing.T, _ *secondarydnstest.Server, h *hook) {
+				h.after = func(_ int, r *http.Request) error {
+					if isCreate(r, "tsigs") {
+						return errors.New("connection reset after the request was written")
+					}
+					return nil
+				}
+			},
+			sent: []string{`POST /tsigs {"name":"k.example.","algo":"hmac-sha256.","secret":"[redacted]"}`, "GET /tsigs"},
+			id:   tsigID(1),
+		},
+		{
+			name: "made with its name only, then 502: the list finds it, the create's PUT sets the rest", want: wantPeer,
+			stage: func(_ *testing.T, _ *secondarydnstest.Server, h *hook) {
+				h.before = func(_ int, r *http.Request) (*http.Response, error) {
+					if isCreate(r, "peers") {
+						resp, err := forwardWithBody(r, `{"name":"p"}`)
+						if err != nil {
+							return nil, err
+						}
+						resp.Body.Close()
+						return answer(r, http.StatusBadGateway, ""), nil
+					}
+					return nil, nil
+				}
+			},
+			sent: []string{`POST /peers {"name":"p"}`, "GET /peers", "PUT /peers/" + peerID(1) + " " + peerBody},
+			id:   peerID(1),
+		},
+		{
+			name: "someone else's peer of that name appeared: stale", want: wantPeer,
+			stage: func(t *testing.T, srv *secondarydnstest.Server, h *hook) {
+				h.before = func(_ int, r *http.Request) (*http.Response, error) {
+					if isCreate(r, "peers") {
+						must[*secondarydns.Peer](t)(other(t, srv).Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "p", IP: "192.0.2.77"}))
+						return answer(r, http.StatusServiceUnavailable, ""), nil
+					}
+					return nil, nil
+				}
+			},
+			sent:   []string{"GET /peers"},
+			errIs:  []error{secondarydns.ErrStale, secondarydns.ErrServerError},
+			errMsg: `peer "p": create: the peer changed since it was planned: a peer of that name appeared that is not the one wanted (` + peerID(1) + `)`,
+		},
+		{
+			name: "two of that name: stale", want: wantPeer,
+			stage: func(t *testing.T, srv *secondarydnstest.Server, h *hook) {
+				h.before = func(_ int, r *http.Request) (*http.Response, error) {
+					if isCreate(r, "peers") {
+						for range 2 {
+							must[*secondarydns.Peer](t)(other(t, srv).Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "p", IP: "192.0.2.1", Port: 5353}))
+						}
+						return answer(r, http.StatusServiceUnavailable, ""), nil
+					}
+					return nil, nil
+				}
+			},
+			sent:   []string{"GET /peers"},
+			errIs:  []error{secondarydns.ErrStale},
+			errMsg: `peer "p": create: the peer changed since it was planned: 2 peers of that name exist`,
+		},
+		{
+			name: "the list read fails: the outcome is unknown", want: wantPeer,
+			stage: func(_ *testing.T, srv *secondarydnstest.Server, _ *hook) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 500})
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 403})
+			},
+			sent:   []string{"POST /peers " + peerBody, "GET /peers"},
+			errIs:  []error{secondarydns.ErrServerError, secondarydns.ErrForbidden},
+			errMsg: `peer "p": create: the create may have happened`,
+		},
+		{
+			name: "a 400 changed nothing: no list read", want: wantPeer,
+			stage: func(_ *testing.T, srv *secondarydnstest.Server, _ *hook) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 400})
+			},
+			sent:  []string{"POST /peers " + peerBody},
+			errIs: []error{secondarydns.ErrBadRequest},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &hook{}
+			srv, c := hooked(t, h)
+			p, err := c.PlanAccount(ctx, acct, tt.want)
+			require.NoError(t, err)
+			require.Len(t, p.Steps, 1)
+			require.Equal(t, secondarydns.ActionCreate, p.Steps[0].Action)
+			srv.ResetRequests()
+			tt.stage(t, srv, h)
+			got, err := c.ExecuteAccount(ctx, p)
+			assert.Equal(t, tt.sent, accountSeen(t, srv))
+			require.NotNil(t, got)
+			if tt.id != "" {
+				require.NoError(t, err)
+				require.Len(t, got.Done, 1)
+				assert.Equal(t, tt.id, got.Done[0].ID)
+				h.before, h.after = nil, nil
+				again, err := c.PlanAccount(ctx, acct, tt.want)
+				require.NoError(t, err)
+				assert.True(t, again.InSync(), "steps: %v", again.Steps)
+				return
+			}
+			require.Error(t, err)
+			for _, target := range tt.errIs {
+				assert.ErrorIs(t, err, target)
+			}
+			assert.Contains(t, err.Error(), "secondarydns: account "+acct+": "+tt.errMsg)
+			assert.Empty(t, got.Done)
+		})
+	}
+}
+
+// TestExecuteAccountResumes: a run that fails part-way returns the plan so
+// far; a later call resumes after Done, and the peer it creates gets the
+// TSIG made by the first call.
+func TestExecuteAccountResumes(t *testing.T) {
+	ctx := context.Background()
+	srv, c := accountFake(t, seedMix(t))
+	p, err := c.PlanAccount(ctx, acct, mixWant())
+	require.NoError(t, err)
+	srv.ResetRequests()
+	srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: http.StatusForbidden})
+	got, err := c.ExecuteAccount(ctx, p)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	assert.True(t, strings.HasPrefix(err.Error(), `secondarydns: account `+acct+`: peer "new": create: POST /client/v4/accounts/`+acct+`/secondary_dns/peers: 403 Forbidden`), err.Error())
+	require.Len(t, got.Done, 2)
+	assert.Equal(t, tsigID(5), got.Done[1].ID)
+	assert.Equal(t, mixSteps, p.Steps)
+
+	srv.ResetRequests()
+	got, err = c.ExecuteAccount(ctx, got)
+	require.NoError(t, err)
+	sent := accountSeen(t, srv)
+	require.NotEmpty(t, sent)
+	assert.Equal(t, `POST /peers {"name":"new","ip":"192.0.2.9","tsig_id":"`+tsigID(5)+`"}`, sent[0], "resumed at the failed step, with the TSIG made before")
+	assert.Len(t, sent, 15-3)
+	assert.Len(t, got.Done, len(mixSteps))
+}
+
+// TestExecuteAccountPeerCreateHalfDone: a peer create whose answer lacked
+// the fields and whose PUT then failed leaves the peer with its name only.
+// The step is not done but keeps the peer's ID, so the next call sends
+// only the PUT, never a second create.
+func TestExecuteAccountPeerCreateHalfDone(t *testing.T) {
+	ctx := context.Background()
+	h := &hook{}
+	srv, c := hooked(t, h)
+	want := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.1"}}}
+	p, err := c.PlanAccount(ctx, acct, want)
+	require.NoError(t, err)
+	srv.ResetRequests()
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		switch r.Method {
+		case http.MethodPost:
+			return forwardWithBody(r, `{"name":"p"}`) // the create ignores the IP
+		case http.MethodPut:
+			return answer(r, http.StatusForbidden, errEnvelope(10000, "not now")), nil
+		}
+		return nil, nil
+	}
+	got, err := c.ExecuteAccount(ctx, p)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	assert.Contains(t, err.Error(), `secondarydns: account `+acct+`: peer "p": create: `)
+	assert.Empty(t, got.Done)
+	assert.Equal(t, peerID(1), got.Steps[0].ID, "the step keeps the created peer's ID")
+	assert.Equal(t, []string{`POST /peers {"name":"p"}`}, accountSeen(t, srv), "the failed PUT was answered by the test")
+
+	h.before = nil
+	srv.ResetRequests()
+	got, err = c.ExecuteAccount(ctx, got)
+	require.NoError(t, err)
+	assert.Equal(t, []string{`PUT /peers/` + peerID(1) + ` {"name":"p","ip":"192.0.2.1"}`}, accountSeen(t, srv))
+	assert.Equal(t, peerID(1), got.Done[0].ID)
+	peers := must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct))
+	assert.Equal(t, []secondarydns.Peer{{ID: peerID(1), Name: "p", IP: "192.0.2.1"}}, peers)
 }
