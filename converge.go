@@ -64,9 +64,10 @@ func (p *Plan) InSync() bool { return len(p.Actions) == 0 }
 // error says what differs), a Create answered 409, an Update, Enable or
 // Disable answered 404, a Delete answered 404 with code 7003 or 7000 (the
 // zone can no longer be addressed), or a Create of unknown outcome found a
-// configuration other than the one wanted. Nothing that was not planned was
-// done. The error also wraps the *APIError of the answer that showed it, if
-// any.
+// configuration other than the one wanted. ExecuteAccount reports an
+// account object that changed since its plan the same way. Nothing that was
+// not planned was done. The error also wraps the *APIError of the answer
+// that showed it, if any.
 var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 
 // Plan reads the zone and returns what Apply would do to bring it to want. It

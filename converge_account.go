@@ -2,6 +2,7 @@ package secondarydns
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -997,4 +998,25 @@ func (d DesiredTSIG) String() string { return fmt.Sprintf("%v", d) }
 // LogValue logs the desired TSIG with its secret redacted.
 func (d DesiredTSIG) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("algo", d.Algo), slog.String("secret", redactedIfSet(d.Secret)), slog.Bool("absent", d.Absent))
+}
+
+// MarshalJSON writes the desired TSIG with its secret redacted, so a
+// DesiredTSIG that reaches a JSON log or file (slog's JSON handler encodes
+// maps this way) never carries the key: {"algo","secret","absent"}.
+func (d DesiredTSIG) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Algo   string `json:"algo"`
+		Secret string `json:"secret,omitempty"`
+		Absent bool   `json:"absent,omitempty"`
+	}{d.Algo, redactedIfSet(d.Secret), d.Absent})
+}
+
+// LogValue logs the plan without secrets: the account, the steps and how
+// many are done.
+func (p AccountPlan) LogValue() slog.Value {
+	steps := make([]string, len(p.Steps))
+	for i, st := range p.Steps {
+		steps[i] = string(st.Action) + " " + kindName(st.Kind) + " " + st.Name
+	}
+	return slog.GroupValue(slog.String("account", p.AccountID), slog.Any("steps", steps), slog.Int("done", len(p.Done)))
 }

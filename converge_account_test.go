@@ -1,10 +1,12 @@
 package secondarydns_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -870,4 +872,97 @@ func TestExecuteAccountPeerCreateHalfDone(t *testing.T) {
 	assert.Equal(t, peerID(1), got.Done[0].ID)
 	peers := must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct))
 	assert.Equal(t, []secondarydns.Peer{{ID: peerID(1), Name: "p", IP: "192.0.2.1"}}, peers)
+}
+
+// TestAccountPlanSecrets: no fmt verb and no slog record of a plan shows a
+// secret, whether Want's or one the plan read; "[redacted]" stands in.
+func TestAccountPlanSecrets(t *testing.T) {
+	ctx := context.Background()
+	_, c := accountFake(t, seedMix(t))
+	p, err := c.PlanAccount(ctx, acct, mixWant())
+	require.NoError(t, err)
+	require.Equal(t, secretOld, p.TSIGs[0].Secret, "the plan keeps what it read")
+	require.Equal(t, secretNew, p.Want.TSIGs["new.example."].Secret)
+
+	var logged bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logged, nil))
+	log.Info("plan", "plan", p, "want", p.Want.TSIGs["new.example."], "read", p.TSIGs[0], "tsigs", p.Want.TSIGs, "desired", p.Want)
+	for name, text := range map[string]string{
+		"%v":          fmt.Sprintf("%v", p),
+		"%+v":         fmt.Sprintf("%+v", p),
+		"%#v":         fmt.Sprintf("%#v", p),
+		"%v value":    fmt.Sprintf("%v", *p),
+		"%+v value":   fmt.Sprintf("%+v", *p),
+		"%#v value":   fmt.Sprintf("%#v", *p),
+		"%s":          fmt.Sprintf("%s", p.Want.TSIGs),
+		"%v Want":     fmt.Sprintf("%v", p.Want),
+		"%#v Desired": fmt.Sprintf("%#v", p.Want.TSIGs["new.example."]),
+		"String":      p.Want.TSIGs["new.example."].String(),
+		"GoString":    p.Want.TSIGs["new.example."].GoString(),
+		"slog":        logged.String(),
+	} {
+		for _, s := range []string{secretOld, secretNew, "SECRET"} {
+			assert.NotContains(t, text, s, name)
+		}
+		assert.Contains(t, text, "[redacted]", name)
+	}
+	assert.Equal(t, `secondarydns.DesiredTSIG{Algo:"hmac-sha256.", Secret:"[redacted]", Absent:false}`, fmt.Sprintf("%#v", p.Want.TSIGs["new.example."]))
+	assert.Equal(t, `{Algo:hmac-sha512. Secret: Absent:false}`, fmt.Sprintf("%+v", p.Want.TSIGs["change.example."]), "no secret set: nothing to redact")
+	assert.Equal(t, `{hmac-sha256. [redacted] false}`, fmt.Sprintf("%v", p.Want.TSIGs["new.example."]))
+}
+
+// TestExecuteAccountValidation: a plan that does not follow from its Want
+// and reads is refused before any request, as are a zero Client and a nil
+// plan.
+func TestExecuteAccountValidation(t *testing.T) {
+	ctx := context.Background()
+	srv, c := accountFake(t, seedMix(t))
+	p, err := c.PlanAccount(ctx, acct, mixWant())
+	require.NoError(t, err)
+	srv.ResetRequests()
+	edit := func(f func(q *secondarydns.AccountPlan)) *secondarydns.AccountPlan {
+		q := *p
+		q.Steps = append([]secondarydns.Step(nil), p.Steps...)
+		f(&q)
+		return &q
+	}
+	for name, tt := range map[string]struct {
+		p   *secondarydns.AccountPlan
+		msg string
+	}{
+		"nil":            {nil, "the account plan is nil"},
+		"account ID":     {edit(func(q *secondarydns.AccountPlan) { q.AccountID = "x y" }), "account ID"},
+		"unknown kind":   {edit(func(q *secondarydns.AccountPlan) { q.Steps[0].Kind = "zone" }), `kind "zone" is not a known kind`},
+		"unknown action": {edit(func(q *secondarydns.AccountPlan) { q.Steps[0].Action = "enable" }), `action "enable" is not create, update or delete`},
+		"a name Want does not have": {edit(func(q *secondarydns.AccountPlan) { q.Steps[0].Name = "unmanaged" }),
+			"the desired state does not name it"},
+		"delete of a wanted object": {edit(func(q *secondarydns.AccountPlan) { q.Steps[3].Action = secondarydns.ActionDelete }),
+			"the desired state does not mark it absent"},
+		"create of an absent object": {edit(func(q *secondarydns.AccountPlan) { q.Steps[7].Action = secondarydns.ActionCreate }),
+			"the desired state marks it absent"},
+		"an ID it did not read": {edit(func(q *secondarydns.AccountPlan) { q.Steps[3].ID = peerID(1) }),
+			"the plan read no peer with ID " + `"` + peerID(1) + `"`},
+		"a TSIG create with an ID": {edit(func(q *secondarydns.AccountPlan) { q.Steps[1].ID = tsigID(9) }),
+			"a TSIG create has no ID before it is done"},
+		"Done not a prefix": {edit(func(q *secondarydns.AccountPlan) { q.Done = q.Steps[1:2] }), "Done is not a prefix of Steps"},
+		"Done too long": {edit(func(q *secondarydns.AccountPlan) {
+			q.Done = append(append([]secondarydns.Step(nil), q.Steps...), q.Steps[0])
+		}), "Done is not a prefix of Steps"},
+		"invalid Want": {edit(func(q *secondarydns.AccountPlan) {
+			q.Want = secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {Port: -1}}}
+		}), `peer "p"`},
+	} {
+		_, err := c.ExecuteAccount(ctx, tt.p)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, name)
+		assert.Contains(t, err.Error(), tt.msg, name)
+	}
+	assert.Empty(t, srv.Requests())
+
+	for _, zero := range []*secondarydns.Client{nil, {}} {
+		_, err := zero.PlanAccount(ctx, acct, mixWant())
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "use NewClient")
+		_, err = zero.ExecuteAccount(ctx, p)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+	}
 }
