@@ -420,7 +420,7 @@ func (p *AccountPlan) checkNames(tsigs, peers, acls []object) error {
 			continue
 		}
 		if err := ambiguous(KindTSIG, tsigs, d.TSIG); err != nil {
-			return fmt.Errorf("peer %s: %w", quoteShort(name), err)
+			return invalid("peer %s: %s", quoteShort(name), trimInvalid(err))
 		}
 		if _, inWant := p.Want.TSIGs[d.TSIG]; !inWant && one(tsigs, d.TSIG) == nil {
 			return invalid("peer %s: TSIG %s is neither in the desired state nor in the account", quoteShort(name), quoteShort(d.TSIG))

@@ -454,7 +454,7 @@ func TestAccountPlanValidation(t *testing.T) {
 				must[*secondarydns.TSIG](t)(c.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "k.example.", Algo: "hmac-sha256.", Secret: secretOld}))
 			}
 		}, peers(map[string]secondarydns.DesiredPeer{"p": {TSIG: "k.example."}}),
-			`peer "p": secondarydns: invalid input: TSIG name "k.example." is ambiguous: the account has 2 of that name (` + tsigID(1) + ` and ` + tsigID(2) + `)`},
+			`secondarydns: invalid input: peer "p": TSIG name "k.example." is ambiguous: the account has 2 of that name (` + tsigID(1) + ` and ` + tsigID(2) + `)`},
 		{"a TSIG to create without a secret", nil,
 			tsigs(map[string]secondarydns.DesiredTSIG{"k.example.": {Algo: "hmac-sha256."}}),
 			`TSIG "k.example." does not exist: give its Secret to create it`},
