@@ -12,8 +12,8 @@ import (
 type Desired struct {
 	Name string // the zone name, e.g. "example.com."; required unless Absent
 	// Peers are peer IDs: the IDs of the account's Secondary DNS peers
-	// (/accounts/{account_id}/secondary_dns/peers, which this SDK does not
-	// cover), not IP addresses or host names. They are compared as a set:
+	// (Client.Peers, or AccountPlan.PeerID for a peer managed by name),
+	// not IP addresses or host names. They are compared as a set:
 	// order and duplicates do not matter. They are the whole list the zone
 	// must have: nil, like an empty list, means no peers, so a Desired
 	// written only to enable a zone removes every peer it has. To keep the
