@@ -12,8 +12,8 @@ import (
 type Desired struct {
 	Name string // the zone name, e.g. "example.com."; required unless Absent
 	// Peers are peer IDs: the IDs of the account's Secondary DNS peers
-	// (/accounts/{account_id}/secondary_dns/peers, which this SDK does not
-	// cover), not IP addresses or host names. They are compared as a set:
+	// (Client.Peers, or AccountPlan.PeerID for a peer managed by name),
+	// not IP addresses or host names. They are compared as a set:
 	// order and duplicates do not matter. They are the whole list the zone
 	// must have: nil, like an empty list, means no peers, so a Desired
 	// written only to enable a zone removes every peer it has. To keep the
@@ -48,6 +48,12 @@ type Plan struct {
 	Status  TransferStatus // the current status; "" when it was not read
 	Actions []Action       // in the order Apply performs them; empty when in sync
 	Done    []Action       // filled by Execute and Apply: the actions that succeeded, in order
+
+	// readAfter is how many of Actions were done before Current and
+	// Status were read: Apply's fresh plans (after ErrStale or a lockout)
+	// put the actions done before in front. Execute's check applies only
+	// the done actions after it to what was read.
+	readAfter int
 }
 
 // InSync reports whether the plan has nothing to do.
@@ -58,9 +64,10 @@ func (p *Plan) InSync() bool { return len(p.Actions) == 0 }
 // error says what differs), a Create answered 409, an Update, Enable or
 // Disable answered 404, a Delete answered 404 with code 7003 or 7000 (the
 // zone can no longer be addressed), or a Create of unknown outcome found a
-// configuration other than the one wanted. Nothing that was not planned was
-// done. The error also wraps the *APIError of the answer that showed it, if
-// any.
+// configuration other than the one wanted. ExecuteAccount reports an
+// account object that changed since its plan the same way. Nothing that was
+// not planned was done. The error also wraps the *APIError of the answer
+// that showed it, if any.
 var ErrStale = errors.New("secondarydns: the zone changed since it was planned")
 
 // Plan reads the zone and returns what Apply would do to bring it to want. It
@@ -180,6 +187,7 @@ func (s *OutgoingService) planAfter(ctx context.Context, zoneID string, want Des
 	}
 	p.Actions = append(slices.Clip(done), p.Actions...)
 	p.Done = slices.Clone(done)
+	p.readAfter = len(done)
 	return p, nil
 }
 
@@ -284,8 +292,8 @@ type zoneState struct {
 	status TransferStatus // "" when not read, and then not compared
 }
 
-// expectedState is what the plan read with acts applied to it. The status
-// is followed only when the plan read it.
+// expectedState is what the plan read with acts (the actions done since)
+// applied to it. The status is followed only when the plan read it.
 func expectedState(p *Plan, acts []Action) zoneState {
 	st := zoneState{status: p.Status}
 	if p.Current != nil {
@@ -331,7 +339,7 @@ func (s *OutgoingService) recheck(ctx context.Context, p *Plan, chk *check, opts
 	if err != nil {
 		return err
 	}
-	want := expectedState(p, p.Done)
+	want := expectedState(p, p.Done[min(p.readAfter, len(p.Done)):])
 	diff := drift(want, got)
 	if diff == "" {
 		return nil
@@ -561,10 +569,12 @@ func (e *unknownCreate) Error() string {
 func (e *unknownCreate) Unwrap() []error { return []error{e.create, e.check} }
 
 // staleError is ErrStale with what showed it: the answers (errs), or the
-// differences a check found (what).
+// differences a check found (what). thing is what changed: "" for the
+// zone, or an account object's kind ("peer").
 type staleError struct {
-	what string
-	errs []error
+	thing string
+	what  string
+	errs  []error
 }
 
 // stale is ErrStale wrapping the answers that showed it, the first quoted.
@@ -576,7 +586,11 @@ func (e *staleError) Error() string {
 	if why == "" && len(e.errs) > 0 {
 		why = trimPrefix(e.errs[len(e.errs)-1])
 	}
-	return "the zone changed since it was planned: " + why
+	thing := e.thing
+	if thing == "" {
+		thing = "zone"
+	}
+	return "the " + thing + " changed since it was planned: " + why
 }
 
 // Is makes errors.Is(err, ErrStale) hold.

@@ -1296,3 +1296,60 @@ func TestAbsentUnknownStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestExecuteResumesAReplannedPlan: Apply's plan after a race holds the
+// actions done before the fresh reads in front of the fresh ones. Resuming
+// it with Execute, the check applies only the actions done after those
+// reads: the update done before the zone vanished is not expected again.
+func TestExecuteResumesAReplannedPlan(t *testing.T) {
+	h := &hook{}
+	srv, c := hooked(t, h)
+	srv.Seed(testZone, secondarydnstest.Config{Name: "old.example.", Status: "Enabled"})
+	var once sync.Once
+	h.before = func(_ int, r *http.Request) (*http.Response, error) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/disable"):
+			once.Do(func() { deleteZone(srv) }) // after the update, the zone vanishes
+		case r.Method == http.MethodPost:
+			return answer(r, http.StatusForbidden, errEnvelope(10000, "not allowed")), nil
+		}
+		return nil, nil
+	}
+	want := secondarydns.Desired{Name: zoneName, Status: secondarydns.StatusDisabled}
+	p, err := c.Outgoing.Apply(context.Background(), testZone, want)
+	require.ErrorIs(t, err, secondarydns.ErrForbidden)
+	require.Equal(t, acts("update", "create"), p.Actions)
+	require.Equal(t, acts("update"), p.Done)
+	require.Nil(t, p.Current, "the fresh plan read no configuration")
+	assert.Equal(t, []string{getReq, statusReq, updateReq, disableReq, getReq}, seen(t, srv, testZone))
+
+	srv.ResetRequests()
+	h.before = nil
+	got, err := c.Outgoing.Execute(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, acts("update", "create"), got.Done)
+	assert.Equal(t, []string{getReq, createReq}, seen(t, srv, testZone))
+	cfg, _ := srv.Config(testZone)
+	assert.Equal(t, zoneName, cfg.Name)
+}
+
+// TestStrictZonesMistypedID: against a fake that knows its zones, an absent
+// entry with a mistyped zone ID fails to plan (in a fleet too), while a
+// known zone without a configuration is in sync.
+func TestStrictZonesMistypedID(t *testing.T) {
+	srv := secondarydnstest.NewServer(secondarydnstest.WithStrictZones())
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(secondarydns.WithMaxRetries(0))
+	require.NoError(t, err)
+	known, mistyped := secondarydnstest.ZoneID(1), secondarydnstest.ZoneID(2)
+	srv.AddZone(secondarydns.Zone{ID: known, Name: "example.com"})
+	zones := map[string]secondarydns.Desired{known: {Absent: true}, mistyped: {Absent: true}}
+	res, err := c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{DryRun: true})
+	require.ErrorIs(t, err, secondarydns.ErrUnknownID)
+	assert.Contains(t, err.Error(), "1 of 2 zones failed; the first: zone "+mistyped+": plan: GET ")
+	require.NoError(t, res[0].Err)
+	assert.True(t, res[0].Plan.InSync())
+	require.ErrorIs(t, res[1].Err, secondarydns.ErrUnknownID)
+	assert.Nil(t, res[1].Plan)
+	assert.Len(t, srv.Requests(), 2)
+}

@@ -126,11 +126,16 @@
 // enable, disable, delete) that would bring it to a Desired state; Execute
 // checks the zone again and performs exactly a plan's actions, ending with
 // ErrStale, untouched, if the zone changed since it was planned; Apply does
-// both at once, planning again once when the zone changed in between. Names compare without ASCII
-// case and trailing dot, peers as sets. ApplyAll and ExecuteAll do the same
-// for a fleet with bounded concurrency, one ZoneResult per zone in zone-ID
-// order, and a shared pause when the API locks the user out (a 429 whose
-// Retry-After the call did not wait for).
+// both at once, planning again once when the zone changed in between. Names
+// compare without ASCII case and trailing dot, peers as sets. ApplyAll and
+// ExecuteAll do the same for a fleet with bounded concurrency, one
+// ZoneResult per zone in zone-ID order, and a shared pause when the API
+// locks the user out (a 429 whose Retry-After the call did not wait for).
+//
+// Client.PlanAccount and Client.ExecuteAccount do the same for the
+// account's peers, TSIG keys and ACLs, matched by name (AccountDesired);
+// AccountPlan.Split runs the peer and TSIG deletes after the zones have
+// dropped them.
 //
 // Cloudflare allows 1,200 requests per 5 minutes per user, shared with the
 // dashboard and every other tool of that user; over it, every call is
