@@ -3,6 +3,7 @@ package secondarydns
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -88,6 +89,13 @@ type AccountPlan struct {
 	ACLs      []ACL
 	Steps     []Step // in order; empty when in sync
 	Done      []Step // the steps that succeeded, in order (a prefix of Steps)
+
+	// unsettled is 1 + the index in Steps of a create that may have
+	// reached the server with no read telling whether it did (its settling
+	// read failed, or the context ended first); 0 when none. A later
+	// ExecuteAccount settles it by one list read before sending anything.
+	// An int, not the create's error, so that %v shows no address.
+	unsettled int
 }
 
 // InSync reports whether the plan has nothing to do.
@@ -121,6 +129,12 @@ func (p *AccountPlan) Split() (before, after *AccountPlan) {
 	before, after = p.clone(), p.clone()
 	before.Steps, before.Done = before.Steps[:cut:cut], before.Done[:done:done]
 	after.Steps, after.Done = after.Steps[cut:], after.Done[done:]
+	// A create of unknown outcome goes with its step.
+	if p.unsettled > cut {
+		before.unsettled, after.unsettled = 0, p.unsettled-cut
+	} else {
+		after.unsettled = 0
+	}
 	return before, after
 }
 
@@ -209,6 +223,17 @@ func (c *Client) PlanAccount(ctx context.Context, accountID string, want Account
 // part of its fields keeps its ID in the step, which is not done: a later
 // call sends only the PUT.
 //
+// A create whose outcome stays unknown (the settling read failed, the
+// context ended before it, or the create sent once more failed in a way
+// that may have reached the server) is marked in the returned plan, and a
+// later call given that plan settles it first by the same one list read
+// (done, with its ID; the name-only peer's PUT; sent once when none;
+// ErrStale otherwise). It never sends that create blindly: the API allows
+// two objects of one name, and a duplicate would make the name ambiguous
+// to every later plan. The mark is unexported: the returned *AccountPlan,
+// its copies and its Split halves carry it; a plan rebuilt from its
+// exported fields (from JSON, say) does not, and sends the create again.
+//
 // On failure it returns the plan so far (non-nil) and an error naming the
 // account, the object and the action, so that a later call resumes. p is
 // checked first (non-nil, valid account ID and Want, steps that follow from
@@ -223,11 +248,10 @@ func (c *Client) ExecuteAccount(ctx context.Context, p *AccountPlan, opts ...Opt
 	}
 	q := p.clone()
 	for i := len(q.Done); i < len(q.Steps); i++ {
-		st := &q.Steps[i]
-		if err := c.runStep(ctx, q, st, opts); err != nil {
-			return q, &objectError{account: q.AccountID, step: *st, err: err}
+		if err := c.runStep(ctx, q, i, opts); err != nil {
+			return q, &objectError{account: q.AccountID, step: q.Steps[i], err: err}
 		}
-		q.Done = append(q.Done, *st)
+		q.Done = append(q.Done, q.Steps[i])
 	}
 	return q, nil
 }
@@ -536,10 +560,11 @@ func (o object) onlyName() bool {
 	return o.ip == "" && o.port == 0 && !o.ixfr && o.tsigID == ""
 }
 
-// runStep performs one step of a valid plan, filling st.ID for a create.
-func (c *Client) runStep(ctx context.Context, p *AccountPlan, st *Step, opts []Option) error {
+// runStep performs step i of a valid plan, filling its ID for a create.
+func (c *Client) runStep(ctx context.Context, p *AccountPlan, i int, opts []Option) error {
+	st := &p.Steps[i]
 	if st.Action == ActionCreate {
-		return c.createStep(ctx, p, st, opts)
+		return c.createStep(ctx, p, i, opts)
 	}
 	var planned object
 	for _, o := range p.read(st.Kind) {
@@ -598,16 +623,28 @@ func (p *AccountPlan) resolved(st *Step, want object) error {
 	return nil
 }
 
-// createStep sends a create and settles an outcome it cannot know.
-func (c *Client) createStep(ctx context.Context, p *AccountPlan, st *Step, opts []Option) error {
+// createStep sends the create of step i and settles an outcome it cannot
+// know. A create an earlier call left unsettled (p.unsettled) is settled
+// first, never sent blindly: the API allows two objects of one name, so a
+// second create could make a duplicate that every later plan refuses as
+// ambiguous.
+func (c *Client) createStep(ctx context.Context, p *AccountPlan, i int, opts []Option) error {
+	st := &p.Steps[i]
+	pending := p.unsettled == i+1
 	want := p.desired(st.Kind, st.Name, "")
 	if err := p.resolved(st, want); err != nil {
-		return err
+		return err // a mark stays: nothing was read
+	}
+	if pending {
+		p.unsettled = 0 // settleObject marks it again if it stays unknown
 	}
 	if st.ID != "" {
 		// An earlier call created the peer with only part of its
 		// fields: the create's PUT is what is left.
 		return c.finishPeer(ctx, p, st, want, opts)
+	}
+	if pending {
+		return c.settleObject(ctx, p, i, want, nil, opts)
 	}
 	created, err := c.createObject(ctx, st.Kind, p.AccountID, want, opts)
 	if err == nil {
@@ -619,29 +656,53 @@ func (c *Client) createStep(ctx context.Context, p *AccountPlan, st *Step, opts 
 		return err
 	}
 	if ctx.Err() != nil && !noEffect(err) {
+		p.unsettled = i + 1
 		return &unknownCreate{create: err, check: ctx.Err()}
 	}
 	if !mayHaveHappened(err) {
 		return createFailed(err)
 	}
+	return c.settleObject(ctx, p, i, want, err, opts)
+}
+
+// errEarlierCreate stands for the create an earlier call sent when a later
+// call cannot settle it either.
+var errEarlierCreate = errors.New("an earlier call sent it")
+
+// settleObject makes the one list read that tells whether the create of
+// step i happened (err is how it failed; nil when an earlier call sent
+// it), and sends it once more if it did not. An outcome still unknown
+// marks the step in p.unsettled.
+func (c *Client) settleObject(ctx context.Context, p *AccountPlan, i int, want object, err error, opts []Option) error {
+	st := &p.Steps[i]
+	var errs []error // the create's error, for ErrStale to wrap
+	if err != nil {
+		errs = []error{err}
+	} else {
+		err = errEarlierCreate
+	}
 	objs, lerr := c.listObjects(ctx, st.Kind, p.AccountID, opts)
 	if lerr != nil {
+		p.unsettled = i + 1
 		return &unknownCreate{create: err, check: lerr}
 	}
 	found := named(objs, st.Name)
 	switch {
 	case len(found) == 0:
 		// It did not happen: the one resend the contract allows.
-		created, err = c.createObject(ctx, st.Kind, p.AccountID, want, opts)
+		created, err := c.createObject(ctx, st.Kind, p.AccountID, want, opts)
 		if created.id != "" {
 			st.ID = created.id
 		}
-		if err != nil {
-			return createFailed(err)
+		if err == nil {
+			return nil
 		}
-		return nil
+		if created.id == "" && (mayHaveHappened(err) || ctx.Err() != nil && !noEffect(err)) {
+			p.unsettled = i + 1 // the resend may have happened too
+		}
+		return createFailed(err)
 	case len(found) == 1 && differs(want, found[0], compareWant) == "":
-		st.ID = found[0].id // the first create happened
+		st.ID = found[0].id // the create happened
 		return nil
 	case len(found) == 1 && st.Kind == KindPeer && found[0].onlyName():
 		st.ID = found[0].id // it happened, and ignored the fields
@@ -651,7 +712,7 @@ func (c *Client) createStep(ctx context.Context, p *AccountPlan, st *Step, opts 
 	if len(found) > 1 {
 		what = strconv.Itoa(len(found)) + " " + kindName(st.Kind) + "s of that name exist"
 	}
-	return &staleError{thing: kindName(st.Kind), what: what, errs: []error{err}}
+	return &staleError{thing: kindName(st.Kind), what: what, errs: errs}
 }
 
 // finishPeer sends the PUT a peer create needs when the create kept only

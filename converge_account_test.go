@@ -966,3 +966,235 @@ func TestExecuteAccountValidation(t *testing.T) {
 		require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 	}
 }
+
+// TestExecuteAccountResumesUnsettledCreate: a create that may have reached
+// the server and that no read settled (the list read failed, or the context
+// ended first) is marked in the returned plan. The next call settles it by
+// one list read before sending anything: the object made is done (no second
+// create, which would make a duplicate name), a name-only peer gets its
+// PUT, none means the create is sent once, anything else is stale.
+func TestExecuteAccountResumesUnsettledCreate(t *testing.T) {
+	wantPeer := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.1", Port: 5353}}}
+	wantACL := secondarydns.AccountDesired{ACLs: map[string]secondarydns.DesiredACL{"a": {IPRange: "192.0.2.0/24"}}}
+	const peerBody = `{"name":"p","ip":"192.0.2.1","port":5353}`
+	const aclBody = `{"name":"a","ip_range":"192.0.2.0/24"}`
+	isPost := func(r *http.Request) bool { return r.Method == http.MethodPost }
+	// reached forwards a create to the fake with body, then answers 502.
+	reached := func(body string) func(int, *http.Request) (*http.Response, error) {
+		return func(_ int, r *http.Request) (*http.Response, error) {
+			if !isPost(r) {
+				return nil, nil
+			}
+			resp, err := forwardWithBody(r, body)
+			if err != nil {
+				return nil, err
+			}
+			resp.Body.Close()
+			return answer(r, http.StatusBadGateway, ""), nil
+		}
+	}
+	// lost lets the fake make the object, then loses the answer.
+	lost := func(_ int, r *http.Request) error {
+		if isPost(r) {
+			return errors.New("connection reset after the request was written")
+		}
+		return nil
+	}
+	tests := []struct {
+		name string
+		want secondarydns.AccountDesired
+		// first stages the first call's failure; cancel ends its context.
+		first      func(t *testing.T, srv *secondarydnstest.Server, h *hook, cancel context.CancelFunc)
+		firstSent  []string
+		firstErrIs []error
+		// between runs as someone else before the resumed call.
+		between    func(t *testing.T, srv *secondarydnstest.Server)
+		resumeSent []string
+		id         string // the object's ID after the resumed call; "" when it fails
+		resumeErr  string
+	}{
+		{
+			name: "502 after the peer was made, the list read fails: resumed, one list read finds it, no POST", want: wantPeer,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, h *hook, _ context.CancelFunc) {
+				h.before = reached(peerBody)
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500})
+			},
+			firstSent:  []string{"POST /peers " + peerBody, "GET /peers"},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			resumeSent: []string{"GET /peers"},
+			id:         peerID(1),
+		},
+		{
+			name: "the answer lost after the ACL was made, the list read fails: resumed, found", want: wantACL,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, h *hook, _ context.CancelFunc) {
+				h.after = lost
+				srv.Fail(secondarydnstest.Fault{Kind: "acl", Action: "list", Status: 503})
+			},
+			firstSent:  []string{"POST /acls " + aclBody, "GET /acls"},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			resumeSent: []string{"GET /acls"},
+			id:         aclID(1),
+		},
+		{
+			name: "made with its name only: resumed, the list finds it, the create's PUT sets the rest", want: wantPeer,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, h *hook, _ context.CancelFunc) {
+				h.before = reached(`{"name":"p"}`)
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500})
+			},
+			firstSent:  []string{`POST /peers {"name":"p"}`, "GET /peers"},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			resumeSent: []string{"GET /peers", "PUT /peers/" + peerID(1) + " " + peerBody},
+			id:         peerID(1),
+		},
+		{
+			name: "503 that made nothing, the list read fails: resumed, the list finds none, one POST", want: wantPeer,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, _ *hook, _ context.CancelFunc) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 503})
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500})
+			},
+			firstSent:  []string{"POST /peers " + peerBody, "GET /peers"},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			resumeSent: []string{"GET /peers", "POST /peers " + peerBody},
+			id:         peerID(1),
+		},
+		{
+			name: "the context ends after the peer was made, before the list read: resumed, found", want: wantPeer,
+			first: func(_ *testing.T, _ *secondarydnstest.Server, h *hook, cancel context.CancelFunc) {
+				h.after = func(n int, r *http.Request) error {
+					if isPost(r) {
+						cancel()
+					}
+					return lost(n, r)
+				}
+			},
+			firstSent:  []string{"POST /peers " + peerBody},
+			firstErrIs: []error{context.Canceled},
+			resumeSent: []string{"GET /peers"},
+			id:         peerID(1),
+		},
+		{
+			name: "the resend after an empty list may have happened: resumed, found", want: wantPeer,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, h *hook, _ context.CancelFunc) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 503})
+				posts := 0
+				h.before = func(n int, r *http.Request) (*http.Response, error) {
+					if isPost(r) {
+						if posts++; posts == 2 {
+							return reached(peerBody)(n, r)
+						}
+					}
+					return nil, nil
+				}
+			},
+			firstSent:  []string{"POST /peers " + peerBody, "GET /peers", "POST /peers " + peerBody},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			resumeSent: []string{"GET /peers"},
+			id:         peerID(1),
+		},
+		{
+			name: "someone else's peer of that name appeared meanwhile: resumed, stale, no POST", want: wantPeer,
+			first: func(_ *testing.T, srv *secondarydnstest.Server, _ *hook, _ context.CancelFunc) {
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "create", Status: 503})
+				srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500})
+			},
+			firstSent:  []string{"POST /peers " + peerBody, "GET /peers"},
+			firstErrIs: []error{secondarydns.ErrServerError},
+			between: func(t *testing.T, srv *secondarydnstest.Server) {
+				must[*secondarydns.Peer](t)(other(t, srv).Peers.Create(context.Background(), acct, secondarydns.PeerParams{Name: "p", IP: "192.0.2.77"}))
+			},
+			resumeSent: []string{"GET /peers"},
+			resumeErr:  `peer "p": create: the peer changed since it was planned: a peer of that name appeared that is not the one wanted (` + peerID(1) + `)`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &hook{}
+			srv, c := hooked(t, h)
+			p, err := c.PlanAccount(context.Background(), acct, tt.want)
+			require.NoError(t, err)
+			require.Len(t, p.Steps, 1)
+			srv.ResetRequests()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			tt.first(t, srv, h, cancel)
+
+			got, err := c.ExecuteAccount(ctx, p)
+			assert.Equal(t, tt.firstSent, accountSeen(t, srv), "the first call's requests")
+			require.Error(t, err)
+			for _, target := range tt.firstErrIs {
+				assert.ErrorIs(t, err, target)
+			}
+			assert.Contains(t, err.Error(), "create: ")
+			require.NotNil(t, got)
+			assert.Empty(t, got.Done)
+			assert.Empty(t, got.Steps[0].ID)
+			assert.Empty(t, srv.PendingFaults())
+
+			h.before, h.after = nil, nil
+			if tt.between != nil {
+				tt.between(t, srv)
+			}
+			srv.ResetRequests()
+			again, err := c.ExecuteAccount(context.Background(), got)
+			assert.Equal(t, tt.resumeSent, accountSeen(t, srv), "the resumed call's requests")
+			require.NotNil(t, again)
+			if tt.id == "" {
+				require.ErrorIs(t, err, secondarydns.ErrStale)
+				assert.Equal(t, "secondarydns: account "+acct+": "+tt.resumeErr, err.Error())
+				assert.Empty(t, again.Done)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, again.Done, 1)
+			assert.Equal(t, tt.id, again.Done[0].ID)
+			assert.Equal(t, tt.id, again.Steps[0].ID)
+			fresh, err := c.PlanAccount(context.Background(), acct, tt.want)
+			require.NoError(t, err, "a duplicate name makes the plan refuse it")
+			assert.True(t, fresh.InSync(), "steps: %v", fresh.Steps)
+		})
+	}
+}
+
+// TestExecuteAccountUnsettledCreateKept: the mark outlives a resumed call
+// whose settling read fails again and a Split, and goes once the create is
+// settled.
+func TestExecuteAccountUnsettledCreateKept(t *testing.T) {
+	ctx := context.Background()
+	h := &hook{}
+	srv, c := hooked(t, h)
+	want := secondarydns.AccountDesired{Peers: map[string]secondarydns.DesiredPeer{"p": {IP: "192.0.2.1"}, "gone": {Absent: true}}}
+	must[*secondarydns.Peer](t)(c.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "gone"}))
+	p, err := c.PlanAccount(ctx, acct, want)
+	require.NoError(t, err)
+	require.Len(t, p.Steps, 2)
+	srv.ResetRequests()
+	h.after = func(_ int, r *http.Request) error {
+		if r.Method == http.MethodPost {
+			return errors.New("connection reset after the request was written")
+		}
+		return nil
+	}
+	srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500, Times: 2})
+	got, err := c.ExecuteAccount(ctx, p)
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	h.after = nil
+
+	got, err = c.ExecuteAccount(ctx, got)
+	require.ErrorIs(t, err, secondarydns.ErrServerError)
+	assert.Contains(t, err.Error(), `peer "p": create: the create may have happened (an earlier call sent it), and the read to find out failed: `)
+	before, after := got.Split()
+	require.Len(t, before.Steps, 1)
+
+	srv.ResetRequests()
+	done, err := c.ExecuteAccount(ctx, before)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GET /peers"}, accountSeen(t, srv), "resumed twice, then settled: one create in all")
+	assert.Equal(t, peerID(2), done.Done[0].ID)
+
+	srv.ResetRequests()
+	_, err = c.ExecuteAccount(ctx, after)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GET /peers/" + peerID(1), "DELETE /peers/" + peerID(1)}, accountSeen(t, srv), "the after half carries no mark")
+	peers := must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct))
+	assert.Equal(t, []secondarydns.Peer{{ID: peerID(2), Name: "p", IP: "192.0.2.1"}}, peers)
+}
