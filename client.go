@@ -160,6 +160,15 @@ type decoder interface {
 	decode(b []byte) error // see decode.go
 }
 
+// checker is a decoder that also looks at its decoded result before the
+// call returns it: a non-empty answer says why the result cannot be used,
+// and the call fails with ErrInvalidResponse like any other invalid
+// response (HTTP status and ray ID in the text, WithResponse filled, not
+// retried).
+type checker interface {
+	check() string
+}
+
 // call runs one operation of the outgoing service and returns its typed
 // result. It is the only place those endpoint methods reach the pipeline, so
 // it is also where a service that NewClient did not make is refused instead
@@ -436,6 +445,11 @@ func (r *run) readResponse(a *attempt, b []byte) {
 		r.messages = scrubInfos(h.Messages, r.cfg.cred)
 		switch {
 		case err == nil && h.Success != nil && *h.Success && r.dst.hasResult():
+			if c, ok := r.dst.(checker); ok {
+				if why := c.check(); why != "" {
+					a.err = r.invalidResponse(a, why)
+				}
+			}
 			return
 		case err == nil && h.Success == nil:
 			a.err = r.invalidResponse(a, "the body is not a Cloudflare envelope (no \"success\" field)")

@@ -53,46 +53,64 @@ func (s *ZonesService) List(ctx context.Context, o ZoneListOptions, opts ...Opti
 		amp = "&"
 	}
 	var zones []Zone
-	var prev *resultInfo
-	var prevFirst string
+	var prev *zonePage
 	for page := 1; ; page++ {
-		env := new(envelope[[]Zone])
+		pg := &zonePage{page: page, prev: prev}
 		q := filter + amp + "page=" + strconv.Itoa(page) + "&per_page=" + strconv.Itoa(zonesPerPage)
-		if err := c.do(ctx, &opZones, target{query: q}, nil, opts, env); err != nil {
+		if err := c.do(ctx, &opZones, target{query: q}, nil, opts, pg); err != nil {
 			return nil, err
 		}
-		info, got := env.Info, *env.Result
-		bad := func(format string, args ...any) error {
-			return fmt.Errorf("%w: GET /zones page %d: "+format, append([]any{ErrInvalidResponse, page}, args...)...)
-		}
-		switch {
-		case info == nil:
-			return nil, bad("the answer has no result_info, so the pages left cannot be known")
-		case info.Page != page:
-			return nil, bad("result_info.page is %d", info.Page)
-		case info.TotalPages > maxZonePages:
-			return nil, bad("result_info.total_pages is %d, more than %d", info.TotalPages, maxZonePages)
-		case prev != nil && info.TotalPages < prev.TotalPages:
-			return nil, bad("result_info.total_pages shrank from %d to %d", prev.TotalPages, info.TotalPages)
-		case prev != nil && info.TotalCount < prev.TotalCount:
-			return nil, bad("result_info.total_count shrank from %d to %d", prev.TotalCount, info.TotalCount)
-		case prevFirst != "" && len(got) > 0 && got[0].ID == prevFirst:
-			return nil, bad("its first zone %s repeats the previous page's", quoteShort(got[0].ID))
-		}
+		got := *pg.Result
 		if page == 1 {
 			zones = got // most lists are one page: no copy
 		} else {
 			zones = append(zones, got...)
 		}
-		if page >= info.TotalPages {
+		if page >= pg.Info.TotalPages {
 			if zones == nil {
 				zones = []Zone{}
 			}
 			return zones, nil
 		}
-		prev, prevFirst = info, ""
-		if len(got) > 0 {
-			prevFirst = got[0].ID
-		}
+		pg.prev = nil // only the last page is kept
+		prev = pg
 	}
+}
+
+// zonePage is the answer to one page of GET /zones, which the pipeline has
+// checked (see check) before List goes on.
+type zonePage struct {
+	envelope[[]Zone]
+	page int       // the page asked for
+	prev *zonePage // the previous page; nil for the first
+}
+
+// check says why the page cannot be used to go on (the list would be
+// incomplete or endless), "" when it can.
+func (z *zonePage) check() string {
+	if why := z.problem(); why != "" {
+		return "page " + strconv.Itoa(z.page) + ": " + why
+	}
+	return ""
+}
+
+func (z *zonePage) problem() string {
+	info, got, prev := z.Info, *z.Result, z.prev
+	switch {
+	case info == nil:
+		return "the answer has no result_info, so the pages left cannot be known"
+	case info.Page != z.page:
+		return "result_info.page is " + strconv.Itoa(info.Page)
+	case info.TotalPages > maxZonePages:
+		return fmt.Sprintf("result_info.total_pages is %d, more than %d", info.TotalPages, maxZonePages)
+	case prev == nil:
+		return ""
+	case info.TotalPages < prev.Info.TotalPages:
+		return fmt.Sprintf("result_info.total_pages shrank from %d to %d", prev.Info.TotalPages, info.TotalPages)
+	case info.TotalCount < prev.Info.TotalCount:
+		return fmt.Sprintf("result_info.total_count shrank from %d to %d", prev.Info.TotalCount, info.TotalCount)
+	case len(got) > 0 && len(*prev.Result) > 0 && got[0].ID != "" && got[0].ID == (*prev.Result)[0].ID:
+		return "its first zone " + quoteShort(got[0].ID) + " repeats the previous page's"
+	}
+	return ""
 }

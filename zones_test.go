@@ -124,6 +124,10 @@ func TestZonesListRefusesBadPages(t *testing.T) {
 			_, err := newMockClient(t, m, nil).Zones.List(context.Background(), secondarydns.ZoneListOptions{AccountID: testAccount})
 			require.ErrorIs(t, err, secondarydns.ErrInvalidResponse)
 			assert.Contains(t, err.Error(), tt.want)
+			// As every ErrInvalidResponse: the status and ray ID of the
+			// answer that showed it, and WithResponse filled from it.
+			assert.Contains(t, err.Error(), "HTTP 200")
+			assert.Contains(t, err.Error(), testRay)
 			assert.Equal(t, len(tt.pages), m.count(), "no page requested after the bad one")
 		})
 	}
