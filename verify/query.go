@@ -255,10 +255,9 @@ func sameAddr(a, b netip.AddrPort) bool {
 // the connection itself proves the source, so an answer that does not match
 // the query is the server's fault: ErrNotServing.
 func exchangeTCP(ctx context.Context, name dnsmessage.Name, server netip.AddrPort, timeout time.Duration) (*SOA, error) {
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", server.String())
+	conn, err := dialTCP(ctx, server.String(), timeout)
 	if err != nil {
-		return nil, ioError(ctx, err)
+		return nil, tcpError(ctx, err)
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
@@ -293,6 +292,13 @@ func exchangeTCP(ctx context.Context, name dnsmessage.Name, server netip.AddrPor
 		return nil, fmt.Errorf("%w: the answer over TCP is truncated", ErrNotServing)
 	}
 	return a.soa, a.err
+}
+
+// dialTCP connects to addr over TCP within timeout; tests replace it to
+// make a connection that cannot be made in time.
+var dialTCP = func(ctx context.Context, addr string, timeout time.Duration) (net.Conn, error) {
+	d := net.Dialer{Timeout: timeout}
+	return d.DialContext(ctx, "tcp", addr)
 }
 
 // ioError classifies a failed read or write: the context's end first (the

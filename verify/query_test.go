@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -114,6 +115,19 @@ func TestSOATCPFailures(t *testing.T) {
 		})
 	}
 
+	t.Run("TCP connection not made in time", func(t *testing.T) {
+		// A SYN that is dropped (a firewall, a full backlog) ends the dial
+		// with a timeout: no answer over TCP, not a leaked try timeout.
+		srv := newBadServer(t, false, truncated)
+		defer func(d func(context.Context, string, time.Duration) (net.Conn, error)) { dialTCP = d }(dialTCP)
+		dialTCP = func(context.Context, string, time.Duration) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded}
+		}
+		_, err := (&Querier{Timeout: time.Second}).SOA(t.Context(), "example.com.", srv.Addr)
+		require.ErrorIs(t, err, ErrNoAnswer)
+		assert.ErrorIs(t, err, ErrUnreachable)
+		assert.EqualValues(t, 1, srv.udpQueries.Load(), "a TCP failure is final: no other UDP try")
+	})
 	t.Run("no TCP listener", func(t *testing.T) {
 		srv := newBadServer(t, false, truncated)
 		_, err := (&Querier{Timeout: time.Second}).SOA(t.Context(), "example.com.", srv.Addr)
