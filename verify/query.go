@@ -209,11 +209,14 @@ func exchangeUDP(ctx context.Context, name dnsmessage.Name, server netip.AddrPor
 		return nil, false, netError(err)
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return nil, false, netError(err)
 	}
+	// After the try's deadline, never before: a context already ended runs
+	// its func at once, in another goroutine, and the try's deadline set
+	// after it would undo it (the try would wait its whole timeout).
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
@@ -260,11 +263,11 @@ func exchangeTCP(ctx context.Context, name dnsmessage.Name, server netip.AddrPor
 		return nil, tcpError(ctx, err)
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return nil, netError(err)
 	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) }) // after, as in exchangeUDP
+	defer stop()
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
