@@ -299,6 +299,31 @@ func TestNotifyOnlyToTheZonesPeers(t *testing.T) {
 	assert.False(t, ok, "a peer not linked to the zone got a NOTIFY")
 }
 
+// NOTIFY goes to the peers of the zone's own account: a zone of another
+// account (AddZone) names that account's peers, which the default account
+// does not have.
+func TestNotifyToThePeersOfTheZonesAccount(t *testing.T) {
+	srv := secondarydnstest.NewServer()
+	t.Cleanup(srv.Close)
+	sec := newSecondary(t)
+	sec.Follow(srv)
+	const other = "0123456789abcdef0123456789abcdef"
+	zoneID := secondarydnstest.ZoneID(4)
+	srv.AddZone(secondarydns.Zone{ID: zoneID, Name: "example.info", Account: secondarydns.ZoneAccount{ID: other}})
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ctx := t.Context()
+	p, err := c.Peers.Create(ctx, other, secondarydns.PeerParams{Name: "sec", IP: sec.Addr.Addr().String(), Port: int(sec.Addr.Port())})
+	require.NoError(t, err)
+	o, err := c.Outgoing.Create(ctx, zoneID, secondarydns.OutgoingParams{Name: "example.info.", Peers: []string{p.ID}})
+	require.NoError(t, err)
+	_, err = c.Outgoing.Enable(ctx, zoneID)
+	require.NoError(t, err)
+	serial, ok := sec.Serial("example.info.")
+	assert.True(t, ok, "the peer of the zone's account got no NOTIFY")
+	assert.Equal(t, o.SOASerial, serial)
+}
+
 func TestNotifyToNobodyListening(t *testing.T) {
 	srv := secondarydnstest.NewServer()
 	t.Cleanup(srv.Close)
@@ -377,6 +402,15 @@ func TestSecondaryAnswersNotifyWhenFollowing(t *testing.T) {
 		_, ok = sec.Serial(zone)
 		assert.False(t, ok, zone)
 	}
+
+	// A zone the secondary refuses: the NOTIFY is refused too, although
+	// the server transfers the zone, and the zone stays refused.
+	srv.Seed(secondarydnstest.ZoneID(3), secondarydnstest.Config{Name: "refused.example.", Status: "Enabled", SOASerial: 33})
+	sec.Refuse("refused.example.")
+	a = exchange(t, "udp", sec.Addr, question(t, 2, 4, "refused.example.", dnsmessage.TypeSOA))
+	assert.Equal(t, dnsmessage.RCodeRefused, a.RCode)
+	_, ok = sec.Serial("refused.example.")
+	assert.False(t, ok)
 }
 
 // The fake's NOTIFY, as a secondary receives it: opcode NOTIFY, AA set, one
