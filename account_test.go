@@ -159,21 +159,9 @@ func accountCases() map[string][]accountCase {
 // a real socket, with both kinds of credentials, and checks the method, path,
 // headers and exact body on the wire and the decoded result.
 func TestAccountServices(t *testing.T) {
-	creds := []struct {
-		name string
-		opt  secondarydns.Option
-		want map[string]string // header -> value; "" means absent
-	}{
-		{"token", secondarydns.WithAPIToken(testToken), map[string]string{
-			"Authorization": "Bearer " + testToken, "X-Auth-Email": "", "X-Auth-Key": "",
-		}},
-		{"email+key", secondarydns.WithAPIKey(testEmail, testKey), map[string]string{
-			"Authorization": "", "X-Auth-Email": testEmail, "X-Auth-Key": testKey,
-		}},
-	}
 	for service, cases := range accountCases() {
 		for _, tc := range cases {
-			for _, cred := range creds {
+			for _, cred := range wireCreds() {
 				t.Run(service+"/"+tc.name+"/"+cred.name, func(t *testing.T) {
 					srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) {
 						writeBody(w, http.StatusOK, okEnvelope(tc.result))
@@ -187,28 +175,8 @@ func TestAccountServices(t *testing.T) {
 
 					reqs := srv.requests()
 					require.Len(t, reqs, 1)
-					r := reqs[0]
-					assert.Equal(t, tc.method, r.Method)
-					assert.Equal(t, basePath+tc.path, r.Path)
-					assert.Equal(t, tc.query, r.RawQuery)
-					assert.Equal(t, []string{"application/json"}, r.Header.Values("Accept"))
-					assert.Equal(t, []string{"secondarydns-go/" + secondarydns.Version}, r.Header.Values("User-Agent"))
-					for h, v := range cred.want {
-						if v == "" {
-							assert.Empty(t, r.Header.Values(h), h)
-						} else {
-							assert.Equal(t, []string{v}, r.Header.Values(h), h)
-						}
-					}
-					if tc.body == "" {
-						assert.False(t, r.HasBody, "no body expected, got %q", r.Body)
-						assert.Empty(t, r.Header.Values("Content-Type"))
-					} else {
-						assert.JSONEq(t, tc.body, r.Body)
-						assert.Equal(t, tc.body, r.Body, "the exact bytes")
-						assert.NotContains(t, r.Body, `"id"`, "a body never holds an id")
-						assert.Equal(t, []string{"application/json"}, r.Header.Values("Content-Type"))
-					}
+					assertWire(t, reqs[0], tc.method, basePath+tc.path, tc.query, cred, tc.body)
+					assert.NotContains(t, reqs[0].Body, `"id"`, "a body never holds an id")
 				})
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dnsxfer/secondarydns"
@@ -202,4 +203,50 @@ func writeBody(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, body)
+}
+
+// wireCred is a kind of credentials and the headers it sends ("" means the
+// header is absent).
+type wireCred struct {
+	name string
+	opt  secondarydns.Option
+	want map[string]string
+}
+
+// wireCreds are both kinds, for tests that run every call with each.
+func wireCreds() []wireCred {
+	return []wireCred{
+		{"token", secondarydns.WithAPIToken(testToken), map[string]string{
+			"Authorization": "Bearer " + testToken, "X-Auth-Email": "", "X-Auth-Key": "",
+		}},
+		{"email+key", secondarydns.WithAPIKey(testEmail, testKey), map[string]string{
+			"Authorization": "", "X-Auth-Email": testEmail, "X-Auth-Key": testKey,
+		}},
+	}
+}
+
+// assertWire checks a request as the SDK must send it: method, path (with
+// basePath), query, Accept, User-Agent, cred's headers, and the exact body
+// with its Content-Type, or no body and no Content-Type when body is "".
+func assertWire(t *testing.T, r seenRequest, method, path, query string, cred wireCred, body string) {
+	t.Helper()
+	assert.Equal(t, method, r.Method)
+	assert.Equal(t, path, r.Path)
+	assert.Equal(t, query, r.RawQuery)
+	assert.Equal(t, []string{"application/json"}, r.Header.Values("Accept"))
+	assert.Equal(t, []string{"secondarydns-go/" + secondarydns.Version}, r.Header.Values("User-Agent"))
+	for h, v := range cred.want {
+		if v == "" {
+			assert.Empty(t, r.Header.Values(h), h)
+		} else {
+			assert.Equal(t, []string{v}, r.Header.Values(h), h)
+		}
+	}
+	if body == "" {
+		assert.False(t, r.HasBody, "no body expected, got %q", r.Body)
+		assert.Empty(t, r.Header.Values("Content-Type"))
+		return
+	}
+	assert.Equal(t, body, r.Body, "the exact bytes")
+	assert.Equal(t, []string{"application/json"}, r.Header.Values("Content-Type"))
 }

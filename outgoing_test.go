@@ -153,19 +153,7 @@ func (e endpointCase) assertResult(t *testing.T, got any) {
 // TestEndpoints drives all eight operations over a real socket, with both
 // kinds of credentials, and checks everything on the wire and the result.
 func TestEndpoints(t *testing.T) {
-	creds := []struct {
-		name string
-		opt  secondarydns.Option
-		want map[string]string // header -> value; "" means absent
-	}{
-		{"token", secondarydns.WithAPIToken(testToken), map[string]string{
-			"Authorization": "Bearer " + testToken, "X-Auth-Email": "", "X-Auth-Key": "",
-		}},
-		{"email+key", secondarydns.WithAPIKey(testEmail, testKey), map[string]string{
-			"Authorization": "", "X-Auth-Email": testEmail, "X-Auth-Key": testKey,
-		}},
-	}
-	for _, cred := range creds {
+	for _, cred := range wireCreds() {
 		for _, ep := range endpoints() {
 			t.Run(cred.name+"/"+ep.name, func(t *testing.T) {
 				srv := newWireServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -180,26 +168,7 @@ func TestEndpoints(t *testing.T) {
 
 				reqs := srv.requests()
 				require.Len(t, reqs, 1)
-				r := reqs[0]
-				assert.Equal(t, ep.method, r.Method)
-				assert.Equal(t, ep.path(), r.Path)
-				assert.Empty(t, r.RawQuery)
-				assert.Equal(t, []string{"application/json"}, r.Header.Values("Accept"))
-				assert.Equal(t, []string{"secondarydns-go/" + secondarydns.Version}, r.Header.Values("User-Agent"))
-				for h, v := range cred.want {
-					if v == "" {
-						assert.Empty(t, r.Header.Values(h), h)
-					} else {
-						assert.Equal(t, []string{v}, r.Header.Values(h), h)
-					}
-				}
-				if ep.body == "" {
-					assert.False(t, r.HasBody, "no body expected, got %q", r.Body)
-					assert.Empty(t, r.Header.Values("Content-Type"))
-				} else {
-					assert.Equal(t, ep.body, r.Body)
-					assert.Equal(t, []string{"application/json"}, r.Header.Values("Content-Type"))
-				}
+				assertWire(t, reqs[0], ep.method, ep.path(), "", cred, ep.body)
 			})
 		}
 	}
