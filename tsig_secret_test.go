@@ -20,6 +20,25 @@ import (
 	"github.com/dnsxfer/secondarydns"
 )
 
+// TestTSIGSecretInTheAlgoField: a secret given as the algorithm (fields
+// swapped, or a positional literal in the wrong order) is refused without
+// being quoted, as a secret in its own field is; a mistyped algorithm is
+// still quoted, since seeing it is the hint.
+func TestTSIGSecretInTheAlgoField(t *testing.T) {
+	m := newMock(t)
+	c := newMockClient(t, m, nil)
+	for _, algo := range []string{testSecret, strings.TrimRight(testSecret, "="), base64.StdEncoding.EncodeToString([]byte("0123456789abcdef"))} {
+		_, err := c.TSIGs.Create(context.Background(), testAccount, secondarydns.TSIGParams{Name: "tsig.example.com.", Algo: algo, Secret: "hmac-sha256."})
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+		assert.NotContains(t, err.Error(), algo)
+		assert.Contains(t, err.Error(), "TSIG algorithm")
+	}
+	_, err := c.TSIGs.Create(context.Background(), testAccount, secondarydns.TSIGParams{Name: "tsig.example.com.", Algo: "hmac-sha257", Secret: testSecret})
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `"hmac-sha257"`)
+	assert.Zero(t, m.count(), "nothing sent")
+}
+
 // TestTSIGFormatsWithoutSecret: no fmt verb shows a TSIG's or TSIGParams'
 // secret, alone, behind a pointer, in a slice or in a struct.
 func TestTSIGFormatsWithoutSecret(t *testing.T) {

@@ -286,7 +286,26 @@ func validateAlgo(algo string) error {
 	if strings.EqualFold(strings.TrimSuffix(algo, "."), "hmac-md5") {
 		return invalid("TSIG algorithm %s is not one the API knows; did you mean %s?", quoteShort(algo), TSIGHMACMD5)
 	}
+	if looksLikeSecret(algo) {
+		// Never quote it: fields swapped, or a positional TSIGParams
+		// literal in the wrong order, put the secret here.
+		return invalid("TSIG algorithm is not one the API knows and looks like a base64 secret (is the secret in Algo?); use %s", list)
+	}
 	return invalid("TSIG algorithm %s is not one the API knows; use %s", quoteShort(algo), list)
+}
+
+// looksLikeSecret reports a value of at least 8 bytes that decodes as
+// standard base64, padded or not. Every algorithm name has a '-' or a '.',
+// which that alphabet lacks.
+func looksLikeSecret(s string) bool {
+	if len(s) < 8 {
+		return false
+	}
+	_, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		_, err = base64.RawStdEncoding.DecodeString(s)
+	}
+	return err == nil
 }
 
 func knownAlgo(algo string) bool {
