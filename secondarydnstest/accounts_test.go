@@ -326,6 +326,9 @@ func TestTSIGSecretRedactedInLog(t *testing.T) {
 	send(t, srv, "POST", coll, `{"name":"k.","algo":"hmac-sha256.","secret":"`+secret+`"`) // malformed: 400
 	send(t, srv, "POST", coll, `{"name":"k.","secret":{"nested":"`+secret+`"}}`)           // wrong type: 400
 	send(t, srv, "POST", accountPath(account1, "peers"), `{"name":"secret","secret":"not a TSIG"}`)
+	// Paths the API does not serve, but meant for the TSIGs: 404, redacted.
+	send(t, srv, "POST", coll+"/", `{"name":"k.","secret":"`+secret+`"}`)
+	send(t, srv, "PUT", accountPath(account1, "tsigs", id, "x"), `{"name":"k.","secret":"`+secret+`"}`)
 
 	var bodies []string
 	for _, req := range srv.Requests() {
@@ -337,6 +340,8 @@ func TestTSIGSecretRedactedInLog(t *testing.T) {
 		`[redacted]`,
 		`{"name":"k.","secret":"[redacted]"}`,
 		`{"name":"secret","secret":"not a TSIG"}`, // not a TSIG endpoint
+		`{"name":"k.","secret":"[redacted]"}`,
+		`{"name":"k.","secret":"[redacted]"}`,
 	}, bodies)
 	for _, b := range bodies {
 		assert.NotContains(t, b, secret)

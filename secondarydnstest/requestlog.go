@@ -3,6 +3,7 @@ package secondarydnstest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // DefaultRequestLogSize is how many requests Server.Requests keeps unless
@@ -62,10 +63,12 @@ func (l *requestLog) reset() {
 }
 
 // logBody is the body as the log keeps it: a TSIG's secret redacted, cut to
-// maxLoggedBody.
-func logBody(t target, body []byte) string {
+// maxLoggedBody. A body sent to a path under the TSIGs that the API does not
+// serve (a trailing slash, an extra segment) is redacted too: it was meant
+// for them, and may hold a secret all the same.
+func logBody(t target, path string, body []byte) string {
 	s := string(body)
-	if t.kind == kindTSIG && len(body) > 0 {
+	if (t.kind == kindTSIG || strings.Contains(path, "/secondary_dns/tsigs")) && len(body) > 0 {
 		s = redactSecrets(body)
 	}
 	if len(s) > maxLoggedBody {

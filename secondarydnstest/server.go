@@ -192,9 +192,10 @@ type Request struct {
 	// by "[redacted]".
 	Header http.Header
 	// Body is the request body, at most its first 16 KiB (16,384
-	// bytes). A TSIG's secret in a body sent to the TSIG endpoints
-	// is replaced by "[redacted]", the rest of the body kept as sent; such a
-	// body that is not a JSON object is replaced whole.
+	// bytes). A TSIG's secret in a body sent to the TSIG endpoints (or to
+	// a path under them that the API does not serve) is replaced by
+	// "[redacted]", the rest of the body kept as sent; such a body that is
+	// not a JSON object is replaced whole.
 	Body string
 	// Status is the HTTP status the server answered with, or 0 when a Fault
 	// dropped the connection.
@@ -269,7 +270,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: redactHeader(r.Header),
 	}
 	t := route(r.Method, path)
-	entry.Body = logBody(t, body)
+	entry.Body = logBody(t, path, body)
 
 	s.mu.Lock()
 	var resp response
