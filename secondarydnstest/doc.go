@@ -150,7 +150,9 @@
 // that checks secondaries (such as package verify): NewSecondary listens on
 // 127.0.0.1, UDP and TCP on one port (Secondary.Addr), answers SOA queries
 // authoritatively for the zones given to Serve, and REFUSED for those given
-// to Refuse and for any zone it does not know.
+// to Refuse and for any zone it does not know. It serves at most
+// MaxSecondaryConns TCP connections at once, so one that runs for days stays
+// small too.
 //
 //	sec := secondarydnstest.NewSecondary()
 //	defer sec.Close()

@@ -200,6 +200,14 @@ func (s *Secondary) serveTCP() {
 			_ = c.Close()
 			return
 		}
+		if len(s.conns) >= MaxSecondaryConns {
+			// Busy: closed at once, as a loaded nameserver does, so
+			// that connections left open cannot grow the memory of a
+			// Secondary that runs for days (secondarydns fake).
+			s.mu.Unlock()
+			_ = c.Close()
+			continue
+		}
 		s.conns[c] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
@@ -240,6 +248,11 @@ func (s *Secondary) serveConn(c net.Conn) {
 }
 
 const tcpIdle = 10 * time.Second
+
+// MaxSecondaryConns is how many TCP connections a Secondary serves at once;
+// one more is closed as soon as it is accepted. Each holds a 64 KiB buffer
+// until its client closes it or it is idle for 10 seconds.
+const MaxSecondaryConns = 64
 
 // answer builds the reply to msg, appended to out, or returns nil for a
 // message that gets none (an answer, or one that cannot be parsed as far as

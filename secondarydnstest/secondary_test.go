@@ -148,6 +148,46 @@ func TestSecondaryTCPConnectionCarriesSeveralQueries(t *testing.T) {
 	}
 }
 
+// TestSecondaryBoundsConnections: at most MaxSecondaryConns TCP
+// connections are served at once; one more is closed at once, and a slot
+// freed serves a new one.
+func TestSecondaryBoundsConnections(t *testing.T) {
+	sec := newSecondary(t)
+	sec.Serve("example.com.", 1)
+	ask := func(c net.Conn) error {
+		q := question(t, 1, 0, "example.com.", dnsmessage.TypeSOA)
+		msg, err := q.Pack()
+		require.NoError(t, err)
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Write(append(binary.BigEndian.AppendUint16(nil, uint16(len(msg))), msg...)); err != nil {
+			return err
+		}
+		var l [2]byte
+		if _, err := io.ReadFull(c, l[:]); err != nil {
+			return err
+		}
+		_, err = io.ReadFull(c, make([]byte, binary.BigEndian.Uint16(l[:])))
+		return err
+	}
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", sec.Addr.String())
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	var open []net.Conn
+	for range secondarydnstest.MaxSecondaryConns {
+		c := dial()
+		require.NoError(t, ask(c)) // served, so counted before the next
+		open = append(open, c)
+	}
+	require.Error(t, ask(dial()), "one connection over the bound is closed")
+	require.NoError(t, ask(open[0]), "those served go on")
+
+	require.NoError(t, open[len(open)-1].Close())
+	require.Eventually(t, func() bool { return ask(dial()) == nil }, 5*time.Second, 20*time.Millisecond, "a freed slot serves a new connection")
+}
+
 func TestSecondaryCloseEndsConnections(t *testing.T) {
 	sec := secondarydnstest.NewSecondary()
 	c, err := net.Dial("tcp", sec.Addr.String())
