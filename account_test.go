@@ -373,6 +373,20 @@ func TestPeerCreateQuirk(t *testing.T) {
 			assert.Equal(t, wantBody, reqs[1].Body)
 		})
 	}
+	t.Run("the answer lacks a field and its ID cannot be used: no PUT, the created peer and ErrInvalidResponse", func(t *testing.T) {
+		var resp secondarydns.Response
+		m := newMock(t, reply(200, okEnvelope(`{"id":"not an id","name":"ns1"}`)))
+		p, err := newMockClient(t, m, nil).Peers.Create(ctx, testAccount, fullPeerParams, secondarydns.WithResponse(&resp))
+		require.ErrorIs(t, err, secondarydns.ErrInvalidResponse)
+		assert.Equal(t, &secondarydns.Peer{ID: "not an id", Name: "ns1"}, p, "the peer exists")
+		// As every ErrInvalidResponse: the status and ray ID in the text.
+		assert.Contains(t, err.Error(), "HTTP 200")
+		assert.Contains(t, err.Error(), testRay)
+		assert.Contains(t, err.Error(), `"not an id"`)
+		assert.Contains(t, err.Error(), "ip, port, ixfr_enable, tsig_id")
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, 1, m.count())
+	})
 	t.Run("the PUT fails: the created peer and an error", func(t *testing.T) {
 		m := newMock(t, reply(200, okEnvelope(bare)), reply(400, errEnvelope(1004, "bad tsig_id")))
 		p, err := newMockClient(t, m, nil).Peers.Create(ctx, testAccount, fullPeerParams)

@@ -63,20 +63,30 @@ type objectParams interface {
 // accountCall runs one operation on an account object (or list) and returns
 // its typed result: the account services' call.
 func accountCall[T any](ctx context.Context, s *service, ep *endpoint, t target, p objectParams, opts []Option) (*T, error) {
+	env := new(envelope[T])
+	if err := accountDo(ctx, s, ep, t, p, opts, env); err != nil {
+		return nil, err
+	}
+	return env.Result, nil
+}
+
+// accountDo is accountCall decoding into dst, for a call whose decoder also
+// checks the result (see checker).
+func accountDo(ctx context.Context, s *service, ep *endpoint, t target, p objectParams, opts []Option, dst decoder) error {
 	c, err := s.ready()
 	if err != nil {
-		return nil, refused(opts, err)
+		return refused(opts, err)
 	}
 	var body []byte
 	if p != nil {
 		// The parameters are checked before the IDs (in do), as the
 		// outgoing writes do.
 		if body, err = p.body(); err != nil {
-			return nil, refused(opts, err)
+			return refused(opts, err)
 		}
 		t.secret = p.sends()
 	}
-	return send[T](ctx, c, ep, t, body, opts)
+	return c.do(ctx, ep, t, body, opts, dst)
 }
 
 // listObjects returns every object of the account; none is an empty, non-nil

@@ -31,12 +31,16 @@ func (s *PeersService) Get(ctx context.Context, accountID, peerID string, opts .
 // repeated once it may have reached the server. WithResponse reports the
 // last request sent.
 func (s *PeersService) Create(ctx context.Context, accountID string, p PeerParams, opts ...Option) (*Peer, error) {
-	created, err := createObject[Peer](ctx, (*service)(s), &peerKind, accountID, p, opts)
-	if err != nil || !p.lacks(created) {
-		return created, err
-	}
-	if !validID(created.ID) {
-		return created, fmt.Errorf("%w: the peer was created with only part of its fields, and its ID %s cannot be used to set the rest", ErrInvalidResponse, quoteShort(created.ID))
+	dst := &createdPeer{params: p}
+	err := accountDo(ctx, (*service)(s), &peerKind.create, target{id: accountID}, p, opts, dst)
+	created := dst.Result
+	switch {
+	case err != nil && dst.unusable:
+		return created, err // the peer exists: say which
+	case err != nil:
+		return nil, err
+	case !p.lacks(created):
+		return created, nil
 	}
 	updated, err := s.Update(ctx, accountID, created.ID, p, opts...)
 	if err != nil {
@@ -56,6 +60,29 @@ func (s *PeersService) Update(ctx context.Context, accountID, peerID string, p P
 // It calls DELETE /accounts/{account_id}/secondary_dns/peers/{peer_id}.
 func (s *PeersService) Delete(ctx context.Context, accountID, peerID string, opts ...Option) (string, error) {
 	return deleteObject(ctx, (*service)(s), &peerKind, accountID, peerID, opts)
+}
+
+// createdPeer is the answer to a peer create. A peer created with only part
+// of its fields and an ID that cannot name it in the PUT that would set the
+// rest is an invalid response (its text with the HTTP status and ray ID);
+// the peer exists all the same, so Create returns it with the error.
+type createdPeer struct {
+	envelope[Peer]
+	params   PeerParams
+	unusable bool // check refused the answer
+}
+
+func (c *createdPeer) check() string {
+	got := c.Result
+	if validID(got.ID) {
+		return ""
+	}
+	lacking := c.params.lacking(got)
+	if lacking == "" {
+		return ""
+	}
+	c.unusable = true
+	return "the peer was created without " + lacking + ", and its id " + quoteShort(got.ID) + " cannot be used to set them"
 }
 
 // peerBody is PeerParams on the wire: unset optional fields left out.
