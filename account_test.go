@@ -261,7 +261,12 @@ func TestAccountValidation(t *testing.T) {
 		{"peer IP in brackets", peer(secondarydns.PeerParams{Name: "n", IP: "[2001:db8::1]"}), "in brackets"},
 		{"peer port negative", peer(secondarydns.PeerParams{Name: "n", Port: -1}), "out of range"},
 		{"peer port too big", peer(secondarydns.PeerParams{Name: "n", Port: 65536}), "out of range"},
-		{"peer TSIG ID bad", peer(secondarydns.PeerParams{Name: "n", TSIGID: "tsig.example.com."}), "TSIG ID"},
+		{"peer TSIG ID bad", peer(secondarydns.PeerParams{Name: "n", TSIGID: "tsig/1"}), "TSIG ID"},
+		{"peer TSIG name for its ID", peer(secondarydns.PeerParams{Name: "n", TSIGID: "tsig.example.com."}), "looks like a TSIG name: pass the TSIG's ID"},
+		{"tsig get, its name for its ID", func(c *secondarydns.Client) error {
+			_, err := c.TSIGs.Get(ctx, testAccount, "tsig.example.com.")
+			return err
+		}, "looks like a TSIG name: pass the TSIG's ID"},
 
 		// TSIG algorithm and secret.
 		{"algo empty", tsig(withTSIG(func(p *secondarydns.TSIGParams) { p.Algo = "" })), "TSIG algorithm is empty"},

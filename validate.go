@@ -57,8 +57,12 @@ func idHint(what, id string, ch byte) string {
 		return ""
 	}
 	if !strings.HasPrefix(what, "peer") {
-		if looksLikeAddress(id) {
+		switch {
+		case looksLikeAddress(id):
 			return "looks like an IP address: pass the " + what + ", not an address"
+		case what == "TSIG ID" && ch == '.':
+			// A TSIG's name is a domain name, and the one a person knows.
+			return "looks like a TSIG name: pass the TSIG's ID (TSIGsService.List lists them), not its name"
 		}
 		return ""
 	}
