@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -152,6 +153,10 @@ func (c credentials) derive() credentials {
 			forms = append(forms, strings.ReplaceAll(string(c.tsig), "/", `\/`))
 		}
 	}
+	// Longest first: base64(email) may begin base64("email:key"), and
+	// replacing it first would leave the rest of that echo, the key's part,
+	// readable.
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	c.forms = forms
 	c.emails = nil
 	if c.email != "" {

@@ -306,6 +306,21 @@ func TestTransformedEchoesScrubbed(t *testing.T) {
 	for _, e := range keyEchoes {
 		t.Run(e.name, func(t *testing.T) { run(t, secondarydns.WithAPIKey(testEmail, testKey), e) })
 	}
+
+	// The shared credentials encode without '+' or '/', so the standard and
+	// URL alphabets agree, and "email:" is 24 bytes, so the key's part of
+	// base64("email:key") is base64(key) itself: scrubbing the key alone
+	// would pass. These differ in both alphabets, and the key starts in the
+	// middle of a base64 group.
+	const email, key = "ab@x.example", "k3y~~~??SECRET>>>~~~??"
+	for enc, v := range b64(key) {
+		e := echo{"unaligned key, base64 " + enc, v, []string{v}}
+		t.Run(e.name, func(t *testing.T) { run(t, secondarydns.WithAPIKey(email, key), e) })
+	}
+	for enc, v := range b64(email + ":" + key) {
+		e := echo{"unaligned email:key, base64 " + enc, "Authorization: Basic " + v, []string{v}}
+		t.Run(e.name, func(t *testing.T) { run(t, secondarydns.WithAPIKey(email, key), e) })
+	}
 }
 
 // TestTransformedEchoesNeverCorruptText: the forms scrub looks for are long
