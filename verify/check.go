@@ -16,7 +16,7 @@ type State string
 // The states of a target. A Checker reports InSync, Behind, NotServing,
 // Unreachable and NoAddress, and OrderUndefined in the one case RFC 1982 has
 // no answer for. The zero State means the target was not asked (the context
-// ended first).
+// ended first, or the zone has no name DNS can carry).
 const (
 	InSync      State = "in_sync"     // serves the zone at Cloudflare's serial or later
 	Behind      State = "behind"      // serves an earlier serial
@@ -70,8 +70,10 @@ type ZoneResult struct {
 	Zone    Zone
 	Targets []TargetResult
 	// Err is set when the context ended before every target of the zone was
-	// asked; it wraps the context's error. (A command may also use it for a
-	// zone it could not read from the API.)
+	// asked (it wraps the context's error), or when the zone has no name
+	// DNS can carry, such as the empty one NewZone gives a zone without
+	// configuration (then no target is asked). (A command may also use it
+	// for a zone it could not read from the API.)
 	Err error
 }
 
@@ -119,7 +121,7 @@ type Checker struct {
 // Check asks every target of every zone for the zone's SOA and compares the
 // serial with Cloudflare's by CompareSerial. It returns one ZoneResult per
 // zone, in the order of zones. Targets without an address are NoAddress
-// without a query.
+// without a query; a zone without a valid name gets Err and no query.
 //
 // When ctx ends, queries in flight return at once, targets not asked keep the
 // zero State with Err wrapping the context's error, those zones get Err too,
@@ -138,6 +140,14 @@ func (c *Checker) Check(ctx context.Context, zones []Zone) ([]ZoneResult, error)
 		results[i] = ZoneResult{Zone: z, Targets: make([]TargetResult, len(z.Targets))}
 		for j, t := range z.Targets {
 			results[i].Targets[j].Target = t
+		}
+		if _, err := zoneName(z.Name); err != nil {
+			// Asking would only make every target look unreachable, and
+			// a zone with no target would look in sync.
+			results[i].Err = err
+			continue
+		}
+		for j := range z.Targets {
 			jobs = append(jobs, job{zone: i, target: j})
 		}
 	}
@@ -147,7 +157,7 @@ func (c *Checker) Check(ctx context.Context, zones []Zone) ([]ZoneResult, error)
 	}
 	if progress != nil {
 		for _, r := range results {
-			if len(r.Targets) == 0 {
+			if len(r.Targets) == 0 || r.Err != nil {
 				progress(r) // nothing to ask: finished before it starts
 			}
 		}

@@ -112,6 +112,36 @@ func TestCheckStates(t *testing.T) {
 	assert.Empty(t, results[2].Targets)
 }
 
+// TestCheckZoneWithoutAValidName: a zone whose name DNS cannot carry (none,
+// as NewZone makes for a zone without configuration, or a malformed one) is
+// not asked about: its Err says why, its targets keep the zero State
+// instead of each being called unreachable, and it is not in sync, even
+// with no target at all.
+func TestCheckZoneWithoutAValidName(t *testing.T) {
+	srv := newBadServer(t, false, func(q dnsmessage.Message, _ int) []send { return one(reply(t, q, 1, nil)) })
+	var progressed []string
+	c := &Checker{Progress: func(r ZoneResult) { progressed = append(progressed, r.Zone.ID) }}
+	zones := []Zone{
+		{ID: "none", Serial: 1, Targets: []Target{{Name: "ns", Addr: srv.Addr}}},
+		{ID: "malformed", Name: "a..example.", Serial: 1, Targets: []Target{{Name: "ns", Addr: srv.Addr}, {Name: "no-ip"}}},
+		{ID: "none, no target"},
+		{ID: "good", Name: "example.com.", Serial: 1, Targets: []Target{{Name: "ns", Addr: srv.Addr}}},
+	}
+	results, err := c.Check(t.Context(), zones)
+	require.NoError(t, err)
+	for _, r := range results[:3] {
+		require.Error(t, r.Err, r.Zone.ID)
+		assert.ErrorContains(t, r.Err, "invalid zone name", r.Zone.ID)
+		assert.False(t, r.InSync(), r.Zone.ID)
+		for _, tr := range r.Targets {
+			assert.Equal(t, State(""), tr.State, "%s %s: not asked", r.Zone.ID, tr.Name)
+		}
+	}
+	assert.True(t, results[3].InSync())
+	assert.EqualValues(t, 1, srv.udpQueries.Load(), "only the good zone was asked about")
+	assert.ElementsMatch(t, []string{"none", "malformed", "none, no target", "good"}, progressed, "each zone reported once")
+}
+
 func TestCheckValidation(t *testing.T) {
 	_, err := (&Checker{Concurrency: -1}).Check(t.Context(), nil)
 	require.Error(t, err)
