@@ -1081,3 +1081,21 @@ func (p AccountPlan) LogValue() slog.Value {
 	}
 	return slog.GroupValue(slog.String("account", p.AccountID), slog.Any("steps", steps), slog.Int("done", len(p.Done)))
 }
+
+// MarshalJSON writes the plan with the API's secrets redacted: the TSIGs it
+// read carry their secrets (the API returns them), and a plan written to a
+// JSON log or file must not. Want's secrets are redacted by DesiredTSIG's
+// own MarshalJSON. The fields keep their Go names, as encoding/json would
+// write them.
+func (p AccountPlan) MarshalJSON() ([]byte, error) {
+	type plain AccountPlan // no methods: no recursion into this one
+	q := plain(p)
+	if len(p.TSIGs) > 0 {
+		q.TSIGs = make([]TSIG, len(p.TSIGs))
+		for i, t := range p.TSIGs {
+			t.Secret = redactedIfSet(t.Secret)
+			q.TSIGs[i] = t
+		}
+	}
+	return json.Marshal(q)
+}

@@ -3,6 +3,7 @@ package secondarydns_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -887,7 +888,13 @@ func TestAccountPlanSecrets(t *testing.T) {
 	var logged bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logged, nil))
 	log.Info("plan", "plan", p, "want", p.Want.TSIGs["new.example."], "read", p.TSIGs[0], "tsigs", p.Want.TSIGs, "desired", p.Want)
+	asJSON, err := json.Marshal(p)
+	require.NoError(t, err)
+	asJSONValue, err := json.Marshal(*p)
+	require.NoError(t, err)
 	for name, text := range map[string]string{
+		"json":        string(asJSON),
+		"json value":  string(asJSONValue),
 		"%v":          fmt.Sprintf("%v", p),
 		"%+v":         fmt.Sprintf("%+v", p),
 		"%#v":         fmt.Sprintf("%#v", p),
@@ -909,6 +916,15 @@ func TestAccountPlanSecrets(t *testing.T) {
 	assert.Equal(t, `secondarydns.DesiredTSIG{Algo:"hmac-sha256.", Secret:"[redacted]", Absent:false}`, fmt.Sprintf("%#v", p.Want.TSIGs["new.example."]))
 	assert.Equal(t, `{Algo:hmac-sha512. Secret: Absent:false}`, fmt.Sprintf("%+v", p.Want.TSIGs["change.example."]), "no secret set: nothing to redact")
 	assert.Equal(t, `{hmac-sha256. [redacted] false}`, fmt.Sprintf("%v", p.Want.TSIGs["new.example."]))
+	// JSON keeps everything else: a plan written to a file still says what
+	// was read and planned.
+	var back secondarydns.AccountPlan
+	require.NoError(t, json.Unmarshal(asJSON, &back))
+	assert.Equal(t, p.Steps, back.Steps)
+	assert.Equal(t, len(p.TSIGs), len(back.TSIGs))
+	assert.Equal(t, p.TSIGs[0].ID, back.TSIGs[0].ID)
+	assert.Equal(t, "[redacted]", back.TSIGs[0].Secret)
+	assert.Equal(t, secretOld, p.TSIGs[0].Secret, "marshalling leaves the plan's own copy alone")
 }
 
 // TestExecuteAccountValidation: a plan that does not follow from its Want
