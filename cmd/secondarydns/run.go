@@ -62,6 +62,8 @@ type app struct {
 	allowDestroy bool
 	addr         string
 	rateLimit    string
+	account      string      // --account: see accountID
+	obj          objectFlags // the object commands' flags (objects.go)
 
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
@@ -82,6 +84,9 @@ type command struct {
 	// local: the command sends no request (fake, version): the global
 	// request flags are accepted but mean nothing.
 	local bool
+	// subs: a group (peers, tsigs…) whose first argument names one of
+	// these, named "GROUP SUB" (see subcommand).
+	subs []*command
 }
 
 var commands []*command
@@ -90,6 +95,7 @@ func init() {
 	commands = []*command{
 		cmdGet, cmdCreate, cmdUpdate, cmdDelete, cmdEnable, cmdDisable, cmdNotify, cmdStatus,
 		cmdExport, cmdPlan, cmdApply, cmdFake, cmdVersion,
+		cmdPeers, cmdTSIGs, cmdACLs, cmdZones,
 	}
 }
 
@@ -123,9 +129,9 @@ func (a *app) main(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			// "secondarydns --help plan" is plan's help.
-			for _, arg := range args {
+			for i, arg := range args {
 				if c := lookup(arg); c != nil {
-					a.help(c, a.stdout)
+					a.help(subHelp(c, args[i+1:]), a.stdout)
 					return exitOK
 				}
 			}
@@ -156,7 +162,7 @@ func (a *app) main(args []string) int {
 			return exitOK
 		}
 		if c := lookup(rest[0]); c != nil {
-			a.help(c, a.stdout)
+			a.help(subHelp(c, rest[1:]), a.stdout)
 			return exitOK
 		}
 		return a.usageError(nil, fmt.Sprintf("unknown command %q", rest[0]))
@@ -168,6 +174,12 @@ func (a *app) main(args []string) int {
 			hint = fmt.Sprintf("; did you mean %q?", s)
 		}
 		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", name, hint))
+	}
+	if len(c.subs) > 0 {
+		var code int
+		if c, rest, code = a.subcommand(c, rest); c == nil {
+			return code
+		}
 	}
 	a.cmd = c
 	pos, help, err := a.parse(c, rest)
@@ -455,6 +467,10 @@ does not apply to it.
 
 // help prints a command's usage line, description, every flag and an example.
 func (a *app) help(c *command, w io.Writer) {
+	if len(c.subs) > 0 {
+		a.groupHelp(c, w)
+		return
+	}
 	usage := "secondarydns " + c.name
 	if c.args != "" {
 		usage += " " + c.args

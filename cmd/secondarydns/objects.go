@@ -1,0 +1,744 @@
+package main
+
+// The account objects' commands: peers, tsigs and acls, each a group of
+// list/get/create/update/delete over one generic kind, and zones list.
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// envAccountID names the account when neither --account nor a file does.
+const envAccountID = "CLOUDFLARE_ACCOUNT_ID"
+
+// exampleAccountID is the account ID the commands' examples use.
+const exampleAccountID = "01a7362d577a6c3019a474fd6f485823"
+
+// objectFlags are the object commands' own flags, and the secret they read
+// or generate.
+type objectFlags struct {
+	name, ip, tsig, algo, ipRange string
+	port                          int
+	ixfr                          bool
+	secretFile                    string
+	generate                      bool
+	showSecret                    bool
+	zoneName                      string
+
+	// secret is the TSIG secret this run sends: it is scrubbed from every
+	// message and log line the command writes. generated says it was made
+	// by --generate, so the output shows it, once.
+	secret    string
+	generated bool
+}
+
+// accountID is the account the command works on: --account, else the
+// desired-state file's "account" (fileAccount; "" when there is no file or
+// it names none), else CLOUDFLARE_ACCOUNT_ID; "" when none names one. A
+// --account that differs from the file's is an error (the caller's exit 2):
+// a file written for one account is never applied to another.
+func (a *app) accountID(fileAccount string) (string, error) {
+	switch {
+	case a.account != "" && fileAccount != "" && a.account != fileAccount:
+		return "", fmt.Errorf("--account %s differs from the file's \"account\" %s: a file written for one account is not applied to another; drop --account or fix the file", a.account, fileAccount)
+	case a.account != "":
+		return a.account, nil
+	case fileAccount != "":
+		return fileAccount, nil
+	}
+	return a.env(envAccountID), nil
+}
+
+// needAccount is accountID for a command that cannot run without one. It
+// returns -1 to go on, or the exit code to stop with.
+func (a *app) needAccount(fileAccount string) (string, int) {
+	id, err := a.accountID(fileAccount)
+	if err != nil {
+		return "", a.inputError(err.Error())
+	}
+	if id == "" {
+		return "", a.inputError("no account: pass --account ACCOUNT_ID or set " + envAccountID + " (the ID is on the account's overview page in the dashboard); nothing was sent")
+	}
+	return id, -1
+}
+
+func accountFlag(a *app, fs *flag.FlagSet) {
+	fs.StringVar(&a.account, "account", "", "the account `ID` (default $"+envAccountID+")")
+}
+
+// objectAPI is what PeersService, TSIGsService and ACLsService have in
+// common: T is the object, P the body of create and update.
+type objectAPI[T, P any] interface {
+	List(ctx context.Context, accountID string, opts ...secondarydns.Option) ([]T, error)
+	Get(ctx context.Context, accountID, id string, opts ...secondarydns.Option) (*T, error)
+	Create(ctx context.Context, accountID string, p P, opts ...secondarydns.Option) (*T, error)
+	Update(ctx context.Context, accountID, id string, p P, opts ...secondarydns.Option) (*T, error)
+	Delete(ctx context.Context, accountID, id string, opts ...secondarydns.Option) (string, error)
+}
+
+// objectKind describes one kind of account object; its group() is the
+// command.
+type objectKind[T, P any] struct {
+	noun, nouns, plural, idArg string // "TSIG key", "TSIG keys", "tsigs", "TSIG_ID"
+	exampleID                  string
+	about                      string // the group's description
+	api                        func(*secondarydns.Client) objectAPI[T, P]
+
+	// writeArgs, writeFlags and params are create's and update's flags and
+	// the body they make; params returns -1 to go on, else the exit code.
+	writeArgs    string
+	writeFlags   func(a *app, fs *flag.FlagSet)
+	writeExample string
+	writeDetail  string
+	params       func(a *app) (P, int)
+
+	// showSecret registers --show-secret(s) on list and get (TSIGs only).
+	showSecret func(a *app, fs *flag.FlagSet, plural bool)
+	view       func(a *app, v T) objectView
+}
+
+// group is the kind's command: "secondarydns peers list|get|…".
+func (k *objectKind[T, P]) group() *command {
+	withAccount := func(more ...func(a *app, fs *flag.FlagSet)) func(a *app, fs *flag.FlagSet) {
+		return func(a *app, fs *flag.FlagSet) {
+			accountFlag(a, fs)
+			for _, f := range more {
+				f(a, fs)
+			}
+		}
+	}
+	show := func(plural bool) func(a *app, fs *flag.FlagSet) {
+		return func(a *app, fs *flag.FlagSet) {
+			if k.showSecret != nil {
+				k.showSecret(a, fs, plural)
+			}
+		}
+	}
+	yes := func(a *app, fs *flag.FlagSet) {
+		fs.BoolVar(&a.yes, "yes", false, "delete without asking (required when standard input is not a terminal)")
+	}
+	path := "/accounts/{account_id}/secondary_dns/" + k.plural
+	ex := "secondarydns " + k.plural + " "
+	g := &command{
+		name: k.plural, args: "list|get|create|update|delete [ARGS]",
+		summary: "list, show, create, update and delete the account's " + k.nouns,
+		detail:  k.about,
+		example: ex + "list --account " + exampleAccountID,
+	}
+	listArgs := ""
+	getArgs := k.idArg
+	if k.showSecret != nil {
+		listArgs, getArgs = "[--show-secrets]", k.idArg+" [--show-secret]"
+	}
+	g.subs = []*command{{
+		name: k.plural + " list", args: listArgs, maxArgs: 0, flags: withAccount(show(true)),
+		summary: "list the account's " + k.nouns,
+		detail:  "List every " + k.noun + " of the account (GET " + path + ").",
+		example: ex + "list -o json",
+		run:     k.runList,
+	}, {
+		name: k.plural + " get", args: getArgs, minArgs: 1, maxArgs: 1, flags: withAccount(show(false)),
+		summary: "show one " + k.noun,
+		detail:  "Show one " + k.noun + " (GET " + path + "/{id}).",
+		example: ex + "get " + k.exampleID,
+		run:     k.runGet,
+	}, {
+		name: k.plural + " create", args: k.writeArgs, maxArgs: 0, flags: withAccount(k.writeFlags),
+		summary: "create a " + k.noun,
+		detail:  "Create a " + k.noun + " (POST " + path + ")." + k.writeDetail,
+		example: ex + "create " + k.writeExample,
+		run:     k.runCreate,
+	}, {
+		name: k.plural + " update", args: k.idArg + " " + k.writeArgs, minArgs: 1, maxArgs: 1, flags: withAccount(k.writeFlags),
+		summary: "replace a " + k.noun,
+		detail: "Replace a " + k.noun + " (PUT " + path + "/{id}): the flags give the whole object, and a\n" +
+			"field not given is cleared." + k.writeDetail,
+		example: ex + "update " + k.exampleID + " " + k.writeExample,
+		run:     k.runUpdate,
+	}, {
+		name: k.plural + " delete", args: k.idArg + " [--yes]", minArgs: 1, maxArgs: 1, flags: withAccount(yes),
+		summary: "delete a " + k.noun,
+		detail: "Delete a " + k.noun + " (DELETE " + path + "/{id}). On a terminal it asks first;\n" +
+			"otherwise --yes is required.",
+		example: ex + "delete " + k.exampleID + " --yes",
+		run:     k.runDelete,
+	}}
+	return g
+}
+
+func (k *objectKind[T, P]) runList(a *app, _ []string) int {
+	acct, code := a.needAccount("")
+	if code >= 0 {
+		return code
+	}
+	return a.objectCall("", nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		list, err := k.api(c).List(ctx, acct)
+		if err != nil {
+			return nil, err
+		}
+		views := make([]objectView, len(list))
+		for i, v := range list {
+			views[i] = k.view(a, v)
+		}
+		return listOutput(k.plural, views), nil
+	})
+}
+
+func (k *objectKind[T, P]) runGet(a *app, args []string) int {
+	acct, code := a.needAccount("")
+	if code >= 0 {
+		return code
+	}
+	return a.objectCall(args[0], nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		v, err := k.api(c).Get(ctx, acct, args[0])
+		return k.one(a, v), err
+	})
+}
+
+func (k *objectKind[T, P]) runCreate(a *app, _ []string) int {
+	p, code := k.params(a)
+	if code >= 0 {
+		return code
+	}
+	acct, code := a.needAccount("")
+	if code >= 0 {
+		return code
+	}
+	return a.objectCall("", nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		// A peer create can return the peer with an error: it exists, with
+		// only part of its fields (the SDK's create quirk).
+		v, err := k.api(c).Create(ctx, acct, p)
+		return k.one(a, v), err
+	})
+}
+
+func (k *objectKind[T, P]) runUpdate(a *app, args []string) int {
+	p, code := k.params(a)
+	if code >= 0 {
+		return code
+	}
+	acct, code := a.needAccount("")
+	if code >= 0 {
+		return code
+	}
+	return a.objectCall(args[0], nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		v, err := k.api(c).Update(ctx, acct, args[0], p)
+		return k.one(a, v), err
+	})
+}
+
+func (k *objectKind[T, P]) runDelete(a *app, args []string) int {
+	acct, code := a.needAccount("")
+	if code >= 0 {
+		return code
+	}
+	ask := func() int {
+		return a.confirmDelete(fmt.Sprintf("Delete %s %s of account %s?", k.noun, args[0], acct))
+	}
+	return a.objectCall(args[0], ask, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		id, err := k.api(c).Delete(ctx, acct, args[0])
+		if err != nil {
+			return nil, err
+		}
+		if id == "" {
+			id = args[0]
+		}
+		return deletedOutput(k.noun, id), nil
+	})
+}
+
+// one is the output of get, create and update: nil without an object.
+func (k *objectKind[T, P]) one(a *app, v *T) *output {
+	if v == nil {
+		return nil
+	}
+	view := k.view(a, *v)
+	return &output{id: view.id, json: view.json, text: view.writeText}
+}
+
+// output is what a command prints on success: json under -o json, else
+// text. id is the object's, for the error document when an object came
+// back with an error.
+type output struct {
+	id   string
+	json any
+	text func(w io.Writer)
+}
+
+// objectCall checks call with the SDK's own rules (an ErrInvalidInput is
+// exit 2 and nothing is sent), opens the client, asks ask (delete's
+// confirmation; nil for none), runs call and prints its output or error.
+// id names the object the command is about ("" for list and create).
+func (a *app) objectCall(id string, ask func() int, call func(context.Context, *secondarydns.Client) (*output, error)) int {
+	v, err := newValidator()
+	if err != nil {
+		return a.failure(exitFailed, err.Error())
+	}
+	if _, err := call(context.Background(), v.c); errors.Is(err, secondarydns.ErrInvalidInput) {
+		return a.inputError(a.scrub(err.Error()))
+	}
+	a.scrubLog()
+	c, ctx, cancel, code := a.openClient(nil)
+	if code >= 0 {
+		return code
+	}
+	defer cancel()
+	if ask != nil {
+		if code := ask(); code >= 0 {
+			return code
+		}
+	}
+	out, err := call(ctx, c)
+	if err != nil {
+		return a.objectError(id, out, err)
+	}
+	if a.json() {
+		writeJSON(a.stdout, out.json)
+	} else {
+		out.text(a.stdout)
+	}
+	if a.interrupted() {
+		return exitInterrupted
+	}
+	return exitOK
+}
+
+// objectError reports a failed request: {"id","error"} under -o json (id
+// left out when there is none), a line and a hint on stderr.
+func (a *app) objectError(id string, out *output, err error) int {
+	if errors.Is(err, secondarydns.ErrInvalidInput) {
+		return a.inputError(a.scrub(err.Error()))
+	}
+	if out != nil && out.id != "" {
+		id = out.id
+	}
+	jerr := errorJSON(err)
+	jerr.Message = a.scrub(jerr.Message)
+	if a.json() {
+		writeJSON(a.stdout, struct {
+			ID    string     `json:"id,omitempty"`
+			Error *jsonError `json:"error"`
+		}{id, jerr})
+	}
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(jerr.Message))
+	if hint := objectHint(a.cmd.name, err); hint != "" {
+		fmt.Fprintln(a.stderr, hint)
+	}
+	if a.interrupted() {
+		return exitInterrupted
+	}
+	return exitFailed
+}
+
+// objectHint says what to do next about some errors.
+func objectHint(cmd string, err error) string {
+	group, _, _ := strings.Cut(cmd, " ")
+	switch {
+	case errors.Is(err, secondarydns.ErrUnknownID):
+		if group == "zones" {
+			return "hint: the API does not know the account ID; check --account or " + envAccountID
+		}
+		return "hint: the API does not know the account ID or the object's ID; check --account or " + envAccountID + ", and 'secondarydns " + group + " list'"
+	case errors.Is(err, secondarydns.ErrNotFound):
+		return "hint: no such object in this account; 'secondarydns " + group + " list' lists them"
+	case errors.Is(err, secondarydns.ErrUnauthorized), errors.Is(err, secondarydns.ErrForbidden):
+		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), the token's permissions on the account, and the account ID"
+	}
+	return errorHint(cmd, err)
+}
+
+// confirmDelete asks question on a terminal, or requires --yes, as apply
+// does. It returns -1 to go on, or the exit code to stop with.
+func (a *app) confirmDelete(question string) int {
+	if a.yes {
+		return -1
+	}
+	if !a.stdinTTY {
+		return a.inputError("standard input is not a terminal: pass --yes to delete without confirmation; nothing was sent")
+	}
+	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- strings.TrimSpace(line)
+	}()
+	select {
+	case <-a.sig.Done():
+		fmt.Fprintln(a.stderr)
+		return a.failure(exitInterrupted, "interrupted: nothing was deleted")
+	case <-a.limit.Done():
+		fmt.Fprintln(a.stderr)
+		se := a.stopped("waiting for the confirmation", "nothing was deleted")
+		return a.failure(se.code, se.msg)
+	case s := <-answer:
+		if s != "yes" {
+			return a.failure(exitFailed, "not confirmed: nothing was deleted")
+		}
+	}
+	return -1
+}
+
+// scrub takes the secret this run sends out of msg.
+func (a *app) scrub(msg string) string {
+	if a.obj.secret == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, a.obj.secret, redacted)
+}
+
+// scrubLog makes the --verbose log scrub the secret too. The SDK already
+// keeps it out of its log; this holds even if an echo slipped through.
+func (a *app) scrubLog() {
+	if a.log == nil || a.obj.secret == "" {
+		return
+	}
+	a.log = slog.New(slog.NewTextHandler(scrubWriter{a.stderr, a.obj.secret}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// scrubWriter writes through w with secret replaced; each log record is
+// one Write.
+type scrubWriter struct {
+	w      io.Writer
+	secret string
+}
+
+func (s scrubWriter) Write(p []byte) (int, error) {
+	_, err := io.WriteString(s.w, strings.ReplaceAll(string(p), s.secret, redacted))
+	return len(p), err
+}
+
+// readSecret reads --secret-file ("-": standard input, under --timeout and
+// SIGINT/SIGTERM) or makes one with --generate: exactly one of them. It
+// returns -1 to go on, or the exit code to stop with.
+func (a *app) readSecret() int {
+	switch {
+	case a.obj.secretFile != "" && a.obj.generate:
+		return a.usageError(a.cmd, "give --secret-file FILE or --generate, not both")
+	case a.obj.generate:
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return a.failure(exitFailed, "--generate: "+err.Error())
+		}
+		a.obj.secret, a.obj.generated = base64.StdEncoding.EncodeToString(b), true
+		return -1
+	case a.obj.secretFile == "":
+		return a.usageError(a.cmd, "give --secret-file FILE (- for standard input) or --generate: a secret never comes from a flag")
+	}
+	data, name, err := a.readInput(a.obj.secretFile)
+	if err != nil {
+		var se *stopError
+		if !errors.As(err, &se) {
+			err = fmt.Errorf("--secret-file: %w", err)
+		}
+		return a.inputFailed(err)
+	}
+	s := strings.TrimSuffix(string(data), "\n")
+	if len(s) < len(data) {
+		s = strings.TrimSuffix(s, "\r")
+	}
+	if s == "" {
+		return a.inputError("--secret-file: " + name + " is empty; it should hold the base64 secret")
+	}
+	a.obj.secret = s
+	return -1
+}
+
+// The three kinds.
+
+var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
+	noun: "peer", nouns: "peers", plural: "peers", idArg: "PEER_ID", exampleID: "23ff594956f20c2a721606e94745a8aa",
+	about: `Peers are the account's secondary nameservers: Cloudflare sends them NOTIFY (to
+--ip, at --port) and lets them transfer the zones that list them ('create' and
+'update' of a zone, or "peers" in a desired-state file).`,
+	api:       func(c *secondarydns.Client) objectAPI[secondarydns.Peer, secondarydns.PeerParams] { return c.Peers },
+	writeArgs: "--name NAME [--ip IP] [--port N] [--ixfr] [--tsig TSIG_ID]",
+	writeFlags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.obj.name, "name", "", "the peer's `NAME` (required)")
+		fs.StringVar(&a.obj.ip, "ip", "", "the `IP` address NOTIFY is sent to (IPv4 or IPv6, no port)")
+		fs.IntVar(&a.obj.port, "port", 0, "the NOTIFY port `N` (default none: DNS's 53)")
+		fs.BoolVar(&a.obj.ixfr, "ixfr", false, "enable IXFR (used only for secondary zones)")
+		fs.StringVar(&a.obj.tsig, "tsig", "", "the `TSIG_ID` of the TSIG key that signs transfers ('tsigs list')")
+	},
+	writeExample: "--name ns1 --ip 192.0.2.53 --port 53",
+	params: func(a *app) (secondarydns.PeerParams, int) {
+		if a.obj.name == "" {
+			return secondarydns.PeerParams{}, a.usageError(a.cmd, "--name is required")
+		}
+		return secondarydns.PeerParams{Name: a.obj.name, IP: a.obj.ip, Port: a.obj.port, IXFREnable: a.obj.ixfr, TSIGID: a.obj.tsig}, -1
+	},
+	view: func(_ *app, p secondarydns.Peer) objectView {
+		port := ""
+		if p.Port != 0 {
+			port = fmt.Sprint(p.Port)
+		}
+		return objectView{id: p.ID, json: p, fields: []field{
+			{"id", p.ID}, {"name", p.Name}, {"ip", p.IP}, {"port", port}, {"ixfr", yesNo(p.IXFREnable)}, {"tsig", p.TSIGID},
+		}}
+	},
+}
+
+var tsigKind = &objectKind[secondarydns.TSIG, secondarydns.TSIGParams]{
+	noun: "TSIG key", nouns: "TSIG keys", plural: "tsigs", idArg: "TSIG_ID", exampleID: "69cd1e104af3e6ed3cb344f263fd0d5a",
+	about: `TSIG keys sign the transfers between Cloudflare and a peer ('peers create
+--tsig TSIG_ID'). A secret never comes from a flag: 'create' and 'update' read it
+from --secret-file FILE (- for standard input; one trailing newline is trimmed)
+or make one with --generate (32 random bytes, base64, printed once so it can be
+given to the secondary). Secrets print as [redacted], JSON included, unless
+list and get are given --show-secrets or --show-secret.`,
+	api:       func(c *secondarydns.Client) objectAPI[secondarydns.TSIG, secondarydns.TSIGParams] { return c.TSIGs },
+	writeArgs: "--name NAME --algo ALGO (--secret-file FILE | --generate)",
+	writeFlags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.obj.name, "name", "", "the key's `NAME`, a domain name such as tsig.example.com. (required)")
+		fs.StringVar(&a.obj.algo, "algo", "", "the algorithm `ALGO`: hmac-sha256., hmac-sha384., hmac-sha512., hmac-sha1. or hmac-md5.sig-alg.reg.int. (required)")
+		fs.StringVar(&a.obj.secretFile, "secret-file", "", "read the base64 secret from `FILE`; - reads standard input")
+		fs.BoolVar(&a.obj.generate, "generate", false, "generate a secret (32 random bytes, base64) and print it once")
+	},
+	writeExample: "--name tsig.example.com. --algo hmac-sha256. --generate",
+	writeDetail: `
+The secret comes from --secret-file FILE (- for standard input) or --generate,
+never from a flag. A generated secret is printed once: in text as the last line
+of the output, under -o json as "secret"; give it to the secondary.`,
+	params: func(a *app) (secondarydns.TSIGParams, int) {
+		switch {
+		case a.obj.name == "":
+			return secondarydns.TSIGParams{}, a.usageError(a.cmd, "--name is required")
+		case a.obj.algo == "":
+			return secondarydns.TSIGParams{}, a.usageError(a.cmd, "--algo is required, e.g. --algo "+secondarydns.TSIGHMACSHA256)
+		}
+		if code := a.readSecret(); code >= 0 {
+			return secondarydns.TSIGParams{}, code
+		}
+		return secondarydns.TSIGParams{Name: a.obj.name, Algo: a.obj.algo, Secret: a.obj.secret}, -1
+	},
+	showSecret: func(a *app, fs *flag.FlagSet, plural bool) {
+		if plural {
+			fs.BoolVar(&a.obj.showSecret, "show-secrets", false, "print the secrets instead of [redacted]")
+		} else {
+			fs.BoolVar(&a.obj.showSecret, "show-secret", false, "print the secret instead of [redacted]")
+		}
+	},
+	view: tsigView,
+}
+
+var aclKind = &objectKind[secondarydns.ACL, secondarydns.ACLParams]{
+	noun: "ACL", nouns: "ACLs", plural: "acls", idArg: "ACL_ID", exampleID: "5d1b4d9e8a2b4f0c9e3a7b6c5d4e3f21",
+	about: `ACLs are address ranges allowed to transfer the account's zones besides their
+peers.`,
+	api:       func(c *secondarydns.Client) objectAPI[secondarydns.ACL, secondarydns.ACLParams] { return c.ACLs },
+	writeArgs: "--name NAME --ip-range CIDR",
+	writeFlags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.obj.name, "name", "", "the ACL's `NAME` (required)")
+		fs.StringVar(&a.obj.ipRange, "ip-range", "", "the `CIDR` prefix allowed to transfer, e.g. 192.0.2.0/24 (required)")
+	},
+	writeExample: "--name ns1-xfr --ip-range 192.0.2.0/24",
+	params: func(a *app) (secondarydns.ACLParams, int) {
+		switch {
+		case a.obj.name == "":
+			return secondarydns.ACLParams{}, a.usageError(a.cmd, "--name is required")
+		case a.obj.ipRange == "":
+			return secondarydns.ACLParams{}, a.usageError(a.cmd, "--ip-range is required, e.g. --ip-range 192.0.2.0/24")
+		}
+		return secondarydns.ACLParams{Name: a.obj.name, IPRange: a.obj.ipRange}, -1
+	},
+	view: func(_ *app, acl secondarydns.ACL) objectView {
+		return objectView{id: acl.ID, json: acl, fields: []field{{"id", acl.ID}, {"name", acl.Name}, {"ip range", acl.IPRange}}}
+	},
+}
+
+var (
+	cmdPeers = peerKind.group()
+	cmdTSIGs = tsigKind.group()
+	cmdACLs  = aclKind.group()
+)
+
+// redacted stands for a secret in every output that does not show it.
+const redacted = "[redacted]"
+
+// tsigJSON is a TSIG as printed: the API's field names, the secret
+// redacted unless shown.
+type tsigJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Algo   string `json:"algo"`
+	Secret string `json:"secret"`
+}
+
+func tsigView(a *app, t secondarydns.TSIG) objectView {
+	j := tsigJSON{ID: t.ID, Name: t.Name, Algo: t.Algo, Secret: redacted}
+	v := objectView{id: t.ID}
+	switch {
+	case a.obj.generated:
+		// Printed once: the secret this run made and sent.
+		j.Secret = a.obj.secret
+		v.after = a.obj.secret
+		v.fields = []field{{"secret", "(generated; on the next line, shown only this once)"}}
+	case a.obj.showSecret:
+		j.Secret = t.Secret
+	}
+	if len(v.fields) == 0 {
+		v.fields = []field{{"secret", j.Secret}}
+	}
+	v.json = j
+	v.fields = append([]field{{"id", t.ID}, {"name", t.Name}, {"algo", t.Algo}}, v.fields...)
+	return v
+}
+
+// Zones.
+
+var cmdZones = &command{
+	name: "zones", args: "list [--name NAME]",
+	summary: "list zones, to find their IDs",
+	detail: `Look zones up (GET /zones), to turn zone names into the IDs the other commands
+take. With an account (--account or ` + envAccountID + `) only that account's zones are
+listed; without one, every zone the credentials can see.`,
+	example: "secondarydns zones list --name example.com",
+}
+
+func init() {
+	cmdZones.subs = []*command{{
+		name: "zones list", args: "[--name NAME]", maxArgs: 0,
+		flags: func(a *app, fs *flag.FlagSet) {
+			accountFlag(a, fs)
+			fs.StringVar(&a.obj.zoneName, "name", "", "only the zone with this exact `NAME`")
+		},
+		summary: "list zones with their IDs",
+		detail: `List zones with their IDs, names, status and Cloudflare nameservers (GET /zones,
+every page). With an account (--account or ` + envAccountID + `) only that account's
+zones; without one, every zone the credentials can see.`,
+		example: "secondarydns zones list --name example.com -o json",
+		run:     runZonesList,
+	}}
+}
+
+func runZonesList(a *app, _ []string) int {
+	acct, err := a.accountID("")
+	if err != nil {
+		return a.inputError(err.Error())
+	}
+	o := secondarydns.ZoneListOptions{AccountID: acct, Name: a.obj.zoneName}
+	return a.objectCall("", nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+		zones, err := c.Zones.List(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		views := make([]objectView, len(zones))
+		for i, z := range zones {
+			if z.NameServers == nil {
+				z.NameServers = []string{}
+			}
+			views[i] = objectView{id: z.ID, json: z, fields: []field{
+				{"id", z.ID}, {"name", z.Name}, {"status", z.Status}, {"account", z.Account.ID},
+				{"name servers", strings.Join(z.NameServers, ",")},
+			}}
+		}
+		return listOutput("zones", views), nil
+	})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// Subcommands.
+
+// subcommand picks a group's subcommand (peers list, …) from args: the
+// first argument that is neither a flag nor a flag's value names it, so
+// flags may come before it. It returns the subcommand and the other
+// arguments, or nil and the exit code to stop with.
+func (a *app) subcommand(g *command, args []string) (*command, []string, int) {
+	// Any subcommand's flag may come before the name: the scan knows them
+	// all, so that it can skip their values.
+	fs := scratchApp().newFlagSet(g.name)
+	for _, s := range g.subs {
+		sfs := flag.NewFlagSet(s.name, flag.ContinueOnError)
+		s.flags(scratchApp(), sfs)
+		sfs.VisitAll(func(f *flag.Flag) {
+			if fs.Lookup(f.Name) == nil {
+				fs.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		// The subcommand, if it can be found, names the help or the error.
+		c := subHelp(g, args)
+		if errors.Is(err, flag.ErrHelp) {
+			a.help(c, a.stdout)
+			return nil, nil, exitOK
+		}
+		return nil, nil, a.usageError(c, flagError(err, fs, args))
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return nil, nil, a.usageError(g, "missing subcommand: "+subNames(g, ", "))
+	}
+	i := len(args) - len(rest)
+	for _, s := range g.subs {
+		if s.name == g.name+" "+rest[0] {
+			return s, append(args[:i:i], args[i+1:]...), -1
+		}
+	}
+	msg := fmt.Sprintf("unknown subcommand %q: want %s", rest[0], subNames(g, ", "))
+	best, bestD := "", 3
+	for _, s := range g.subs {
+		if d := distance(rest[0], subName(g, s)); d < bestD {
+			best, bestD = subName(g, s), d
+		}
+	}
+	if best != "" {
+		msg = fmt.Sprintf("unknown subcommand %q; did you mean %q?", rest[0], best)
+	}
+	return nil, nil, a.usageError(g, msg)
+}
+
+// subHelp is the subcommand of g that the first argument naming one names
+// ("help peers list"), else g itself.
+func subHelp(g *command, args []string) *command {
+	for _, arg := range args {
+		for _, s := range g.subs {
+			if subName(g, s) == arg {
+				return s
+			}
+		}
+	}
+	return g
+}
+
+func subName(g, s *command) string { return strings.TrimPrefix(s.name, g.name+" ") }
+
+func subNames(g *command, sep string) string {
+	names := make([]string, len(g.subs))
+	for i, s := range g.subs {
+		names[i] = subName(g, s)
+	}
+	return strings.Join(names, sep)
+}
+
+// groupHelp is a group's help: each subcommand's usage line and summary,
+// the global flags and an example.
+func (a *app) groupHelp(g *command, w io.Writer) {
+	fmt.Fprintf(w, "Usage: secondarydns %s %s [ARGS] [flags]\n\n", g.name, subNames(g, "|"))
+	for _, s := range g.subs {
+		fmt.Fprintf(w, "  %s\n", strings.TrimSpace("secondarydns "+s.name+" "+s.args))
+	}
+	fmt.Fprintf(w, "\n%s\n\nCommands:\n", g.detail)
+	for _, s := range g.subs {
+		fmt.Fprintf(w, "  %-8s %s\n", subName(g, s), s.summary)
+	}
+	fmt.Fprint(w, "\nEvery command takes --account ID (default $"+envAccountID+").\n")
+	fmt.Fprint(w, "\nGlobal flags:\n")
+	a.printFlags(w, scratchApp().newFlagSet(g.name))
+	fmt.Fprintf(w, "\nExample:\n  %s\n\nRun 'secondarydns %s COMMAND --help' for a command's flags.\n", g.example, g.name)
+}
