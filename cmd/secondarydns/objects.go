@@ -94,12 +94,15 @@ type objectKind[T, P any] struct {
 	about                      string // the group's description
 	api                        func(*secondarydns.Client) objectAPI[T, P]
 
-	// writeArgs, writeFlags and params are create's and update's flags and
-	// the body they make; params returns -1 to go on, else the exit code.
+	// writeArgs and writeFlags are create's and update's flags; check
+	// finds bad usage in them ("" for none); params makes the body (once
+	// the account is known: it may read standard input), returning -1 to
+	// go on, else the exit code.
 	writeArgs    string
 	writeFlags   func(a *app, fs *flag.FlagSet)
 	writeExample string
 	writeDetail  string
+	check        func(a *app) string
 	params       func(a *app) (P, int)
 
 	// showSecret registers --show-secret(s) on list and get (TSIGs only).
@@ -205,12 +208,21 @@ func (k *objectKind[T, P]) runGet(a *app, args []string) int {
 	})
 }
 
-func (k *objectKind[T, P]) runCreate(a *app, _ []string) int {
-	p, code := k.params(a)
-	if code >= 0 {
-		return code
+// prepare checks create's and update's flags, finds the account and makes
+// the body. The code is -1 to go on, else the exit code.
+func (k *objectKind[T, P]) prepare(a *app) (acct string, p P, code int) {
+	if msg := k.check(a); msg != "" {
+		return "", p, a.usageError(a.cmd, msg)
 	}
-	acct, code := a.needAccount("")
+	if acct, code = a.needAccount(""); code >= 0 {
+		return "", p, code
+	}
+	p, code = k.params(a)
+	return acct, p, code
+}
+
+func (k *objectKind[T, P]) runCreate(a *app, _ []string) int {
+	acct, p, code := k.prepare(a)
 	if code >= 0 {
 		return code
 	}
@@ -223,11 +235,7 @@ func (k *objectKind[T, P]) runCreate(a *app, _ []string) int {
 }
 
 func (k *objectKind[T, P]) runUpdate(a *app, args []string) int {
-	p, code := k.params(a)
-	if code >= 0 {
-		return code
-	}
-	acct, code := a.needAccount("")
+	acct, p, code := k.prepare(a)
 	if code >= 0 {
 		return code
 	}
@@ -417,22 +425,29 @@ func (s scrubWriter) Write(p []byte) (int, error) {
 	return len(p), err
 }
 
-// readSecret reads --secret-file ("-": standard input, under --timeout and
-// SIGINT/SIGTERM) or makes one with --generate: exactly one of them. It
-// returns -1 to go on, or the exit code to stop with.
-func (a *app) readSecret() int {
+// secretUsage checks that exactly one of --secret-file and --generate is
+// given.
+func (a *app) secretUsage() string {
 	switch {
 	case a.obj.secretFile != "" && a.obj.generate:
-		return a.usageError(a.cmd, "give --secret-file FILE or --generate, not both")
-	case a.obj.generate:
+		return "give --secret-file FILE or --generate, not both"
+	case a.obj.secretFile == "" && !a.obj.generate:
+		return "give --secret-file FILE (- for standard input) or --generate: a secret never comes from a flag"
+	}
+	return ""
+}
+
+// readSecret reads --secret-file ("-": standard input, under --timeout and
+// SIGINT/SIGTERM) or makes one with --generate. It returns -1 to go on, or
+// the exit code to stop with.
+func (a *app) readSecret() int {
+	if a.obj.generate {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
 			return a.failure(exitFailed, "--generate: "+err.Error())
 		}
 		a.obj.secret, a.obj.generated = base64.StdEncoding.EncodeToString(b), true
 		return -1
-	case a.obj.secretFile == "":
-		return a.usageError(a.cmd, "give --secret-file FILE (- for standard input) or --generate: a secret never comes from a flag")
 	}
 	data, name, err := a.readInput(a.obj.secretFile)
 	if err != nil {
@@ -470,10 +485,13 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 		fs.StringVar(&a.obj.tsig, "tsig", "", "the `TSIG_ID` of the TSIG key that signs transfers ('tsigs list')")
 	},
 	writeExample: "--name ns1 --ip 192.0.2.53 --port 53",
-	params: func(a *app) (secondarydns.PeerParams, int) {
+	check: func(a *app) string {
 		if a.obj.name == "" {
-			return secondarydns.PeerParams{}, a.usageError(a.cmd, "--name is required")
+			return "--name is required"
 		}
+		return ""
+	},
+	params: func(a *app) (secondarydns.PeerParams, int) {
 		return secondarydns.PeerParams{Name: a.obj.name, IP: a.obj.ip, Port: a.obj.port, IXFREnable: a.obj.ixfr, TSIGID: a.obj.tsig}, -1
 	},
 	view: func(_ *app, p secondarydns.Peer) objectView {
@@ -508,13 +526,16 @@ list and get are given --show-secrets or --show-secret.`,
 The secret comes from --secret-file FILE (- for standard input) or --generate,
 never from a flag. A generated secret is printed once: in text as the last line
 of the output, under -o json as "secret"; give it to the secondary.`,
-	params: func(a *app) (secondarydns.TSIGParams, int) {
+	check: func(a *app) string {
 		switch {
 		case a.obj.name == "":
-			return secondarydns.TSIGParams{}, a.usageError(a.cmd, "--name is required")
+			return "--name is required"
 		case a.obj.algo == "":
-			return secondarydns.TSIGParams{}, a.usageError(a.cmd, "--algo is required, e.g. --algo "+secondarydns.TSIGHMACSHA256)
+			return "--algo is required, e.g. --algo " + secondarydns.TSIGHMACSHA256
 		}
+		return a.secretUsage()
+	},
+	params: func(a *app) (secondarydns.TSIGParams, int) {
 		if code := a.readSecret(); code >= 0 {
 			return secondarydns.TSIGParams{}, code
 		}
@@ -541,13 +562,16 @@ peers.`,
 		fs.StringVar(&a.obj.ipRange, "ip-range", "", "the `CIDR` prefix allowed to transfer, e.g. 192.0.2.0/24 (required)")
 	},
 	writeExample: "--name ns1-xfr --ip-range 192.0.2.0/24",
-	params: func(a *app) (secondarydns.ACLParams, int) {
+	check: func(a *app) string {
 		switch {
 		case a.obj.name == "":
-			return secondarydns.ACLParams{}, a.usageError(a.cmd, "--name is required")
+			return "--name is required"
 		case a.obj.ipRange == "":
-			return secondarydns.ACLParams{}, a.usageError(a.cmd, "--ip-range is required, e.g. --ip-range 192.0.2.0/24")
+			return "--ip-range is required, e.g. --ip-range 192.0.2.0/24"
 		}
+		return ""
+	},
+	params: func(a *app) (secondarydns.ACLParams, int) {
 		return secondarydns.ACLParams{Name: a.obj.name, IPRange: a.obj.ipRange}, -1
 	},
 	view: func(_ *app, acl secondarydns.ACL) objectView {
