@@ -451,6 +451,7 @@ Global flags (on every command, before or after its arguments):
 	fmt.Fprint(w, `
 Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
 CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY. CLOUDFLARE_BASE_URL sets the API.
+CLOUDFLARE_ACCOUNT_ID is the account of peers, tsigs and acls (or --account).
 
 Exit codes: 0 ok; 1 a request failed, a zone was stale, the confirmation
 was declined or --timeout passed; 2 bad usage or input, no write sent; 3 plan
