@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/dnsxfer/secondarydns"
@@ -293,7 +294,7 @@ func (a *app) objectCall(id string, ask func() int, call func(context.Context, *
 		return a.failure(exitFailed, err.Error())
 	}
 	if _, err := call(context.Background(), v.c); errors.Is(err, secondarydns.ErrInvalidInput) {
-		return a.inputError(a.scrub(err.Error()))
+		return a.inputError(flagWords(a.scrub(err.Error())))
 	}
 	a.scrubLog()
 	c, ctx, cancel, code := a.openClient(nil)
@@ -321,11 +322,20 @@ func (a *app) objectCall(id string, ask func() int, call func(context.Context, *
 	return exitOK
 }
 
+// flagWords names the command's flags where the SDK's hints name its
+// fields.
+func flagWords(msg string) string {
+	msg = setIPPort.ReplaceAllString(msg, "use --ip $1 --port $2")
+	return strings.ReplaceAll(msg, "and the port in Port", "and the port in --port")
+}
+
+var setIPPort = regexp.MustCompile(`set IP to (\S+) and Port to (\d+)`)
+
 // objectError reports a failed request: {"id","error"} under -o json (id
 // left out when there is none), a line and a hint on stderr.
 func (a *app) objectError(id string, out *output, err error) int {
 	if errors.Is(err, secondarydns.ErrInvalidInput) {
-		return a.inputError(a.scrub(err.Error()))
+		return a.inputError(flagWords(a.scrub(err.Error())))
 	}
 	if out != nil && out.id != "" {
 		id = out.id
