@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"strings"
 	"testing"
@@ -274,12 +273,4 @@ func TestDeleteConfirmation(t *testing.T) {
 		assert.Contains(t, r.stderr, "--timeout 200ms passed while waiting for the confirmation; nothing was deleted")
 	}
 	assert.Empty(t, srv.Requests())
-}
-
-// oneObject decodes a JSON document into a map of its fields.
-func oneObject(t *testing.T, s string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(s), &m), s)
-	return m
 }
