@@ -349,7 +349,12 @@ func (a *app) objectError(id string, out *output, err error) int {
 		}{id, jerr})
 	}
 	fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(jerr.Message))
-	if hint := objectHint(a.cmd.name, err); hint != "" {
+	hint := objectHint(a.cmd.name, err)
+	if group, ok := strings.CutSuffix(a.cmd.name, " create"); ok && out != nil && out.id != "" {
+		// The object exists, with only part of what was asked.
+		hint = fmt.Sprintf("hint: it exists as %s: 'secondarydns %s update %s …' with every flag sets the rest, 'secondarydns %s delete %s' removes it", out.id, group, out.id, group, out.id)
+	}
+	if hint != "" {
 		fmt.Fprintln(a.stderr, hint)
 	}
 	if a.interrupted() {

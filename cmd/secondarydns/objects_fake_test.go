@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -451,4 +453,49 @@ func TestZonesList(t *testing.T) {
 	assert.Equal(t, "(no zones)\n", r.stdout)
 	r = run(nil, "zones", "list", "--name", "nope.example", "-o", "json")
 	assert.JSONEq(t, `[]`, r.stdout)
+}
+
+// TestPeerCreatePartial: a peer created with only part of its fields (the
+// API dropped them and the SDK's PUT failed) is exit 1, and the error names
+// the peer that now exists: its ID in the JSON document.
+func TestPeerCreatePartial(t *testing.T) {
+	srv, env := objFake(t)
+	const id = "70656572000000000000000000000042"
+	srv.Fail(secondarydnstest.Fault{Method: http.MethodPost, Status: http.StatusOK,
+		Body: `{"success": true, "errors": [], "messages": [], "result": {"id": "` + id + `", "name": "ns1"}}`})
+	srv.Fail(secondarydnstest.Fault{Method: http.MethodPut, Status: http.StatusBadRequest})
+	r := invoke(t, invocation{args: []string{"peers", "create", "--name", "ns1", "--ip", "192.0.2.53", "-o", "json"}, env: env})
+	assert.Equal(t, exitFailed, r.code, r.stderr)
+	doc := decode[struct {
+		ID    string    `json:"id"`
+		Error jsonError `json:"error"`
+	}](t, r.stdout)
+	assert.Equal(t, id, doc.ID)
+	assert.Equal(t, http.StatusBadRequest, doc.Error.Status)
+	assert.Contains(t, r.stderr, "secondarydns peers create: ")
+	assert.Contains(t, r.stderr, "\nhint: it exists as "+id+": 'secondarydns peers update "+id+" …' with every flag sets the rest, 'secondarydns peers delete "+id+"' removes it\n")
+	got := sentSince(srv, 0)
+	require.Len(t, got, 2, "%+v", got)
+	assert.Equal(t, http.MethodPost, got[0].method)
+	assert.Equal(t, sent{http.MethodPut, accountPath("peers") + "/" + id, got[1].body}, got[1])
+	assert.Empty(t, srv.PendingFaults())
+}
+
+// TestInterruptObjectCommand: SIGINT while an object command's request is
+// in flight lets it finish, prints its result and exits 130.
+func TestInterruptObjectCommand(t *testing.T) {
+	srv, _ := objFake(t)
+	w := newWatch(t, srv, 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan result, 1)
+	go func() {
+		done <- invoke(t, invocation{ctx: ctx, args: []string{"acls", "create", "--name", "x", "--ip-range", "192.0.2.0/24"}, env: acctEnv(w.env(), secondarydnstest.DefaultAccountID)})
+	}()
+	require.Eventually(t, func() bool { return w.count() >= 1 }, 20*time.Second, 5*time.Millisecond)
+	cancel()
+	r := <-done
+	assert.Equal(t, exitInterrupted, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "ip range  192.0.2.0/24\n", "the request in flight finished and is reported")
+	assert.Equal(t, 1, w.count())
 }
