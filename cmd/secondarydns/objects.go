@@ -365,10 +365,10 @@ func (a *app) objectError(id string, out *output, err error) int {
 
 // objectHint says what to do next about some errors.
 func objectHint(cmd string, err error) string {
-	group, _, _ := strings.Cut(cmd, " ")
+	group, sub, _ := strings.Cut(cmd, " ")
 	switch {
 	case errors.Is(err, secondarydns.ErrUnknownID):
-		if group == "zones" {
+		if sub == "list" || sub == "create" {
 			return "hint: the API does not know the account ID; check --account or " + envAccountID
 		}
 		return "hint: the API does not know the account ID or the object's ID; check --account or " + envAccountID + ", and 'secondarydns " + group + " list'"

@@ -499,3 +499,23 @@ func TestInterruptObjectCommand(t *testing.T) {
 	assert.Contains(t, r.stdout, "ip range  192.0.2.0/24\n", "the request in flight finished and is reported")
 	assert.Equal(t, 1, w.count())
 }
+
+// TestObjectUnknownID: an answer with code 7003 (the API cannot route the
+// account or object ID) is exit 1 with a hint to check the IDs.
+func TestObjectUnknownID(t *testing.T) {
+	srv, env := objFake(t)
+	srv.Fail(secondarydnstest.Fault{Method: http.MethodGet, Status: http.StatusNotFound,
+		Body: `{"success": false, "errors": [{"code": 7003, "message": "Could not route to /accounts/x, perhaps your object identifier is invalid?"}], "messages": [], "result": null}`})
+	r := invoke(t, invocation{args: []string{"tsigs", "get", peer1}, env: env})
+	assert.Equal(t, exitFailed, r.code)
+	assert.True(t, strings.HasSuffix(r.stderr, "\nhint: the API does not know the account ID or the object's ID; check --account or CLOUDFLARE_ACCOUNT_ID, and 'secondarydns tsigs list'\n"), r.stderr)
+	srv.Fail(secondarydnstest.Fault{Method: http.MethodGet, Status: http.StatusNotFound,
+		Body: `{"success": false, "errors": [{"code": 7003, "message": "Could not route"}], "messages": [], "result": null}`})
+	r = invoke(t, invocation{args: []string{"zones", "list", "-o", "json"}, env: env})
+	assert.Equal(t, exitFailed, r.code)
+	assert.Equal(t, []int{7003}, decode[struct {
+		Error jsonError `json:"error"`
+	}](t, r.stdout).Error.Codes)
+	assert.True(t, strings.HasSuffix(r.stderr, "\nhint: the API does not know the account ID; check --account or CLOUDFLARE_ACCOUNT_ID\n"), r.stderr)
+	assert.Empty(t, srv.PendingFaults())
+}
