@@ -20,7 +20,8 @@
 // Credentials come from the environment only: CLOUDFLARE_API_TOKEN, or
 // CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY; CLOUDFLARE_BASE_URL sets the API's
 // base URL. The account objects' commands take the account from --account,
-// else CLOUDFLARE_ACCOUNT_ID; a TSIG secret never comes from a flag. Run "secondarydns help" or "secondarydns COMMAND --help" for more.
+// else CLOUDFLARE_ACCOUNT_ID; a TSIG secret never comes from a flag. Run
+// "secondarydns help" or "secondarydns COMMAND --help" for more.
 //
 // Exit codes: 0 success; 1 a request failed, a zone was stale, the
 // confirmation was declined or --timeout passed; 2 bad usage or input (no
