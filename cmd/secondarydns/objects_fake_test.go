@@ -396,9 +396,9 @@ func TestObjectsValidation(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "nothing sent")
 }
 
-// TestZonesList: zones list with and without an account and --name: the
+// TestZonesListCommand: zones list with and without an account and --name: the
 // query sent and the output.
-func TestZonesList(t *testing.T) {
+func TestZonesListCommand(t *testing.T) {
 	srv := newFake(t)
 	const other = "99999999999999999999999999999999"
 	srv.AddZone(secondarydns.Zone{ID: zoneA, Name: "example.com", Status: "active", NameServers: []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}})
