@@ -326,8 +326,14 @@ func (a *app) objectCall(id string, ask func() int, call func(context.Context, *
 // fields.
 func flagWords(msg string) string {
 	msg = setIPPort.ReplaceAllString(msg, "use --ip $1 --port $2")
-	return strings.ReplaceAll(msg, "and the port in Port", "and the port in --port")
+	return sdkWords.Replace(msg)
 }
+
+var sdkWords = strings.NewReplacer(
+	"and the port in Port", "and the port in --port",
+	"(TSIGsService.List lists them)", "('secondarydns tsigs list' lists them)",
+	"(is the secret in Algo?)", "(is the secret in --algo? A secret never comes from a flag)",
+)
 
 var setIPPort = regexp.MustCompile(`set IP to (\S+) and Port to (\d+)`)
 

@@ -372,6 +372,8 @@ func TestObjectsValidation(t *testing.T) {
 		{[]string{"peers", "get", "192.0.2.1"}, "192.0.2.1"},
 		{[]string{"peers", "update", "not/an/id", "--name", "ns1"}, "not/an/id"},
 		{[]string{"peers", "create", "--name", "ns1", "--tsig", "a b"}, "a b"},
+		{[]string{"peers", "create", "--name", "ns1", "--tsig", "k.example."}, "('secondarydns tsigs list' lists them)"},
+		{[]string{"tsigs", "create", "--name", "k.example.", "--algo", tsigSecret, "--generate"}, "(is the secret in --algo? A secret never comes from a flag)"},
 		{[]string{"peers", "list", "--account", "example.com"}, "example.com"},
 		{[]string{"acls", "create", "--name", "x", "--ip-range", "192.0.2.5/24"}, "did you mean 192.0.2.0/24"},
 		{[]string{"acls", "create", "--name", "x", "--ip-range", "192.0.2.5"}, "/32"},
@@ -388,6 +390,7 @@ func TestObjectsValidation(t *testing.T) {
 			assert.Contains(t, r.stderr, tc.want)
 			assert.True(t, strings.HasPrefix(r.stderr, "secondarydns "+strings.Join(tc.args[:2], " ")+": "), r.stderr)
 			assert.NotContains(t, r.stderr, "invalid input")
+			assert.NotContains(t, r.stderr, tsigSecret, "a secret is never quoted back")
 			r = invoke(t, invocation{args: append([]string{"-o", "json"}, tc.args...), env: env})
 			assert.Equal(t, exitUsage, r.code)
 			assert.Contains(t, string(oneDocument(t, r.stdout)["error"]), "message")
