@@ -18,7 +18,7 @@ import (
 )
 
 var cmdFake = &command{
-	name: "fake", args: "[--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION]", maxArgs: 0, local: true,
+	name: "fake", args: "[--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION] [--secondaries N]", maxArgs: 0, local: true,
 	summary: "serve an in-memory fake of the API, for tests of scripts",
 	detail: `Serve secondarydnstest, an in-memory fake of the outgoing transfer API, until
 SIGINT or SIGTERM (then exit 0). The first two lines on standard output are
@@ -30,12 +30,21 @@ a configuration); --rate-limit makes it
 answer 429 as Cloudflare does when over N requests per DURATION. The fake's
 zone IDs are 32 lowercase hexadecimal characters. -o is ignored; --timeout
 is refused (exit 2): the fake runs until it is told to stop. SIGINT or
-SIGTERM while seeding a large file stops it there (exit 0, nothing served).`,
+SIGTERM while seeding a large file stops it there (exit 0, nothing served).
+
+--secondaries N also starts N DNS secondaries on 127.0.0.1 that follow the
+fake (a NOTIFY from enable or notify makes them take the zone's serial),
+makes peers secondary-1…secondary-N of the account pointing at them, adds
+them to every seeded zone that has a configuration, and serves each such
+zone on them at its serial, so 'verify' of the seed is in sync at once. A
+third line then gives the account:
+  CLOUDFLARE_ACCOUNT_ID=<account id>`,
 	example: "secondarydns fake --addr 127.0.0.1:8787 -f zones.json --rate-limit 1200/5m",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
 		fs.StringVar(&a.file, "f", "", "seed the zones from a desired-state `FILE`; - reads standard input")
 		fs.StringVar(&a.rateLimit, "rate-limit", "", "answer 429 beyond `N/DURATION` requests per credential, e.g. 1200/5m")
+		fs.IntVar(&a.secondaries, "secondaries", 0, "also start `N` DNS secondaries that follow the fake, as peers of every seeded zone")
 	},
 	run: runFake,
 }
@@ -66,8 +75,23 @@ func runFake(a *app, _ []string) int {
 		}
 		opts = append(opts, secondarydnstest.WithRateLimit(n, d))
 	}
+	if a.secondaries < 0 || a.secondaries > maxFakeSecondaries {
+		return a.usageError(a.cmd, fmt.Sprintf("--secondaries %d: want 0 to %d (a zone has at most %d peers)", a.secondaries, maxFakeSecondaries, maxFakeSecondaries))
+	}
+	setupKey := fakeSetupKey()
+	if a.secondaries > 0 {
+		opts = append(opts, secondarydnstest.WithAPIKey(fakeSetupEmail, setupKey))
+	}
 	srv := secondarydnstest.NewServer(opts...)
 	defer srv.Close()
+	var secs *fakeSecondaries
+	if a.secondaries > 0 {
+		var err error
+		if secs, err = startFakeSecondaries(srv, a.secondaries, setupKey); err != nil {
+			return a.failure(exitFailed, err.Error())
+		}
+		defer secs.close()
+	}
 	seeded := 0
 	if a.file != "" {
 		d, err := a.loadDesired(a.file)
@@ -81,11 +105,17 @@ func runFake(a *app, _ []string) int {
 				return exitOK
 			}
 			w := d.zones[id]
+			if secs != nil && !w.Absent {
+				w.Peers = append(append([]string{}, w.Peers...), secs.peerIDs...)
+			}
 			if err := seedZone(srv, id, w); err != nil {
 				return a.inputError(fmt.Sprintf("%s:%d: zones[%q]: %v", a.file, d.lines[id], id, err))
 			}
 			if !w.Absent {
 				seeded++
+				if secs != nil {
+					secs.serve(srv, id)
+				}
 			}
 		}
 	}
@@ -105,6 +135,12 @@ func runFake(a *app, _ []string) int {
 
 	fmt.Fprintf(a.stdout, "CLOUDFLARE_BASE_URL=http://%s/client/v4\n", ln.Addr())
 	fmt.Fprintf(a.stdout, "CLOUDFLARE_API_TOKEN=%s\n", secondarydnstest.DefaultToken)
+	if secs != nil {
+		fmt.Fprintf(a.stdout, "CLOUDFLARE_ACCOUNT_ID=%s\n", secondarydnstest.DefaultAccountID)
+		for i, s := range secs.secs {
+			a.note("secondarydns fake: secondary-%d (peer %s) answers DNS on %s\n", i+1, secs.peerIDs[i], s.Addr)
+		}
+	}
 	if f, ok := a.stdout.(interface{ Sync() error }); ok {
 		_ = f.Sync()
 	}

@@ -64,6 +64,8 @@ type app struct {
 	rateLimit    string
 	account      string      // --account: see accountID
 	obj          objectFlags // the object commands' flags (objects.go)
+	vfy          verifyFlags // verify's flags (verifycmd.go)
+	secondaries  int         // fake --secondaries
 
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
@@ -95,7 +97,7 @@ func init() {
 	commands = []*command{
 		cmdGet, cmdCreate, cmdUpdate, cmdDelete, cmdEnable, cmdDisable, cmdNotify, cmdStatus,
 		cmdExport, cmdPlan, cmdApply, cmdFake, cmdVersion,
-		cmdPeers, cmdTSIGs, cmdACLs, cmdZones,
+		cmdPeers, cmdTSIGs, cmdACLs, cmdZones, cmdVerify,
 	}
 }
 
