@@ -325,7 +325,7 @@ func (r *verifyRun) readAndCheck(ctx, dnsCtx context.Context) {
 	// context ended, or it refused the run) gets its result here.
 	for _, zr := range res {
 		if z := byID[zr.ZoneID]; !z.read && z.err == nil && zr.Err != nil {
-			z.err = zr.Err
+			z.err = readError(z.id, zr.Err)
 		}
 	}
 	if res == nil && err != nil {
@@ -341,7 +341,7 @@ func (r *verifyRun) readAndCheck(ctx, dnsCtx context.Context) {
 func (r *verifyRun) readDone(z *zoneCheck, zr secondarydns.ZoneResult) {
 	switch {
 	case zr.Err != nil:
-		z.err = zr.Err
+		z.err = readError(z.id, zr.Err)
 	case zr.Plan == nil || zr.Plan.Current == nil:
 		z.err = errors.New("no outgoing configuration: Cloudflare does not transfer this zone (see 'secondarydns create' and 'secondarydns enable')")
 	default:
@@ -351,6 +351,27 @@ func (r *verifyRun) readDone(z *zoneCheck, zr secondarydns.ZoneResult) {
 		}
 	}
 }
+
+// readError is a zone's failed read without what the fleet runner puts
+// before it ("secondarydns: zone ID: plan: "): verify plans nothing, and the
+// zone ID is in the record already.
+func readError(zoneID string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "secondarydns: zone "+zoneID+": plan: ")
+	var apiErr *secondarydns.APIError
+	if errors.As(err, &apiErr) {
+		msg = apiErr.Error()
+	}
+	return &wrappedError{msg: msg, err: err}
+}
+
+// wrappedError says msg and wraps err.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
 
 // stoppedByUser reports an error that SIGINT/SIGTERM caused: the zone was
 // not checked, rather than failed.
