@@ -604,7 +604,10 @@ func TestVerifyInterrupted(t *testing.T) {
 	var doc jsonVerify
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &doc), res.stdout)
 	n := len(doc.Zones)
-	assert.GreaterOrEqual(t, n, 3, "the zones read were checked")
+	// The zones read well before the interrupt were checked (the one
+	// whose read was in flight finishes its read but is not asked: DNS
+	// stops at once).
+	assert.GreaterOrEqual(t, n, 1, "the zones read were checked")
 	assert.Less(t, n, 8)
 	assert.Equal(t, jsonVerifySummary{Zones: n, InSync: n}, doc.Summary)
 	assert.Contains(t, res.stderr, fmt.Sprintf("interrupted: %d of 8 zone(s) not checked", 8-n))
