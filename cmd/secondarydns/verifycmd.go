@@ -507,7 +507,7 @@ func (r *verifyRun) report() int {
 		writeVerifyText(a.stdout, shown, sum)
 	}
 	if noAddr := countNoAddress(shown); noAddr > 0 {
-		a.note("verify: %d zone(s) have peers without an IP (no_address): nothing to ask there; give the peer an IP, or name the secondary with --ns\n", noAddr)
+		a.note("verify: %d zone(s) have peers without an IP, or peer IDs the account does not have (no_address): nothing to ask there; give the peer an IP, or name the secondary with --ns\n", noAddr)
 	}
 	switch {
 	case a.interrupted():

@@ -289,7 +289,7 @@ func TestVerifyJSON(t *testing.T) {
 
 	res := r.run(t, zoneA, zoneB, zoneC, "-o", "json")
 	assert.Equal(t, exitFailed, res.code, res.stderr)
-	assert.Equal(t, "verify: 1 zone(s) have peers without an IP (no_address): nothing to ask there; give the peer an IP, or name the secondary with --ns\n", res.stderr)
+	assert.Equal(t, "verify: 1 zone(s) have peers without an IP, or peer IDs the account does not have (no_address): nothing to ask there; give the peer an IP, or name the secondary with --ns\n", res.stderr)
 
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &doc), res.stdout)
@@ -622,7 +622,7 @@ func TestVerifyNoAddressNote(t *testing.T) {
 	r.zone(t, zoneA, "example.com.", r.peer(t, "no-ip", "", 0))
 	res := r.run(t, zoneA)
 	assert.Equal(t, exitOK, res.code)
-	assert.Contains(t, res.stderr, "1 zone(s) have peers without an IP (no_address)")
+	assert.Contains(t, res.stderr, "1 zone(s) have peers without an IP, or peer IDs the account does not have (no_address)")
 }
 
 // startFakeLines runs fake in-process and returns its first n stdout lines
