@@ -10,8 +10,9 @@
 //	secondarydns plan  -f FILE [--exit-code] [--out PLAN]
 //	secondarydns apply -f FILE [--yes] [--allow-destroy]
 //	secondarydns apply --plan PLAN [--yes] [--allow-destroy]
-//	secondarydns fake [--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION]
+//	secondarydns fake [--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION] [--secondaries N]
 //	secondarydns version
+//	secondarydns verify [ZONE...] [-f FILE] [--ns HOST[:PORT]]... [--notify] [--wait DURATION]
 //	secondarydns peers list|get|create|update|delete …
 //	secondarydns tsigs list|get|create|update|delete …
 //	secondarydns acls list|get|create|update|delete …
