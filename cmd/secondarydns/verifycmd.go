@@ -153,7 +153,7 @@ func runVerify(a *app, args []string) int {
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
-	var ids, names []string // in the order given
+	var names []string // in the order given
 	for _, arg := range args {
 		if strings.Contains(arg, ".") {
 			if err := v.check(validZoneID, secondarydns.Desired{Name: arg}); err != nil {
@@ -163,9 +163,8 @@ func runVerify(a *app, args []string) int {
 			continue
 		}
 		if err := v.check(arg, secondarydns.Desired{Absent: true}); err != nil {
-			return a.usageError(a.cmd, fmt.Sprintf("%q is not a zone ID (32 hexadecimal characters) nor a zone name (with a dot)", arg))
+			return a.usageError(a.cmd, fmt.Sprintf("%q is not a zone ID nor a zone name (a name has a dot)", arg))
 		}
-		ids = append(ids, arg)
 	}
 	nsArgs := make([]nsArg, 0, len(f.ns))
 	for _, s := range f.ns {
