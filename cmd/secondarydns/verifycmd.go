@@ -106,9 +106,6 @@ type verifyHooks struct {
 	interval time.Duration                                    // between rounds, instead of 2 s
 	now      func() time.Time                                 // the waiting's clock
 	sleep    func(ctx context.Context, d time.Duration) error // the waiting's sleep
-	// checked is called once the first check is done, before --notify:
-	// a test interrupts there.
-	checked func()
 }
 
 func (a *app) verifyHooks() verifyHooks {
@@ -248,9 +245,6 @@ func runVerify(a *app, args []string) int {
 	defer context.AfterFunc(a.sig, stopDNS)()
 
 	r.readAndCheck(ctx, dnsCtx)
-	if h.checked != nil {
-		h.checked()
-	}
 	if f.notify && !a.interrupted() && ctx.Err() == nil {
 		r.notify(ctx)
 	}
@@ -265,10 +259,16 @@ func runVerify(a *app, args []string) int {
 const validZoneID = "00000000000000000000000000000000"
 
 // verifyStopped reports a failed request before any zone was read: exit 1,
-// or 130 when SIGINT/SIGTERM is why.
+// 2 for an account ID the SDK refuses to send, or 130 when SIGINT/SIGTERM is
+// why.
 func (a *app) verifyStopped(what string, err error) int {
-	if a.interrupted() {
+	switch {
+	case a.interrupted():
 		return a.failure(exitInterrupted, "interrupted while "+what+"; no zone was checked")
+	case errors.Is(err, secondarydns.ErrInvalidInput):
+		return a.inputError(err.Error() + "; check --account or " + envAccountID)
+	case errors.Is(err, secondarydns.ErrUnknownID):
+		return a.failure(exitFailed, fmt.Sprintf("%s: %v; no zone was checked (hint: the API does not know the account ID; check --account or %s)", what, err, envAccountID))
 	}
 	return a.failure(exitFailed, fmt.Sprintf("%s: %v; no zone was checked", what, err))
 }

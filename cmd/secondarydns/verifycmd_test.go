@@ -702,3 +702,22 @@ func TestFakeSecondariesUsage(t *testing.T) {
 		assert.Contains(t, res.stderr, "--secondaries "+n+": want 0 to 30")
 	}
 }
+
+// TestVerifyAccountRefused: an account ID the SDK will not send is bad
+// input (exit 2, nothing sent); one the API does not know fails the run
+// before any zone is read (exit 1, with a hint).
+func TestVerifyAccountRefused(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	r.zone(t, zoneA, "example.com.")
+	res := r.run(t, zoneA, "--account", "not an account")
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "check --account or CLOUDFLARE_ACCOUNT_ID")
+	assert.Empty(t, r.srv.Requests())
+
+	r.srv.Fail(secondarydnstest.Fault{Kind: "peer", Action: "list", Status: 500, Times: 3})
+	res = r.run(t, zoneA)
+	assert.Equal(t, exitFailed, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "listing the account's peers: ")
+	assert.Contains(t, res.stderr, "no zone was checked")
+	assert.Equal(t, 0, r.count("GET", "/secondary_dns/outgoing"))
+}
