@@ -721,3 +721,30 @@ func TestVerifyAccountRefused(t *testing.T) {
 	assert.Contains(t, res.stderr, "no zone was checked")
 	assert.Equal(t, 0, r.count("GET", "/secondary_dns/outgoing"))
 }
+
+// TestVerifyManyNames: more than 10 names are looked up in one read of the
+// account's zone list (50 zones a page), not one list each.
+func TestVerifyManyNames(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	var args []string
+	for i := range 12 {
+		name := fmt.Sprintf("z%d.example.", i)
+		r.zone(t, secondarydnstest.ZoneID(100+i), name)
+		args = append(args, strings.TrimSuffix(name, "."))
+	}
+	res := r.run(t, args...)
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "12 zones: 12 in sync on every secondary, 0 behind, 0 failed\n", res.stdout)
+	assert.Equal(t, []string{"GET /zones?account.id=" + secondarydnstest.DefaultAccountID + "&page=1&per_page=50"},
+		filter(r.requests(), "GET /zones?"))
+}
+
+func filter(s []string, prefix string) []string {
+	var out []string
+	for _, x := range s {
+		if strings.HasPrefix(x, prefix) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
