@@ -407,7 +407,18 @@ func (r *verifyRun) checkStage(ctx context.Context, arrived <-chan *zoneCheck, p
 		results, _ := checker.Check(ctx, zones)
 		for i, z := range batch {
 			z.result = results[i]
-			z.checked = results[i].Err == nil
+			err := results[i].Err
+			switch {
+			case err == nil:
+				z.checked = true
+			case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+				// Cut short: not checked.
+			default:
+				// A name DNS cannot carry: nothing was asked.
+				z.err = fmt.Errorf("the configuration's zone name %q cannot be asked about: %w", z.out.Name, err)
+				z.result.Targets = nil
+				z.checked = true
+			}
 		}
 	}
 }

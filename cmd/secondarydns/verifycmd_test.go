@@ -748,3 +748,16 @@ func filter(s []string, prefix string) []string {
 	}
 	return out
 }
+
+// TestVerifyUnaskableName: a configuration whose name DNS cannot carry (here
+// none at all) fails its zone: nothing is asked, and it is never counted in
+// sync.
+func TestVerifyUnaskableName(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	r.zone(t, zoneA, "example.com.")
+	r.srv.Seed(zoneB, secondarydnstest.Config{Peers: r.peers, Status: "Enabled"})
+	res := r.run(t, zoneA, zoneB)
+	assert.Equal(t, exitFailed, res.code, res.stdout+res.stderr)
+	assert.Contains(t, res.stdout, "failed: the configuration's zone name \"\" cannot be asked about")
+	assert.Contains(t, res.stdout, "2 zones: 1 in sync on every secondary, 0 behind, 1 failed\n")
+}
