@@ -315,7 +315,7 @@ func (r *verifyRun) readAndCheck(ctx, dnsCtx context.Context) {
 			r.readDone(z, zr)
 			if z.read {
 				arrived <- z
-			} else if !r.stoppedByUser(z.err) {
+			} else if !r.cutShort(z.err) {
 				prog.zoneDone(zr)
 			}
 		},
@@ -372,10 +372,12 @@ type wrappedError struct {
 func (e *wrappedError) Error() string { return e.msg }
 func (e *wrappedError) Unwrap() error { return e.err }
 
-// stoppedByUser reports an error that SIGINT/SIGTERM caused: the zone was
-// not checked, rather than failed.
-func (r *verifyRun) stoppedByUser(err error) bool {
-	return r.a.interrupted() && errors.Is(err, context.Canceled)
+// cutShort reports an error that SIGINT/SIGTERM or --timeout caused: the
+// zone was not checked, rather than failed. (Under --timeout the pacing
+// also refuses at once a request whose turn would come too late.)
+func (r *verifyRun) cutShort(err error) bool {
+	return (r.a.interrupted() && errors.Is(err, context.Canceled)) ||
+		(r.a.timeout > 0 && errors.Is(err, context.DeadlineExceeded))
 }
 
 // checkStage asks the targets of the zones that arrive, batch by batch.
@@ -450,7 +452,7 @@ func (r *verifyRun) notify(ctx context.Context) {
 			defer wg.Done()
 			for z := range jobs {
 				if _, err := r.c.Outgoing.ForceNotify(ctx, z.id); err != nil {
-					if !r.stoppedByUser(err) {
+					if !r.cutShort(err) {
 						z.err = fmt.Errorf("force_notify: %w", err)
 					}
 					continue
@@ -504,7 +506,7 @@ func (r *verifyRun) report() int {
 	var shown []*zoneCheck
 	notChecked := 0
 	for _, z := range r.zones {
-		if z.checked || (z.err != nil && !r.stoppedByUser(z.err) && !z.read) {
+		if z.checked || (z.err != nil && !r.cutShort(z.err) && !z.read) {
 			shown = append(shown, z)
 		} else {
 			notChecked++
@@ -524,8 +526,9 @@ func (r *verifyRun) report() int {
 		a.note("interrupted: %d of %d zone(s) not checked\n", notChecked, len(r.zones))
 		return exitInterrupted
 	case notChecked > 0:
-		// --timeout: the zones it cut short are not checked.
-		a.note("--timeout %s passed: %d of %d zone(s) not checked\n", a.timeout, notChecked, len(r.zones))
+		// --timeout: the zones it cut short are not checked. Said
+		// whatever --quiet says: it is why the exit code is 1.
+		fmt.Fprintf(a.stderr, "secondarydns verify: --timeout %s passed: %d of %d zone(s) not checked\n", a.timeout, notChecked, len(r.zones))
 		return exitFailed
 	case sum.Failed > 0:
 		return exitFailed

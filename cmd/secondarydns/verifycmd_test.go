@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -760,4 +761,24 @@ func TestVerifyUnaskableName(t *testing.T) {
 	assert.Equal(t, exitFailed, res.code, res.stdout+res.stderr)
 	assert.Contains(t, res.stdout, "failed: the configuration's zone name \"\" cannot be asked about")
 	assert.Contains(t, res.stdout, "2 zones: 1 in sync on every secondary, 0 behind, 1 failed\n")
+}
+
+// TestVerifyTimeout: --timeout ends the reads (the pacing refuses a turn
+// that would come after it); the zones read are checked and reported, the
+// rest are counted in one line, and the exit code is 1.
+func TestVerifyTimeout(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	var args []string
+	for i := range 6 {
+		id := secondarydnstest.ZoneID(100 + i)
+		r.zone(t, id, fmt.Sprintf("z%d.example.", i))
+		args = append(args, id)
+	}
+	res := r.run(t, append(args, "--rate", "4", "--concurrency", "1", "--timeout", "700ms")...)
+	assert.Equal(t, exitFailed, res.code, res.stdout+res.stderr)
+	m := regexp.MustCompile(`^(\d) zones?: (\d) in sync on every secondary, 0 behind, 0 failed\n$`).FindStringSubmatch(res.stdout)
+	require.NotNil(t, m, res.stdout)
+	assert.Equal(t, m[1], m[2])
+	assert.Regexp(t, `--timeout 700ms passed: \d of 6 zone\(s\) not checked\n`, res.stderr)
+	assert.NotContains(t, res.stdout, "failed:", "no zone's block for what --timeout left")
 }
