@@ -50,8 +50,8 @@ lists every zone checked.
 
 Exit codes: 0 every target of every zone in sync (no_address alone is fine);
 3 a target behind, not serving or unreachable; 1 a zone could not be read
-from the API (it wins over 3); 2 bad usage; 130 interrupted (what was checked
-is reported).`,
+from the API, or --timeout passed first (1 wins over 3); 2 bad usage; 130
+interrupted (what was checked is reported).`,
 	example: "secondarydns verify -f zones.json --ns ns1.example.net --notify",
 	flags: func(a *app, fs *flag.FlagSet) {
 		accountFlag(a, fs)
