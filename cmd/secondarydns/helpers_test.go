@@ -86,7 +86,7 @@ type ttyWriter struct{ *bytes.Buffer }
 func (ttyWriter) IsTerminal() bool { return true }
 
 // invoke runs the command in-process. Unless the arguments set --rate, the run
-// is unpaced, so tests do not wait for the default 4 requests per second.
+// is unpaced, so tests do not wait for the default 3 requests per second.
 func invoke(t *testing.T, inv invocation) result {
 	t.Helper()
 	args := inv.args

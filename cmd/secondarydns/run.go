@@ -63,6 +63,10 @@ type app struct {
 	addr         string
 	rateLimit    string
 
+	// maxInput is the most bytes read from a file or standard input
+	// (defaultMaxInput; tests lower it).
+	maxInput int64
+
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
 	log     *slog.Logger
@@ -233,8 +237,8 @@ func (a *app) newFlagSet(name string) *flag.FlagSet {
 	})
 	fs.StringVar(&a.baseURL, "base-url", a.baseURL, "send requests to the API at `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
 	fs.DurationVar(&a.timeout, "timeout", a.timeout, "stop the whole command after `DURATION`, e.g. 30s (default none)")
-	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once")
-	fs.Float64Var(&a.rate, "rate", a.rate, "send at most `N` requests per second across the run, evenly paced; 0 means unpaced")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once, at most 64")
+	fs.Float64Var(&a.rate, "rate", a.rate, rateHelp)
 	fs.BoolVar(&a.quiet, "quiet", a.quiet, "no progress line and no remarks on stderr")
 	fs.BoolVar(&a.verbose, "verbose", a.verbose, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
@@ -280,7 +284,7 @@ func (a *app) checkGlobals() string {
 	case a.timeout < 0:
 		return fmt.Sprintf("--timeout %s: want a positive duration such as 30s (or 0 for no limit)", a.timeout)
 	}
-	return ""
+	return a.checkLimits()
 }
 
 // usageError reports bad usage in one line with a hint, and returns exit 2.
@@ -480,7 +484,9 @@ func (a *app) flagSetFor(c *command) *flag.FlagSet {
 }
 
 // scratchApp holds the flags' defaults, for help texts.
-func scratchApp() *app { return &app{output: "text", concurrency: 4, rate: 4, addr: "127.0.0.1:0"} }
+func scratchApp() *app {
+	return &app{output: "text", concurrency: 4, rate: defaultRate, addr: "127.0.0.1:0", maxInput: defaultMaxInput}
+}
 
 // printFlags lists fs's flags.
 func (a *app) printFlags(w io.Writer, fs *flag.FlagSet) {
