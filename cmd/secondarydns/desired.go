@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,38 +30,6 @@ func (d *desiredFile) ids() []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// readInput reads a file, or standard input for "-". It returns the name to
-// quote in messages.
-func (a *app) readInput(path string) ([]byte, string, error) {
-	if path == "-" {
-		b, err := a.readStdin()
-		return b, "<stdin>", err
-	}
-	b, err := os.ReadFile(path)
-	return b, path, err
-}
-
-// readStdin reads standard input to its end, unless --timeout passes or
-// SIGINT/SIGTERM arrives first (a *stopError then).
-func (a *app) readStdin() ([]byte, error) {
-	type read struct {
-		b   []byte
-		err error
-	}
-	done := make(chan read, 1)
-	go func() {
-		b, err := io.ReadAll(a.stdin)
-		done <- read{b, err}
-	}()
-	select {
-	case r := <-done:
-		return r.b, r.err
-	case <-a.limit.Done():
-	case <-a.sig.Done():
-	}
-	return nil, a.stopped("reading standard input", "nothing was sent")
 }
 
 // checkBOM refuses a file that starts with a UTF-8 byte-order mark, which

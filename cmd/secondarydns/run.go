@@ -110,12 +110,17 @@ func lookup(name string) *command {
 // exit code. ctx ending means SIGINT/SIGTERM. env reads the environment
 // (os.Getenv in main). main only wires the process to it; tests call it.
 func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newApp(ctx, env, stdin, stdout, stderr).main(args)
+}
+
+// newApp is an invocation with the flags' defaults, before parsing.
+func newApp(ctx context.Context, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
 	a := scratchApp()
 	a.sig, a.env, a.stdin, a.stdout = ctx, env, stdin, stdout
 	a.limit = context.Background()
 	a.stderr = &lockedWriter{w: stderr}
 	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(stderr)
-	return a.main(args)
+	return a
 }
 
 func (a *app) main(args []string) int {
@@ -485,7 +490,7 @@ func (a *app) flagSetFor(c *command) *flag.FlagSet {
 
 // scratchApp holds the flags' defaults, for help texts.
 func scratchApp() *app {
-	return &app{output: "text", concurrency: 4, rate: defaultRate, addr: "127.0.0.1:0", maxInput: defaultMaxInput}
+	return &app{output: "text", concurrency: 4, rate: defaultRate, addr: "127.0.0.1:0", maxInput: maxInputDefault()}
 }
 
 // printFlags lists fs's flags.
