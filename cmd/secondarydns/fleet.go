@@ -47,6 +47,7 @@ touched. Disabling or deleting transfers on any zone needs --allow-destroy.`,
 		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
 		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
 		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers")
+		fs.StringVar(&a.checksum, "checksum", "", "with --plan: refuse the file unless its SHA-256 is `SHA256` (as 'plan --out' printed it)")
 	},
 	run: runApply,
 }
@@ -103,6 +104,11 @@ func runPlan(a *app, _ []string) int {
 	if a.file == "" {
 		return a.usageError(a.cmd, "-f FILE is required")
 	}
+	if a.out != "" {
+		if err := checkOut(a.out, a.file); err != nil {
+			return a.inputError(err.Error() + "; nothing was sent")
+		}
+	}
 	d, err := a.loadDesired(a.file)
 	c, ctx, cancel, code := a.openClient(err)
 	if code >= 0 {
@@ -114,13 +120,16 @@ func runPlan(a *app, _ []string) int {
 		return a.failure(exitFailed, err.Error())
 	}
 	failed := anyFailed(outs)
+	var saved *savedFile
 	if a.out != "" && !failed {
-		if err := writeSavedPlan(a.out, outs); err != nil {
+		sum, err := writeSavedPlan(a.out, outs)
+		if err != nil {
 			return a.failure(exitFailed, err.Error())
 		}
+		saved = &savedFile{Path: a.out, SHA256: sum}
 	}
 	if a.json() {
-		writeJSON(a.stdout, fleetJSON(outs, false))
+		writeJSON(a.stdout, savedPlanJSON{fleetJSON(outs, false), saved})
 	} else {
 		writePlan(a.stdout, outs)
 	}
@@ -133,8 +142,8 @@ func runPlan(a *app, _ []string) int {
 			a.note("no plan was written to %s: not every zone could be planned\n", a.out)
 		}
 		return exitFailed
-	case a.out != "":
-		a.note("plan saved to %s; run 'secondarydns apply --plan %s' to apply it\n", a.out, a.out)
+	case saved != nil:
+		a.note("plan saved to %s (SHA-256 %s); run 'secondarydns apply --plan %s --checksum %s' to apply it\n", a.out, saved.SHA256, a.out, saved.SHA256)
 	}
 	if a.exitCode && slices.ContainsFunc(outs, func(o outcome) bool { return !o.plan.InSync() }) {
 		return exitChanges
@@ -148,6 +157,9 @@ func runApply(a *app, _ []string) int {
 		return a.usageError(a.cmd, "give -f FILE or --plan PLAN, not both")
 	case a.file == "" && a.planFile == "":
 		return a.usageError(a.cmd, "give -f FILE or --plan PLAN")
+	}
+	if msg := a.checksumFlagError(); msg != "" {
+		return a.usageError(a.cmd, msg)
 	}
 	var (
 		d     *desiredFile

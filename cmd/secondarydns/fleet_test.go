@@ -279,7 +279,7 @@ func TestSavedPlanErrors(t *testing.T) {
 	cases := map[string]struct{ plan, want string }{
 		"version":        {strings.Replace(good, `"version": 1`, `"version": 2`, 1), "saved-plan version 2 is not supported (this secondarydns reads version 1); plan again"},
 		"format":         {strings.Replace(good, `secondarydns-plan`, `terraform`, 1), `not a saved plan (its "format" is "terraform", want "secondarydns-plan")`},
-		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `not a saved plan: unknown field "action"`},
+		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `plan.json:1: zones[0].action: unknown field (want "zone_id", "want", "read" or "actions")`},
 		"unknown action": {strings.Replace(good, `["create"]`, `["recreate"]`, 1), `unknown action "recreate"`},
 		"invalid want":   {strings.Replace(good, `b.example.`, `b..example`, 1), `want: name "b..example" has an empty label`},
 		"missing peers":  {strings.Replace(good, `, "peers": []`, ``, 1), `want: missing "peers"`},

@@ -60,6 +60,7 @@ type app struct {
 	exitCode     bool
 	yes          bool
 	allowDestroy bool
+	checksum     string
 	addr         string
 	rateLimit    string
 
