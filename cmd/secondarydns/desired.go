@@ -93,16 +93,14 @@ func (a *app) loadDesired(path string) (*desiredFile, error) {
 // Unmarshal cannot do strictly enough: it keeps the last of duplicate keys
 // and cannot say on which line a problem is.
 type decoder struct {
-	dec  *json.Decoder
-	data []byte
-	name string
+	dec   *json.Decoder
+	data  []byte
+	name  string
+	lines *lines
 }
 
 // lineAt is the line of byte offset off.
-func (d *decoder) lineAt(off int64) int {
-	off = min(max(off, 0), int64(len(d.data)))
-	return 1 + bytes.Count(d.data[:off], []byte("\n"))
-}
+func (d *decoder) lineAt(off int64) int { return d.lines.at(off) }
 
 // line is the line of the token just read.
 func (d *decoder) line() int { return d.lineAt(d.dec.InputOffset()) }
@@ -158,7 +156,7 @@ func describe(tok json.Token) string {
 // duplicate zone or field, a wrong type, a missing "peers" or trailing data is
 // an error naming the line and the field.
 func parseDesired(name string, data []byte) (*desiredFile, error) {
-	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name}
+	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name, lines: newLines(data)}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: the file is empty; want {\"zones\": {...}}", name)
 	}
