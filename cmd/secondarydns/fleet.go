@@ -40,13 +40,14 @@ var cmdApply = &command{
 	detail: `Plan every zone (or re-read the zones of a saved plan), show the plan, ask for
 confirmation (on a terminal; else --yes is required), then run exactly that
 plan. A zone that changed since it was planned is reported stale and not
-touched. Disabling or deleting transfers on any zone needs --allow-destroy.`,
+touched. Disabling or deleting transfers on any zone, or removing every peer
+of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
 	example: "secondarydns apply -f zones.json --yes",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
 		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
 		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
-		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers")
+		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers, or remove every peer of a zone")
 		fs.StringVar(&a.checksum, "checksum", "", "with --plan: refuse the file unless its SHA-256 is `SHA256` (as 'plan --out' printed it)")
 	},
 	run: runApply,
@@ -228,16 +229,15 @@ func runApply(a *app, _ []string) int {
 			continue
 		}
 		todo = append(todo, o.plan)
-		if slices.Contains(o.plan.Actions, secondarydns.ActionDisable) || slices.Contains(o.plan.Actions, secondarydns.ActionDelete) {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, joinActions(o.plan.Actions)))
+		if why := planDestroys(o.plan); why != "" {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, why))
 		}
 	}
 	if len(todo) == 0 {
 		return a.finishApply(outs)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
-		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was changed. %d zone(s): %s",
-			len(destroy), strings.Join(destroy, ", ")))
+		return a.inputError(destroyRefusal(destroy, "nothing was changed"))
 	}
 	if code := a.confirm(len(todo)); code >= 0 {
 		return code
@@ -276,15 +276,14 @@ func (a *app) refuseSaved(sp *savedPlan) int {
 		if len(z.Actions) > 0 {
 			todo++
 		}
-		if slices.Contains(z.Actions, secondarydns.ActionDisable) || slices.Contains(z.Actions, secondarydns.ActionDelete) {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, joinActions(z.Actions)))
+		if why := savedDestroys(z); why != "" {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, why))
 		}
 	}
 	slices.Sort(destroy)
 	switch {
 	case len(destroy) > 0 && !a.allowDestroy:
-		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was sent. %d zone(s): %s",
-			len(destroy), strings.Join(destroy, ", ")))
+		return a.inputError(destroyRefusal(destroy, "nothing was sent"))
 	case todo > 0 && !a.yes && !a.stdinTTY:
 		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
 	}

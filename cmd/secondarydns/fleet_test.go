@@ -132,12 +132,12 @@ func TestApplySafety(t *testing.T) {
 
 	r := cli(t, srv, "apply", "-f", f, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
+	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
 	assert.Empty(t, writes(srv))
 
 	r = cli(t, srv, "apply", "-f", f, "--yes", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stdout, `"message": "refusing to disable or delete transfers without --allow-destroy`)
+	assert.Contains(t, r.stdout, `"message": "refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy`)
 	assert.Contains(t, r.stderr, zoneD+" old.example.\n  disable ", "the plan is shown on stderr")
 
 	r = cli(t, srv, "apply", "-f", safe)
@@ -784,7 +784,7 @@ func TestSavedPlanRefusedFromFile(t *testing.T) {
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
+	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
 	r = cli(t, srv, "apply", "--plan", planPath, "--allow-destroy", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, oneDocument(t, r.stdout), "error")
