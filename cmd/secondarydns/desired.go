@@ -205,6 +205,15 @@ func parseDesired(name string, data []byte) (*desiredFile, error) {
 	if err := checkUTF8(name, data); err != nil {
 		return nil, err
 	}
+	if out, ok := fastDesired(data); ok {
+		return out, nil
+	}
+	return strictDesired(name, data)
+}
+
+// strictDesired is parseDesired token by token: slower, and able to say
+// what is wrong and where.
+func strictDesired(name string, data []byte) (*desiredFile, error) {
 	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name, lines: newLines(data)}
 	// Numbers are kept as text: none is valid here, and one out of the
 	// range of a float64 (1e999) must not read as "invalid JSON".
