@@ -54,6 +54,7 @@ type app struct {
 	// Command flags.
 	name         string
 	peers        stringList
+	noPeers      bool
 	file         string
 	planFile     string
 	out          string
@@ -87,6 +88,9 @@ type command struct {
 	// local: the command sends no request (fake, version): the global
 	// request flags are accepted but mean nothing.
 	local bool
+	// confirm, for a single-zone command that asks first (see ask): the
+	// question and what --yes allows, or "" when it need not ask.
+	confirm func(a *app, zoneID string) (question, verb string)
 }
 
 var commands []*command

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -93,4 +94,95 @@ func TestAllowDestroyDisableOnly(t *testing.T) {
 	r := cli(t, srv, "apply", "-f", f, "--yes", "--allow-destroy")
 	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	assert.Equal(t, []string{"POST /zones/" + zoneA + "/secondary_dns/outgoing/disable"}, writes(srv))
+}
+
+// TestSingleZoneConfirmation: delete and disable, and update --no-peers,
+// ask on a terminal (only "yes" goes on) and need --yes without one (exit
+// 2); update without --peer says to pass --peer or --no-peers (exit 2).
+// Nothing is sent until the answer is yes.
+func TestSingleZoneConfirmation(t *testing.T) {
+	srv := newFake(t)
+	seed := func() {
+		srv.Seed(zoneA, secondarydnstest.Config{Name: "a.example.", Peers: []string{peer1}, Status: "Enabled"})
+		srv.ResetRequests()
+	}
+	seed()
+	for _, tc := range []struct {
+		args     []string
+		question string
+		verb     string
+	}{
+		{[]string{"delete", zoneA}, "Delete the outgoing transfer configuration of zone " + zoneA + "?", "delete"},
+		{[]string{"disable", zoneA}, "Disable outgoing transfers of zone " + zoneA + "? Its secondaries will stop getting updates.", "disable"},
+		{[]string{"update", zoneA, "--name", "a.example.", "--no-peers"}, "Remove every peer of zone " + zoneA + "? Its secondaries will no longer get transfers.", "remove every peer"},
+	} {
+		name := tc.args[0]
+		r := cli(t, srv, tc.args...)
+		assert.Equal(t, exitUsage, r.code, name)
+		assert.Equal(t, "secondarydns "+name+": standard input is not a terminal: pass --yes to "+tc.verb+" without confirmation; nothing was sent\n", r.stderr)
+		assert.Empty(t, r.stdout)
+		r = cli(t, srv, append(tc.args, "-o", "json")...)
+		assert.Equal(t, exitUsage, r.code, name)
+		assert.JSONEq(t, `{"error": {"message": "standard input is not a terminal: pass --yes to `+tc.verb+` without confirmation; nothing was sent"}}`, r.stdout)
+
+		for _, answer := range []string{"no\n", "y\n", ""} {
+			r = invoke(t, invocation{args: tc.args, env: fakeEnv(srv), stdin: answer, stdinTTY: true})
+			assert.Equal(t, exitFailed, r.code, "%s %q", name, answer)
+			assert.Equal(t, tc.question+" Only 'yes' is accepted: secondarydns "+name+": not confirmed: nothing was sent\n", r.stderr)
+		}
+		assert.Empty(t, srv.Requests(), "%s: nothing sent before yes", name)
+
+		r = invoke(t, invocation{args: tc.args, env: fakeEnv(srv), stdin: "yes\n", stdinTTY: true})
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Len(t, writes(srv), 1, name)
+		seed()
+		r = cli(t, srv, append(tc.args, "--yes")...)
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Len(t, writes(srv), 1, name)
+		seed()
+	}
+	cfg, _ := srv.Config(zoneA)
+	assert.Equal(t, []string{peer1}, cfg.Peers)
+	r := cli(t, srv, "update", zoneA, "--name", "a.example.", "--no-peers", "--yes")
+	require.Equal(t, exitOK, r.code)
+	cfg, _ = srv.Config(zoneA)
+	assert.Empty(t, cfg.Peers, "--no-peers sends no peers")
+	seed()
+
+	// update must be told what to do with the peers.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"update", zoneA, "--name", "a.example."}, "secondarydns update: update replaces the zone's peers: pass --peer for each peer the zone keeps, or --no-peers to remove every peer (see 'secondarydns update --help')\n"},
+		{[]string{"update", zoneA, "--name", "a.example.", "--yes"}, "pass --peer for each peer the zone keeps, or --no-peers"},
+		{[]string{"update", zoneA, "--name", "a.example.", "--no-peers", "--peer", peer1}, "secondarydns update: --no-peers removes every peer: give it or --peer, not both (see 'secondarydns update --help')\n"},
+	} {
+		r := cli(t, srv, tc.args...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, tc.want)
+	}
+	// With peers, update does not ask; neither do enable, create, get.
+	for _, args := range [][]string{
+		{"update", zoneA, "--name", "a.example.", "--peer", peer2},
+		{"enable", zoneA},
+		{"get", zoneA},
+		{"create", zoneB, "--name", "b.example."},
+	} {
+		r := cli(t, srv, args...)
+		assert.Equal(t, exitOK, r.code, "%v: %s", args, r.stderr)
+	}
+
+	// SIGINT at the prompt is exit 130, --timeout exit 1; nothing sent.
+	srv.ResetRequests()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := newReadSignal(t)
+	go func() { <-in.reading; cancel() }()
+	r = invoke(t, invocation{args: []string{"delete", zoneA}, env: fakeEnv(srv), stdinR: in, stdinTTY: true, ctx: ctx})
+	assert.Equal(t, exitInterrupted, r.code)
+	assert.Contains(t, r.stderr, "secondarydns delete: interrupted: nothing was sent\n")
+	r = invoke(t, invocation{args: []string{"disable", zoneA, "--timeout", "200ms"}, env: fakeEnv(srv), stdinR: blockedStdin(t), stdinTTY: true})
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "secondarydns disable: --timeout 200ms passed while waiting for the confirmation; nothing was sent\n")
+	assert.Empty(t, srv.Requests())
 }
