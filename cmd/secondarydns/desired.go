@@ -21,6 +21,7 @@ import (
 type desiredFile struct {
 	zones map[string]secondarydns.Desired
 	lines map[string]int // the line each zone starts on, for messages
+	order []string       // the zone IDs in the file's order
 }
 
 // ids returns the zone IDs in order.
@@ -90,7 +91,9 @@ func decodeDesired(path, name string, data []byte) (*desiredFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range d.ids() {
+	// In the file's order: the first invalid zone of the file is the one
+	// reported, and a million IDs need no sorting here.
+	for _, id := range d.order {
 		if err := v.check(id, d.zones[id]); err != nil {
 			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, reason(err, id))
 		}
@@ -280,6 +283,7 @@ func (d *decoder) zones(out *desiredFile) error {
 			return d.errorf(line, field{zones: true, zone: id}, "duplicate zone (first on line %d)", first)
 		}
 		out.lines[id] = line
+		out.order = append(out.order, id)
 		want, err := d.zone(id)
 		if err != nil {
 			return err

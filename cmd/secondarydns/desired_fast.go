@@ -32,6 +32,7 @@ func fastDesired(data []byte) (out *desiredFile, ok bool) {
 				return nil, false
 			}
 			out.lines[id], out.zones[id] = line, want
+			out.order = append(out.order, id)
 			if p.peek(',') {
 				p.pos++
 				continue
