@@ -1,6 +1,10 @@
 package main
 
-import "github.com/dnsxfer/secondarydns"
+import (
+	"bytes"
+
+	"github.com/dnsxfer/secondarydns"
+)
 
 // fastDesired decodes a desired-state file in the shape export writes and
 // people usually write, without encoding/json's Token API, which allocates
@@ -12,7 +16,11 @@ import "github.com/dnsxfer/secondarydns"
 // is wrong, with the line and the field. data is valid UTF-8.
 func fastDesired(data []byte) (out *desiredFile, ok bool) {
 	p := &fastParser{data: data, line: 1}
-	out = &desiredFile{zones: map[string]secondarydns.Desired{}, lines: map[string]int{}}
+	// Maps sized once: growing them a million zones long was a third of
+	// the time. A zone is a line in files export writes, and takes more
+	// than 30 bytes in any file.
+	n := min(bytes.Count(data, []byte("\n"))+1, len(data)/30)
+	out = &desiredFile{zones: make(map[string]secondarydns.Desired, n), lines: make(map[string]int, n), order: make([]string, 0, n)}
 	if !p.byte('{') || !p.literal(`"zones"`) || !p.byte(':') || !p.byte('{') {
 		return nil, false
 	}
