@@ -54,13 +54,18 @@ of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
 }
 
 var cmdExport = &command{
-	name: "export", args: "ZONE_ID...", minArgs: 1, maxArgs: -1,
+	name: "export", args: "[ZONE_ID...] [--ids FILE]", minArgs: 0, maxArgs: -1,
 	summary: "write zones' current state as a desired-state file",
 	detail: `Read the zones and write their current state as a desired-state file, one zone
 per line, so that 'plan -f' on it finds nothing to change. A zone without a
-configuration is written as {"absent": true}.`,
+configuration is written as {"absent": true}. The zone IDs come from the
+arguments and from --ids FILE ("-" for standard input): one ID per line,
+blank lines and lines starting with # skipped.`,
 	example: "secondarydns export 023e105f4ecef8ad9ca31a8372d0c353 372e67954025e0ba6aaa6d586b9e0b59 > zones.json",
-	run:     runExport,
+	flags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.idsFile, "ids", "", "also export the zone IDs in `FILE`, one per line; - reads standard input")
+	},
+	run: runExport,
 }
 
 // planAll plans every zone (ApplyAll with DryRun), drawing the progress line.
@@ -437,6 +442,18 @@ func runExport(a *app, ids []string) int {
 			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
 		}
 		zones[id] = secondarydns.Desired{Absent: true}
+	}
+	if a.idsFile != "" {
+		more, err := a.readIDs(a.idsFile, v)
+		if err != nil {
+			return a.inputFailed(err)
+		}
+		for _, id := range more {
+			zones[id] = secondarydns.Desired{Absent: true}
+		}
+	}
+	if len(zones) == 0 {
+		return a.usageError(a.cmd, "no zone ID: give zone IDs as arguments or in a file with --ids FILE")
 	}
 	c, ctx, cancel, code := a.openClient(nil)
 	if code >= 0 {

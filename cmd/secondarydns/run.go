@@ -57,6 +57,7 @@ type app struct {
 	noPeers      bool
 	file         string
 	planFile     string
+	idsFile      string
 	out          string
 	exitCode     bool
 	yes          bool
