@@ -95,7 +95,7 @@ func decodeDesired(path, name string, data []byte) (*desiredFile, error) {
 	// reported, and a million IDs need no sorting here.
 	for _, id := range d.order {
 		if err := v.check(id, d.zones[id]); err != nil {
-			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, reason(err, id))
+			return nil, fmt.Errorf("%s:%d: %s: %s", name, d.lines[id], field{zones: true, zone: id}, reason(err, id))
 		}
 	}
 	return d, nil
@@ -441,6 +441,9 @@ func checkUTF8(name string, data []byte) error {
 
 // closest returns the candidate nearest to a mistyped field name, if close.
 func closest(s string, candidates []string) string {
+	if len(s) > maxEcho {
+		return ""
+	}
 	best, bestD := "", 3
 	for _, c := range candidates {
 		if d := distance(strings.ToLower(s), c); d < bestD {

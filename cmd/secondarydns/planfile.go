@@ -141,7 +141,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	}
 	switch {
 	case sp.Format != planFormat:
-		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, sp.Format, planFormat)
+		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, clip(sp.Format), planFormat)
 	case sp.Version != planVersion:
 		return nil, fmt.Errorf("%s: saved-plan version %d is not supported (this secondarydns reads version %d); plan again", name, sp.Version, planVersion)
 	}
@@ -151,7 +151,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	}
 	seen := map[string]bool{}
 	for i, z := range sp.Zones {
-		field := fmt.Sprintf("%s: zones[%d] (%s)", name, i, z.ZoneID)
+		field := fmt.Sprintf("%s: zones[%d] (%s)", name, i, clip(z.ZoneID))
 		if seen[z.ZoneID] {
 			return nil, fmt.Errorf("%s: the zone appears twice", field)
 		}
@@ -169,7 +169,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 			switch act {
 			case secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete:
 			default:
-				return nil, fmt.Errorf("%s: unknown action %q", field, act)
+				return nil, fmt.Errorf("%s: unknown action %q", field, clip(string(act)))
 			}
 		}
 		// The actions must be what the converge rules give for this want

@@ -174,7 +174,7 @@ func (a *app) main(args []string) int {
 			a.help(c, a.stdout)
 			return exitOK
 		}
-		return a.usageError(nil, fmt.Sprintf("unknown command %q", rest[0]))
+		return a.usageError(nil, fmt.Sprintf("unknown command %q", clip(rest[0])))
 	}
 	c := lookup(name)
 	if c == nil {
@@ -182,7 +182,7 @@ func (a *app) main(args []string) int {
 		if s := suggest(name); s != "" {
 			hint = fmt.Sprintf("; did you mean %q?", s)
 		}
-		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", name, hint))
+		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", clip(name), hint))
 	}
 	a.cmd = c
 	pos, help, err := a.parse(c, rest)
@@ -208,7 +208,7 @@ func (a *app) main(args []string) int {
 	case len(pos) < c.minArgs:
 		return a.usageError(c, "missing "+strings.Fields(c.args)[len(pos)])
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
-		return a.usageError(c, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
+		return a.usageError(c, fmt.Sprintf("unexpected argument %q", clip(pos[c.maxArgs])))
 	}
 	if a.verbose {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -285,7 +285,7 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 func (a *app) checkGlobals() string {
 	switch {
 	case a.output != "text" && a.output != "json":
-		return fmt.Sprintf("-o %q: want text or json", a.output)
+		return fmt.Sprintf("-o %q: want text or json", clip(a.output))
 	case a.concurrency < 1:
 		return fmt.Sprintf("--concurrency %d: want 1 or more", a.concurrency)
 	case math.IsNaN(a.rate) || math.IsInf(a.rate, 0):
@@ -314,10 +314,10 @@ func (a *app) usageError(c *command, msg string) int {
 func flagError(err error, fs *flag.FlagSet, args []string) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return "unknown flag " + typed(strings.TrimLeft(name, "-"), args)
+		return "unknown flag " + clip(typed(strings.TrimLeft(name, "-"), args))
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return "flag needs an argument: " + typed(strings.TrimLeft(name, "-"), args)
+		return "flag needs an argument: " + clip(typed(strings.TrimLeft(name, "-"), args))
 	}
 	// invalid value "abc" for flag -rate: parse error
 	// invalid boolean value "x" for -quiet: parse error
@@ -335,7 +335,7 @@ func flagError(err error, fs *flag.FlagSet, args []string) string {
 	}
 	f := fs.Lookup(name)
 	if f == nil {
-		return msg
+		return clip(msg)
 	}
 	want := "want a valid value"
 	if g, ok := f.Value.(flag.Getter); ok {
@@ -350,7 +350,7 @@ func flagError(err error, fs *flag.FlagSet, args []string) string {
 			want = "want true or false"
 		}
 	}
-	return fmt.Sprintf("%s %q: %s", typed(name, args), value, want)
+	return fmt.Sprintf("%s %q: %s", typed(name, args), clip(value), want)
 }
 
 // typed is flag name as it was typed in args (-f, --rate), else as the help
@@ -530,6 +530,9 @@ func (a *app) printFlags(w io.Writer, fs *flag.FlagSet) {
 
 // suggest returns the command closest to a mistyped name, if any is close.
 func suggest(name string) string {
+	if len(name) > maxEcho {
+		return "" // no command is that long, and distance is quadratic
+	}
 	best, bestD := "", 3
 	for _, c := range commands {
 		if d := distance(name, c.name); d < bestD {

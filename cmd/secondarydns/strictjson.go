@@ -106,9 +106,9 @@ func checkKeys(name string, data []byte, schema keySchema) error {
 					continue
 				}
 				key := tok.(string)
-				field := key
+				field := clip(key)
 				if f.field != "" {
-					field = f.field + "." + key
+					field = f.field + "." + field
 				}
 				if f.seen[key] {
 					return errorf(field, "duplicate field; each field may appear once")
