@@ -282,6 +282,8 @@ func errorHint(cmd string, err error) string {
 		return "hint: the zone already has an outgoing configuration; 'update' replaces its name and peers"
 	case errors.Is(err, secondarydns.ErrUnauthorized), errors.Is(err, secondarydns.ErrForbidden):
 		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and the token's permissions"
+	case errors.Is(err, secondarydns.ErrUnknownID):
+		return "hint: Cloudflare does not know this zone ID (code 7003/7000); check it: 'secondarydns get' needs the zone's ID, as the dashboard's Overview shows it"
 	case errors.Is(err, secondarydns.ErrNotFound):
 		return "hint: the zone has no outgoing configuration ('create' makes one), or the zone ID is wrong"
 	case errors.Is(err, secondarydns.ErrRateLimited):
