@@ -29,7 +29,7 @@ The file ("-" for standard input) is JSON:
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
 		fs.BoolVar(&a.exitCode, "exit-code", false, "exit 3 when there are changes, 0 when there are none")
-		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' (not written if any zone could not be planned)")
+		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' and print its SHA-256 for --checksum (a regular file or a new path, replaced whole; not written if any zone could not be planned)")
 	},
 	run: runPlan,
 }
