@@ -48,8 +48,10 @@ func fastDesired(data []byte) (out *desiredFile, ok bool) {
 			break
 		}
 	}
-	if !p.byte('}') || !p.byte('}') {
-		return nil, false
+	for range 2 { // the ends of "zones" and of the file
+		if !p.byte('}') {
+			return nil, false
+		}
 	}
 	p.space()
 	return out, p.pos == len(p.data)
