@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -14,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 )
 
@@ -45,10 +42,10 @@ func strictProxy(t *testing.T, srv *secondarydnstest.Server) (env map[string]str
 }
 
 // TestUnknownZoneID: a zone ID Cloudflare does not know (404 with code
-// 7003/7000) is an error for that zone, never "no configuration": an absent
-// entry with a mistyped ID is exit 1 for plan, apply (nothing changed) and
-// export (nothing written), never "in sync"; a single-zone command says to
-// check the ID.
+// 7003/7000; the SDK's Plan returns ErrUnknownID) is an error for that zone,
+// never "no configuration": an absent entry with a mistyped ID is exit 1 for
+// plan, apply (nothing changed) and export (nothing written), never "in
+// sync"; a single-zone command says to check the ID.
 func TestUnknownZoneID(t *testing.T) {
 	srv := newFake(t)
 	srv.Seed(zoneB, secondarydnstest.Config{Name: "b.example.", Peers: []string{peer1}, Status: "Enabled"})
@@ -64,15 +61,6 @@ func TestUnknownZoneID(t *testing.T) {
       7003,
       7000
     ]`)
-
-	// The fleet commands need the SDK's Plan to return ErrUnknownID (the
-	// converge change, API.md v3 "Not found is not always no
-	// configuration"); until it does, this part cannot pass.
-	c, err := secondarydns.NewClient(secondarydns.WithAPIToken(secondarydnstest.DefaultToken), secondarydns.WithBaseURL(env["CLOUDFLARE_BASE_URL"]))
-	require.NoError(t, err)
-	if _, err := c.Outgoing.Plan(context.Background(), unknownZone, secondarydns.Desired{Absent: true}); !errors.Is(err, secondarydns.ErrUnknownID) {
-		t.Skip("the SDK's Plan still plans an unknown zone ID as no configuration (converge change not merged)")
-	}
 
 	f := writeFile(t, "zones.json", `{"zones": {
   "`+unknownZone+`": {"absent": true},
@@ -104,4 +92,15 @@ func TestUnknownZoneID(t *testing.T) {
 	assert.Empty(t, r.stdout, "no file of some of the zones")
 	assert.Contains(t, r.stderr, "1 of 2 zones could not be read; nothing was written")
 	assert.Positive(t, hits())
+
+	// The fake's WithStrictZones answers the same for a zone it was not
+	// given: a saved plan's absent zone that no longer resolves cannot be
+	// re-read, and nothing is changed.
+	strict := newFake(t, secondarydnstest.WithStrictZones())
+	strict.Seed(zoneB, secondarydnstest.Config{Name: "b.example.", Peers: []string{peer1}, Status: "Enabled"})
+	r = cli(t, strict, "plan", "-f", f)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stdout, unknownZone+" error: ")
+	assert.Contains(t, r.stdout, "404 Not Found: [7003]")
+	assert.Empty(t, writes(strict))
 }
