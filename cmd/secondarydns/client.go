@@ -62,7 +62,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		prev := cancel
 		cancel = func() { cancelTimeout(); prev() }
 	}
-	a.tracker = &tracker{base: http.DefaultTransport.(*http.Transport).Clone(), cancel: cancel}
+	a.tracker = &tracker{base: a.transport(), cancel: cancel}
 	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
 	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
 	if a.rate > 0 {
@@ -78,6 +78,17 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		return nil, nil, nil, a.optionError(err)
 	}
 	return c, ctx, func() { stopWatch(); cancel() }, nil
+}
+
+// transport is the HTTP transport under the tracker: it keeps as many idle
+// connections to the API as zones are in flight, so a run reuses
+// --concurrency connections instead of opening one for most requests (the
+// default keeps 2 per host).
+func (a *app) transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = max(a.concurrency, 2)
+	t.MaxIdleConns = max(t.MaxIdleConns, t.MaxIdleConnsPerHost)
+	return t
 }
 
 // optionError names what the user set (an environment variable, a flag)
@@ -225,8 +236,13 @@ func newValidator() (*validator, error) {
 
 // check returns the SDK's ErrInvalidInput error for an invalid desired
 // state, nil for a valid one.
+//
+// It asks Execute, with a plan that has nothing to do: Execute checks the
+// plan with Plan's rules and, with no action, sends nothing; Plan would go
+// on to build a request (which the limiter then refuses), a cost that a
+// million-zone file felt.
 func (v *validator) check(zoneID string, want secondarydns.Desired) error {
-	_, err := v.c.Outgoing.Plan(context.Background(), zoneID, want)
+	_, err := v.c.Outgoing.Execute(context.Background(), &secondarydns.Plan{ZoneID: zoneID, Want: want})
 	if errors.Is(err, secondarydns.ErrInvalidInput) {
 		return err
 	}

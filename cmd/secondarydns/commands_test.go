@@ -227,8 +227,8 @@ func TestZoneCommands(t *testing.T) {
 		{"status", zoneA},
 		{"notify", zoneA},
 		{"get", zoneA},
-		{"disable", zoneA},
-		{"delete", zoneA},
+		{"disable", zoneA, "--yes"},
+		{"delete", zoneA, "--yes"},
 		{"version", "-o", "json"},
 	}
 	var text, js strings.Builder
@@ -294,7 +294,7 @@ func TestZoneCommandFailures(t *testing.T) {
 		{"delete", "zone/../x"},
 		{"create", zoneA, "--name", "a..b"},
 		{"create", zoneA, "--name", "example.com.", "--peer", "not a peer"},
-		{"update", zoneA, "--name", "has space.com"},
+		{"update", zoneA, "--name", "has space.com", "--no-peers"},
 	} {
 		r := cli(t, srv, args...)
 		assert.Equal(t, exitUsage, r.code, args)

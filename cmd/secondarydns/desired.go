@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dnsxfer/secondarydns"
 )
@@ -21,6 +21,7 @@ import (
 type desiredFile struct {
 	zones map[string]secondarydns.Desired
 	lines map[string]int // the line each zone starts on, for messages
+	order []string       // the zone IDs in the file's order
 }
 
 // ids returns the zone IDs in order.
@@ -31,38 +32,6 @@ func (d *desiredFile) ids() []string {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// readInput reads a file, or standard input for "-". It returns the name to
-// quote in messages.
-func (a *app) readInput(path string) ([]byte, string, error) {
-	if path == "-" {
-		b, err := a.readStdin()
-		return b, "<stdin>", err
-	}
-	b, err := os.ReadFile(path)
-	return b, path, err
-}
-
-// readStdin reads standard input to its end, unless --timeout passes or
-// SIGINT/SIGTERM arrives first (a *stopError then).
-func (a *app) readStdin() ([]byte, error) {
-	type read struct {
-		b   []byte
-		err error
-	}
-	done := make(chan read, 1)
-	go func() {
-		b, err := io.ReadAll(a.stdin)
-		done <- read{b, err}
-	}()
-	select {
-	case r := <-done:
-		return r.b, r.err
-	case <-a.limit.Done():
-	case <-a.sig.Done():
-	}
-	return nil, a.stopped("reading standard input", "nothing was sent")
 }
 
 // checkBOM refuses a file that starts with a UTF-8 byte-order mark, which
@@ -100,23 +69,33 @@ func (a *app) loadDesired(path string) (*desiredFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeDesired(path, name, data)
+}
+
+// decodeDesired decodes and validates a desired-state file read from path
+// (name in messages).
+func decodeDesired(path, name string, data []byte) (*desiredFile, error) {
 	if err := checkBOM(name, data); err != nil {
 		return nil, err
 	}
-	if fileKind(data) == "plan" {
-		return nil, fmt.Errorf("%s is a saved plan (made by 'plan --out'), not a desired-state file: apply it with 'secondarydns apply --plan %s'", name, path)
-	}
 	d, err := parseDesired(name, data)
 	if err != nil {
+		// Only now, as it reads the whole file once more: a saved plan
+		// given to -f gets a message that says so.
+		if fileKind(data) == "plan" {
+			return nil, fmt.Errorf("%s is a saved plan (made by 'plan --out'), not a desired-state file: apply it with 'secondarydns apply --plan %s'", name, path)
+		}
 		return nil, err
 	}
 	v, err := newValidator()
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range d.ids() {
+	// In the file's order: the first invalid zone of the file is the one
+	// reported, and a million IDs need no sorting here.
+	for _, id := range d.order {
 		if err := v.check(id, d.zones[id]); err != nil {
-			return nil, fmt.Errorf("%s:%d: zones[%q]: %s", name, d.lines[id], id, reason(err, id))
+			return nil, fmt.Errorf("%s:%d: %s: %s", name, d.lines[id], field{zones: true, zone: id}, reason(err, id))
 		}
 	}
 	return d, nil
@@ -124,42 +103,69 @@ func (a *app) loadDesired(path string) (*desiredFile, error) {
 
 // decoder walks a JSON document token by token, which encoding/json's
 // Unmarshal cannot do strictly enough: it keeps the last of duplicate keys
-// and cannot say on which line a problem is.
+// and cannot say on which line a problem is. Its cost is linear in the file
+// (1,000,000 zones in seconds; BENCHMARKS.md): lines are counted
+// incrementally, and the names of fields are built only for an error.
 type decoder struct {
-	dec  *json.Decoder
-	data []byte
-	name string
+	dec   *json.Decoder
+	data  []byte
+	name  string
+	lines *lines
+}
+
+// field is a place in the file as messages name it: "zones",
+// zones["<id>"], zones["<id>"].peers[2]. It is made into text only for an
+// error; the zone ID is cut to maxEcho bytes.
+type field struct {
+	zones bool   // in "zones"
+	zone  string // the zone's ID, if in a zone
+	key   string // the zone's field, if in one
+	index int    // the element of "peers", if in one (from 1; 0 is none)
+}
+
+func (f field) String() string {
+	switch {
+	case !f.zones:
+		return ""
+	case f.zone == "" && f.key == "":
+		return "zones"
+	}
+	s := "zones[" + strconv.Quote(clip(f.zone)) + "]"
+	if f.key != "" {
+		s += "." + clip(f.key)
+	}
+	if f.index > 0 {
+		s += "[" + strconv.Itoa(f.index-1) + "]"
+	}
+	return s
 }
 
 // lineAt is the line of byte offset off.
-func (d *decoder) lineAt(off int64) int {
-	off = min(max(off, 0), int64(len(d.data)))
-	return 1 + bytes.Count(d.data[:off], []byte("\n"))
-}
+func (d *decoder) lineAt(off int64) int { return d.lines.at(off) }
 
 // line is the line of the token just read.
 func (d *decoder) line() int { return d.lineAt(d.dec.InputOffset()) }
 
-func (d *decoder) errorf(line int, field, format string, args ...any) error {
+func (d *decoder) errorf(line int, f field, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	if field != "" {
-		msg = field + ": " + msg
+	if s := f.String(); s != "" {
+		msg = s + ": " + msg
 	}
 	return fmt.Errorf("%s:%d: %s", d.name, line, msg)
 }
 
 // token reads the next token, turning syntax errors into ones with a line.
-func (d *decoder) token(field string) (json.Token, int, error) {
+func (d *decoder) token(f field) (json.Token, int, error) {
 	tok, err := d.dec.Token()
 	if err != nil {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			return nil, 0, d.errorf(d.lineAt(se.Offset), field, "invalid JSON: %s", se.Error())
+			return nil, 0, d.errorf(d.lineAt(se.Offset), f, "invalid JSON: %s", se.Error())
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, 0, d.errorf(d.lineAt(int64(len(d.data))), field, "unexpected end of the file")
+			return nil, 0, d.errorf(d.lineAt(int64(len(d.data))), f, "unexpected end of the file")
 		}
-		return nil, 0, d.errorf(d.line(), field, "invalid JSON: %s", err)
+		return nil, 0, d.errorf(d.line(), f, "invalid JSON: %s", err)
 	}
 	return tok, d.line(), nil
 }
@@ -177,7 +183,12 @@ func describe(tok json.Token) string {
 		return "'" + t.String() + "'"
 	case string:
 		return "a string"
-	case float64, json.Number:
+	case json.Number:
+		if _, err := strconv.ParseFloat(string(t), 64); err != nil {
+			return "the number " + clip(string(t)) + ", which is out of range"
+		}
+		return "a number"
+	case float64:
 		return "a number"
 	case bool:
 		return strconv.FormatBool(t)
@@ -191,110 +202,146 @@ func describe(tok json.Token) string {
 // duplicate zone or field, a wrong type, a missing "peers" or trailing data is
 // an error naming the line and the field.
 func parseDesired(name string, data []byte) (*desiredFile, error) {
-	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: the file is empty; want {\"zones\": {...}}", name)
 	}
-	tok, line, err := d.token("")
+	if err := checkUTF8(name, data); err != nil {
+		return nil, err
+	}
+	if out, ok := fastDesired(data); ok {
+		return out, nil
+	}
+	return strictDesired(name, data)
+}
+
+// strictDesired is parseDesired token by token: slower, and able to say
+// what is wrong and where.
+func strictDesired(name string, data []byte) (*desiredFile, error) {
+	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data, name: name, lines: newLines(data)}
+	// Numbers are kept as text: none is valid here, and one out of the
+	// range of a float64 (1e999) must not read as "invalid JSON".
+	d.dec.UseNumber()
+	top := field{}
+	tok, line, err := d.token(top)
 	if err != nil {
 		return nil, err
 	}
 	if tok != json.Delim('{') {
-		return nil, d.errorf(line, "", `want an object {"zones": {...}}, found %s`, describe(tok))
+		return nil, d.errorf(line, top, `want an object {"zones": {...}}, found %s`, describe(tok))
 	}
 	out := &desiredFile{zones: map[string]secondarydns.Desired{}, lines: map[string]int{}}
 	seen := false
 	for d.dec.More() {
-		tok, line, err := d.token("")
+		tok, line, err := d.token(top)
 		if err != nil {
 			return nil, err
 		}
 		key, _ := tok.(string)
 		switch {
 		case key != "zones":
-			return nil, d.errorf(line, "", "unknown field %q; the file's only field is \"zones\"", key)
+			return nil, d.errorf(line, top, "unknown field %q; the file's only field is \"zones\"", clip(key))
 		case seen:
-			return nil, d.errorf(line, "", `duplicate field "zones"`)
+			return nil, d.errorf(line, top, `duplicate field "zones"`)
 		}
 		seen = true
 		if err := d.zones(out); err != nil {
 			return nil, err
 		}
 	}
-	if _, _, err := d.token(""); err != nil { // the closing brace
+	if _, _, err := d.token(top); err != nil { // the closing brace
 		return nil, err
 	}
 	if !seen {
-		return nil, d.errorf(1, "", `missing field "zones"`)
+		return nil, d.errorf(1, top, `missing field "zones"`)
 	}
 	end := d.dec.InputOffset()
 	if _, err := d.dec.Token(); err != io.EOF {
 		rest := d.data[end:]
 		start := end + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
-		return nil, d.errorf(d.lineAt(start), "", "trailing data after the top-level object")
+		return nil, d.errorf(d.lineAt(start), top, "trailing data after the top-level object")
 	}
 	return out, nil
 }
 
 // zones decodes the "zones" object.
 func (d *decoder) zones(out *desiredFile) error {
-	tok, line, err := d.token("zones")
+	f := field{zones: true}
+	tok, line, err := d.token(f)
 	if err != nil {
 		return err
 	}
 	if tok != json.Delim('{') {
-		return d.errorf(line, "zones", "want an object of zone ID to desired state, found %s", describe(tok))
+		return d.errorf(line, f, "want an object of zone ID to desired state, found %s", describe(tok))
 	}
 	for d.dec.More() {
-		tok, line, err := d.token("zones")
+		tok, line, err := d.token(f)
 		if err != nil {
 			return err
 		}
 		id := tok.(string) // object keys are strings
 		if first, dup := out.lines[id]; dup {
-			return d.errorf(line, fmt.Sprintf("zones[%q]", id), "duplicate zone (first on line %d)", first)
+			return d.errorf(line, field{zones: true, zone: id}, "duplicate zone (first on line %d)", first)
 		}
 		out.lines[id] = line
+		out.order = append(out.order, id)
 		want, err := d.zone(id)
 		if err != nil {
 			return err
 		}
 		out.zones[id] = want
 	}
-	_, _, err = d.token("zones")
+	_, _, err = d.token(f)
 	return err
 }
+
+// The fields of a zone, as bits of a set.
+const (
+	hasName = 1 << iota
+	hasPeers
+	hasStatus
+	hasAbsent
+)
+
+var zoneFields = map[string]int{"name": hasName, "peers": hasPeers, "status": hasStatus, "absent": hasAbsent}
 
 // zone decodes one zone's desired state.
 func (d *decoder) zone(id string) (secondarydns.Desired, error) {
 	var want secondarydns.Desired
-	field := fmt.Sprintf("zones[%q]", id)
-	tok, line, err := d.token(field)
+	zf := field{zones: true, zone: id}
+	tok, line, err := d.token(zf)
 	if err != nil {
 		return want, err
 	}
 	if tok != json.Delim('{') {
-		return want, d.errorf(line, field, `want an object such as {"name": "example.com.", "peers": [...]} or {"absent": true}, found %s`, describe(tok))
+		return want, d.errorf(line, zf, `want an object such as {"name": "example.com.", "peers": [...]} or {"absent": true}, found %s`, describe(tok))
 	}
 	zoneLine := line
-	seen := map[string]bool{}
+	seen := 0
 	for d.dec.More() {
-		tok, line, err := d.token(field)
+		tok, line, err := d.token(zf)
 		if err != nil {
 			return want, err
 		}
 		key := tok.(string)
-		f := field + "." + key
-		if seen[key] {
+		f := field{zones: true, zone: id, key: key}
+		bit, known := zoneFields[key]
+		if !known {
+			hint := ""
+			if s := closest(key, []string{"name", "peers", "status", "absent"}); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			return want, d.errorf(line, f, `unknown field (want "name", "peers", "status" or "absent")%s`, hint)
+		}
+		if seen&bit != 0 {
 			return want, d.errorf(line, f, "duplicate field")
 		}
-		seen[key] = true
-		switch key {
-		case "name":
+		seen |= bit
+		switch bit {
+		case hasName:
 			if want.Name, err = d.str(f); err != nil {
 				return want, err
 			}
-		case "status":
+		case hasStatus:
 			s, err := d.str(f)
 			if err != nil {
 				return want, err
@@ -303,9 +350,9 @@ func (d *decoder) zone(id string) (secondarydns.Desired, error) {
 			case secondarydns.StatusEnabled, secondarydns.StatusDisabled:
 				want.Status = st
 			default:
-				return want, d.errorf(d.line(), f, `%q is not a status; want "Enabled" or "Disabled" (or leave "status" out to keep it as it is)`, s)
+				return want, d.errorf(d.line(), f, `%q is not a status; want "Enabled" or "Disabled" (or leave "status" out to keep it as it is)`, clip(s))
 			}
-		case "absent":
+		case hasAbsent:
 			tok, line, err := d.token(f)
 			if err != nil {
 				return want, err
@@ -315,67 +362,88 @@ func (d *decoder) zone(id string) (secondarydns.Desired, error) {
 				return want, d.errorf(line, f, "want true or false, found %s", describe(tok))
 			}
 			want.Absent = b
-		case "peers":
+		case hasPeers:
 			if want.Peers, err = d.peers(f); err != nil {
 				return want, err
 			}
-		default:
-			hint := ""
-			if s := closest(key, []string{"name", "peers", "status", "absent"}); s != "" {
-				hint = fmt.Sprintf("; did you mean %q?", s)
-			}
-			return want, d.errorf(line, f, `unknown field (want "name", "peers", "status" or "absent")%s`, hint)
 		}
 	}
-	if _, _, err := d.token(field); err != nil {
+	if _, _, err := d.token(zf); err != nil {
 		return want, err
 	}
 	switch {
-	case want.Absent && (seen["name"] || seen["peers"] || seen["status"]):
-		return want, d.errorf(zoneLine, field, `"absent": true goes alone: an absent zone has no name, peers or status`)
+	case want.Absent && seen&(hasName|hasPeers|hasStatus) != 0:
+		return want, d.errorf(zoneLine, zf, `"absent": true goes alone: an absent zone has no name, peers or status`)
 	case want.Absent:
-	case !seen["name"]:
-		return want, d.errorf(zoneLine, field, `missing field "name" (or "absent": true to remove the configuration)`)
-	case !seen["peers"]:
-		return want, d.errorf(zoneLine, field, `missing field "peers" (write "peers": [] for a zone without peers)`)
+	case seen&hasName == 0:
+		return want, d.errorf(zoneLine, zf, `missing field "name" (or "absent": true to remove the configuration)`)
+	case seen&hasPeers == 0:
+		return want, d.errorf(zoneLine, zf, `missing field "peers" (write "peers": [] for a zone without peers)`)
 	}
 	return want, nil
 }
 
-func (d *decoder) str(field string) (string, error) {
-	tok, line, err := d.token(field)
+func (d *decoder) str(f field) (string, error) {
+	tok, line, err := d.token(f)
 	if err != nil {
 		return "", err
 	}
 	s, ok := tok.(string)
 	if !ok {
-		return "", d.errorf(line, field, "want a string, found %s", describe(tok))
+		return "", d.errorf(line, f, "want a string, found %s", describe(tok))
 	}
 	return s, nil
 }
 
-func (d *decoder) peers(field string) ([]string, error) {
-	tok, line, err := d.token(field)
+func (d *decoder) peers(f field) ([]string, error) {
+	tok, line, err := d.token(f)
 	if err != nil {
 		return nil, err
 	}
 	if tok != json.Delim('[') {
-		return nil, d.errorf(line, field, "want an array of peer IDs, found %s", describe(tok))
+		return nil, d.errorf(line, f, "want an array of peer IDs, found %s", describe(tok))
 	}
 	peers := []string{}
-	for i := 0; d.dec.More(); i++ {
-		p, err := d.str(fmt.Sprintf("%s[%d]", field, i))
+	for i := 1; d.dec.More(); i++ {
+		pf := f
+		pf.index = i
+		p, err := d.str(pf)
 		if err != nil {
 			return nil, err
 		}
 		peers = append(peers, p)
 	}
-	_, _, err = d.token(field)
+	_, _, err = d.token(f)
 	return peers, err
+}
+
+// checkUTF8 refuses a file that is not valid UTF-8, naming the first bad
+// byte by its offset, line and column. encoding/json would take the bytes
+// as U+FFFD and a later check would call them a control character, at a
+// byte of the decoded text rather than of the file.
+func checkUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	off := 0
+	for off < len(data) {
+		r, size := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		off += size
+	}
+	lineStart := bytes.LastIndexByte(data[:off], '\n') + 1
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	return fmt.Errorf("%s:%d: invalid UTF-8 at byte %d (line %d, column %d: byte 0x%02x); JSON files are UTF-8: save the file as UTF-8",
+		name, line, off, line, off-lineStart+1, data[off])
 }
 
 // closest returns the candidate nearest to a mistyped field name, if close.
 func closest(s string, candidates []string) string {
+	if len(s) > maxEcho {
+		return ""
+	}
 	best, bestD := "", 3
 	for _, c := range candidates {
 		if d := distance(strings.ToLower(s), c); d < bestD {

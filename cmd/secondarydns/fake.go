@@ -54,14 +54,14 @@ func parseRateLimit(s string) (int, time.Duration, error) {
 	ns, ds, ok := strings.Cut(s, "/")
 	n, err := strconv.Atoi(ns)
 	if !ok || err != nil || n < 1 {
-		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with N ≥ 1, e.g. 1200/5m", s)
+		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with N ≥ 1, e.g. 1200/5m", clip(s))
 	}
 	if ds != "" && (ds[0] < '0' || ds[0] > '9') {
 		ds = "1" + ds
 	}
 	d, err := time.ParseDuration(ds)
 	if err != nil || d <= 0 {
-		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with a positive duration, e.g. 1200/5m", s)
+		return 0, 0, fmt.Errorf("--rate-limit %q: want N/DURATION with a positive duration, e.g. 1200/5m", clip(s))
 	}
 	return n, d, nil
 }

@@ -29,7 +29,7 @@ The file ("-" for standard input) is JSON:
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
 		fs.BoolVar(&a.exitCode, "exit-code", false, "exit 3 when there are changes, 0 when there are none")
-		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' (not written if any zone could not be planned)")
+		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' and print its SHA-256 for --checksum (a regular file or a new path, replaced whole; not written if any zone could not be planned)")
 	},
 	run: runPlan,
 }
@@ -40,25 +40,32 @@ var cmdApply = &command{
 	detail: `Plan every zone (or re-read the zones of a saved plan), show the plan, ask for
 confirmation (on a terminal; else --yes is required), then run exactly that
 plan. A zone that changed since it was planned is reported stale and not
-touched. Disabling or deleting transfers on any zone needs --allow-destroy.`,
+touched. Disabling or deleting transfers on any zone, or removing every peer
+of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
 	example: "secondarydns apply -f zones.json --yes",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
 		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
 		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
-		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers")
+		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers, or remove every peer of a zone")
+		fs.StringVar(&a.checksum, "checksum", "", "with --plan: refuse the file unless its SHA-256 is `SHA256` (as 'plan --out' printed it)")
 	},
 	run: runApply,
 }
 
 var cmdExport = &command{
-	name: "export", args: "ZONE_ID...", minArgs: 1, maxArgs: -1,
+	name: "export", args: "[ZONE_ID...] [--ids FILE]", minArgs: 0, maxArgs: -1,
 	summary: "write zones' current state as a desired-state file",
 	detail: `Read the zones and write their current state as a desired-state file, one zone
 per line, so that 'plan -f' on it finds nothing to change. A zone without a
-configuration is written as {"absent": true}.`,
+configuration is written as {"absent": true}. The zone IDs come from the
+arguments and from --ids FILE ("-" for standard input): one ID per line,
+blank lines and lines starting with # skipped.`,
 	example: "secondarydns export 023e105f4ecef8ad9ca31a8372d0c353 372e67954025e0ba6aaa6d586b9e0b59 > zones.json",
-	run:     runExport,
+	flags: func(a *app, fs *flag.FlagSet) {
+		fs.StringVar(&a.idsFile, "ids", "", "also export the zone IDs in `FILE`, one per line; - reads standard input")
+	},
+	run: runExport,
 }
 
 // planAll plans every zone (ApplyAll with DryRun), drawing the progress line.
@@ -103,6 +110,11 @@ func runPlan(a *app, _ []string) int {
 	if a.file == "" {
 		return a.usageError(a.cmd, "-f FILE is required")
 	}
+	if a.out != "" {
+		if err := checkOut(a.out, a.file); err != nil {
+			return a.inputError(err.Error() + "; nothing was sent")
+		}
+	}
 	d, err := a.loadDesired(a.file)
 	c, ctx, cancel, code := a.openClient(err)
 	if code >= 0 {
@@ -114,13 +126,16 @@ func runPlan(a *app, _ []string) int {
 		return a.failure(exitFailed, err.Error())
 	}
 	failed := anyFailed(outs)
+	var saved *savedFile
 	if a.out != "" && !failed {
-		if err := writeSavedPlan(a.out, outs); err != nil {
+		sum, err := writeSavedPlan(a.out, outs)
+		if err != nil {
 			return a.failure(exitFailed, err.Error())
 		}
+		saved = &savedFile{Path: a.out, SHA256: sum}
 	}
 	if a.json() {
-		writeJSON(a.stdout, fleetJSON(outs, false))
+		writeJSON(a.stdout, savedPlanJSON{fleetJSON(outs, false), saved})
 	} else {
 		writePlan(a.stdout, outs)
 	}
@@ -133,8 +148,8 @@ func runPlan(a *app, _ []string) int {
 			a.note("no plan was written to %s: not every zone could be planned\n", a.out)
 		}
 		return exitFailed
-	case a.out != "":
-		a.note("plan saved to %s; run 'secondarydns apply --plan %s' to apply it\n", a.out, a.out)
+	case saved != nil:
+		a.note("plan saved to %s (SHA-256 %s); run 'secondarydns apply --plan %s --checksum %s' to apply it\n", a.out, saved.SHA256, a.out, saved.SHA256)
 	}
 	if a.exitCode && slices.ContainsFunc(outs, func(o outcome) bool { return !o.plan.InSync() }) {
 		return exitChanges
@@ -148,6 +163,9 @@ func runApply(a *app, _ []string) int {
 		return a.usageError(a.cmd, "give -f FILE or --plan PLAN, not both")
 	case a.file == "" && a.planFile == "":
 		return a.usageError(a.cmd, "give -f FILE or --plan PLAN")
+	}
+	if msg := a.checksumFlagError(); msg != "" {
+		return a.usageError(a.cmd, msg)
 	}
 	var (
 		d     *desiredFile
@@ -216,16 +234,15 @@ func runApply(a *app, _ []string) int {
 			continue
 		}
 		todo = append(todo, o.plan)
-		if slices.Contains(o.plan.Actions, secondarydns.ActionDisable) || slices.Contains(o.plan.Actions, secondarydns.ActionDelete) {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, joinActions(o.plan.Actions)))
+		if why := planDestroys(o.plan); why != "" {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, why))
 		}
 	}
 	if len(todo) == 0 {
 		return a.finishApply(outs)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
-		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was changed. %d zone(s): %s",
-			len(destroy), strings.Join(destroy, ", ")))
+		return a.inputError(destroyRefusal(destroy, "nothing was changed"))
 	}
 	if code := a.confirm(len(todo)); code >= 0 {
 		return code
@@ -264,15 +281,14 @@ func (a *app) refuseSaved(sp *savedPlan) int {
 		if len(z.Actions) > 0 {
 			todo++
 		}
-		if slices.Contains(z.Actions, secondarydns.ActionDisable) || slices.Contains(z.Actions, secondarydns.ActionDelete) {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, joinActions(z.Actions)))
+		if why := savedDestroys(z); why != "" {
+			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, why))
 		}
 	}
 	slices.Sort(destroy)
 	switch {
 	case len(destroy) > 0 && !a.allowDestroy:
-		return a.inputError(fmt.Sprintf("refusing to disable or delete transfers without --allow-destroy; nothing was sent. %d zone(s): %s",
-			len(destroy), strings.Join(destroy, ", ")))
+		return a.inputError(destroyRefusal(destroy, "nothing was sent"))
 	case todo > 0 && !a.yes && !a.stdinTTY:
 		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
 	}
@@ -426,6 +442,18 @@ func runExport(a *app, ids []string) int {
 			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
 		}
 		zones[id] = secondarydns.Desired{Absent: true}
+	}
+	if a.idsFile != "" {
+		more, err := a.readIDs(a.idsFile, v)
+		if err != nil {
+			return a.inputFailed(err)
+		}
+		for _, id := range more {
+			zones[id] = secondarydns.Desired{Absent: true}
+		}
+	}
+	if len(zones) == 0 {
+		return a.usageError(a.cmd, "no zone ID: give zone IDs as arguments or in a file with --ids FILE")
 	}
 	c, ctx, cancel, code := a.openClient(nil)
 	if code >= 0 {

@@ -132,12 +132,12 @@ func TestApplySafety(t *testing.T) {
 
 	r := cli(t, srv, "apply", "-f", f, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
+	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
 	assert.Empty(t, writes(srv))
 
 	r = cli(t, srv, "apply", "-f", f, "--yes", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stdout, `"message": "refusing to disable or delete transfers without --allow-destroy`)
+	assert.Contains(t, r.stdout, `"message": "refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy`)
 	assert.Contains(t, r.stderr, zoneD+" old.example.\n  disable ", "the plan is shown on stderr")
 
 	r = cli(t, srv, "apply", "-f", safe)
@@ -279,7 +279,7 @@ func TestSavedPlanErrors(t *testing.T) {
 	cases := map[string]struct{ plan, want string }{
 		"version":        {strings.Replace(good, `"version": 1`, `"version": 2`, 1), "saved-plan version 2 is not supported (this secondarydns reads version 1); plan again"},
 		"format":         {strings.Replace(good, `secondarydns-plan`, `terraform`, 1), `not a saved plan (its "format" is "terraform", want "secondarydns-plan")`},
-		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `not a saved plan: unknown field "action"`},
+		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `plan.json:1: zones[0].action: unknown field (want "zone_id", "want", "read" or "actions")`},
 		"unknown action": {strings.Replace(good, `["create"]`, `["recreate"]`, 1), `unknown action "recreate"`},
 		"invalid want":   {strings.Replace(good, `b.example.`, `b..example`, 1), `want: name "b..example" has an empty label`},
 		"missing peers":  {strings.Replace(good, `, "peers": []`, ``, 1), `want: missing "peers"`},
@@ -784,7 +784,7 @@ func TestSavedPlanRefusedFromFile(t *testing.T) {
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
+	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
 	r = cli(t, srv, "apply", "--plan", planPath, "--allow-destroy", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, oneDocument(t, r.stdout), "error")

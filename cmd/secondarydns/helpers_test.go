@@ -66,6 +66,7 @@ type invocation struct {
 	stdinTTY  bool
 	stderrTTY bool
 	ctx       context.Context
+	maxInput  int64 // the most an input may hold, if not the default
 }
 
 // fakeEnv is the environment that points the command at srv.
@@ -86,7 +87,7 @@ type ttyWriter struct{ *bytes.Buffer }
 func (ttyWriter) IsTerminal() bool { return true }
 
 // invoke runs the command in-process. Unless the arguments set --rate, the run
-// is unpaced, so tests do not wait for the default 4 requests per second.
+// is unpaced, so tests do not wait for the default 3 requests per second.
 func invoke(t *testing.T, inv invocation) result {
 	t.Helper()
 	args := inv.args
@@ -110,7 +111,11 @@ func invoke(t *testing.T, inv invocation) result {
 		ctx = context.Background()
 	}
 	env := func(k string) string { return inv.env[k] }
-	code := run(ctx, args, env, stdin, &stdout, stderr)
+	a := newApp(ctx, env, stdin, &stdout, stderr)
+	if inv.maxInput > 0 {
+		a.maxInput = inv.maxInput
+	}
+	code := a.main(args)
 	return result{code: code, stdout: stdout.String(), stderr: stderrBuf.String()}
 }
 

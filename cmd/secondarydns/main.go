@@ -4,12 +4,14 @@
 // of the current state, and fake, a local fake of the API for tests.
 //
 //	secondarydns get ZONE_ID
-//	secondarydns create|update ZONE_ID --name NAME [--peer ID]...
-//	secondarydns delete|enable|disable|notify|status ZONE_ID
-//	secondarydns export ZONE_ID...
+//	secondarydns create ZONE_ID --name NAME [--peer ID]...
+//	secondarydns update ZONE_ID --name NAME (--peer ID... | --no-peers) [--yes]
+//	secondarydns delete|disable ZONE_ID [--yes]
+//	secondarydns enable|notify|status ZONE_ID
+//	secondarydns export [ZONE_ID...] [--ids FILE]
 //	secondarydns plan  -f FILE [--exit-code] [--out PLAN]
 //	secondarydns apply -f FILE [--yes] [--allow-destroy]
-//	secondarydns apply --plan PLAN [--yes] [--allow-destroy]
+//	secondarydns apply --plan PLAN [--checksum SHA256] [--yes] [--allow-destroy]
 //	secondarydns fake [--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION] [--secondaries N]
 //	secondarydns version
 //	secondarydns verify [ZONE...] [-f FILE] [--ns HOST[:PORT]]... [--notify] [--wait DURATION]

@@ -520,7 +520,7 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 		if p.Port != 0 {
 			port = fmt.Sprint(p.Port)
 		}
-		return objectView{id: p.ID, json: p, fields: []field{
+		return objectView{id: p.ID, json: p, fields: []viewField{
 			{"id", p.ID}, {"name", p.Name}, {"ip", p.IP}, {"port", port}, {"ixfr", yesNo(p.IXFREnable)}, {"tsig", p.TSIGID},
 		}}
 	},
@@ -596,7 +596,7 @@ peers.`,
 		return secondarydns.ACLParams{Name: a.obj.name, IPRange: a.obj.ipRange}, -1
 	},
 	view: func(_ *app, acl secondarydns.ACL) objectView {
-		return objectView{id: acl.ID, json: acl, fields: []field{{"id", acl.ID}, {"name", acl.Name}, {"ip range", acl.IPRange}}}
+		return objectView{id: acl.ID, json: acl, fields: []viewField{{"id", acl.ID}, {"name", acl.Name}, {"ip range", acl.IPRange}}}
 	},
 }
 
@@ -626,15 +626,15 @@ func tsigView(a *app, t secondarydns.TSIG) objectView {
 		// Printed once: the secret this run made and sent.
 		j.Secret = a.obj.secret
 		v.after = a.obj.secret
-		v.fields = []field{{"secret", "(generated; on the next line, shown only this once)"}}
+		v.fields = []viewField{{"secret", "(generated; on the next line, shown only this once)"}}
 	case a.obj.showSecret:
 		j.Secret = t.Secret
 	}
 	if len(v.fields) == 0 {
-		v.fields = []field{{"secret", j.Secret}}
+		v.fields = []viewField{{"secret", j.Secret}}
 	}
 	v.json = j
-	v.fields = append([]field{{"id", t.ID}, {"name", t.Name}, {"algo", t.Algo}}, v.fields...)
+	v.fields = append([]viewField{{"id", t.ID}, {"name", t.Name}, {"algo", t.Algo}}, v.fields...)
 	return v
 }
 

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,6 +30,16 @@ const (
 	planFormat  = "secondarydns-plan"
 	planVersion = 1
 )
+
+// savedPlanSchema is every field of a saved plan, in the case written: the
+// reader takes nothing else (encoding/json alone would take "Zones" for
+// "zones" and the last of two "zones").
+var savedPlanSchema = keySchema{
+	"":             {"format", "version", "zones"},
+	"zones[]":      {"zone_id", "want", "read", "actions"},
+	"zones[].want": {"name", "peers", "status", "absent"},
+	"zones[].read": {"configured", "name", "peers", "status"},
+}
 
 type savedPlan struct {
 	Format  string      `json:"format"`
@@ -77,8 +85,9 @@ func (z savedZone) plan() *secondarydns.Plan {
 	return p
 }
 
-// writeSavedPlan writes the plans to path, atomically.
-func writeSavedPlan(path string, outs []outcome) error {
+// writeSavedPlan writes the plans to path, atomically (see writeAtomic),
+// and returns the file's SHA-256 for apply --plan --checksum.
+func writeSavedPlan(path string, outs []outcome) (string, error) {
 	sp := savedPlan{Format: planFormat, Version: planVersion, Zones: []savedZone{}}
 	for _, o := range outs {
 		p := o.plan
@@ -96,22 +105,11 @@ func writeSavedPlan(path string, outs []outcome) error {
 	}
 	var buf bytes.Buffer
 	writeJSON(&buf, sp)
-	f, err := os.CreateTemp(filepath.Dir(path), ".secondarydns-plan-*")
+	sum, err := writeAtomic(path, buf.Bytes())
 	if err != nil {
-		return fmt.Errorf("saving the plan: %w", err)
+		return "", fmt.Errorf("saving the plan: %w", err)
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("saving the plan: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("saving the plan: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("saving the plan: %w", err)
-	}
-	return nil
+	return sum, nil
 }
 
 // loadSavedPlan reads and checks a saved plan strictly.
@@ -123,8 +121,14 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	if err := checkBOM(name, data); err != nil {
 		return nil, err
 	}
+	if err := a.checkSum(name, data); err != nil {
+		return nil, err
+	}
 	if fileKind(data) == "desired" {
 		return nil, fmt.Errorf("%s is a desired-state file, not a saved plan: apply it with 'secondarydns apply -f %s', or save a plan of it with 'secondarydns plan -f %s --out PLAN'", name, path, path)
+	}
+	if err := checkKeys(name, data, savedPlanSchema); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -137,7 +141,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	}
 	switch {
 	case sp.Format != planFormat:
-		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, sp.Format, planFormat)
+		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, clip(sp.Format), planFormat)
 	case sp.Version != planVersion:
 		return nil, fmt.Errorf("%s: saved-plan version %d is not supported (this secondarydns reads version %d); plan again", name, sp.Version, planVersion)
 	}
@@ -147,7 +151,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	}
 	seen := map[string]bool{}
 	for i, z := range sp.Zones {
-		field := fmt.Sprintf("%s: zones[%d] (%s)", name, i, z.ZoneID)
+		field := fmt.Sprintf("%s: zones[%d] (%s)", name, i, clip(z.ZoneID))
 		if seen[z.ZoneID] {
 			return nil, fmt.Errorf("%s: the zone appears twice", field)
 		}
@@ -165,7 +169,7 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 			switch act {
 			case secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete:
 			default:
-				return nil, fmt.Errorf("%s: unknown action %q", field, act)
+				return nil, fmt.Errorf("%s: unknown action %q", field, clip(string(act)))
 			}
 		}
 		// The actions must be what the converge rules give for this want

@@ -280,25 +280,38 @@ func peerList(peers []string) string {
 }
 
 // peerDiff compares peers as sets: what want adds to cur and what it removes,
-// each in the order given.
+// each in the order given. Sets, not nested loops: a saved plan of 40,000
+// peers took 18 s to check.
 func peerDiff(cur, want []string) (added, removed []string) {
+	inCur, inWant := set(cur), set(want)
 	for _, p := range dedupe(want) {
-		if !slices.Contains(cur, p) {
+		if !inCur[p] {
 			added = append(added, p)
 		}
 	}
 	for _, p := range dedupe(cur) {
-		if !slices.Contains(want, p) {
+		if !inWant[p] {
 			removed = append(removed, p)
 		}
 	}
 	return added, removed
 }
 
+func set(s []string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, x := range s {
+		m[x] = true
+	}
+	return m
+}
+
+// dedupe is s without repeats, in first-seen order.
 func dedupe(s []string) []string {
 	var out []string
+	seen := make(map[string]bool, len(s))
 	for _, x := range s {
-		if !slices.Contains(out, x) {
+		if !seen[x] {
+			seen[x] = true
 			out = append(out, x)
 		}
 	}

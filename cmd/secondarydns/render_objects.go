@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 )
 
-// field is one labelled value of an object as text.
-type field struct{ label, value string }
+// viewField is one labelled value of an object as text.
+type viewField struct{ label, value string }
 
 // objectView is an account object (or a zone) as the commands print it:
 // json under -o json; fields as "label  value" lines for one object, or as
@@ -17,7 +17,7 @@ type field struct{ label, value string }
 type objectView struct {
 	id     string
 	json   any
-	fields []field
+	fields []viewField
 	after  string
 }
 

@@ -54,18 +54,25 @@ type app struct {
 	// Command flags.
 	name         string
 	peers        stringList
+	noPeers      bool
 	file         string
 	planFile     string
+	idsFile      string
 	out          string
 	exitCode     bool
 	yes          bool
 	allowDestroy bool
+	checksum     string
 	addr         string
 	rateLimit    string
 	account      string      // --account: see accountID
 	obj          objectFlags // the object commands' flags (objects.go)
 	vfy          verifyFlags // verify's flags (verifycmd.go)
 	secondaries  int         // fake --secondaries
+
+	// maxInput is the most bytes read from a file or standard input
+	// (defaultMaxInput; tests lower it).
+	maxInput int64
 
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
@@ -89,6 +96,9 @@ type command struct {
 	// subs: a group (peers, tsigs…) whose first argument names one of
 	// these, named "GROUP SUB" (see subcommand).
 	subs []*command
+	// confirm, for a single-zone command that asks first (see ask): the
+	// question and what --yes allows, or "" when it need not ask.
+	confirm func(a *app, zoneID string) (question, verb string)
 }
 
 var commands []*command
@@ -114,12 +124,17 @@ func lookup(name string) *command {
 // exit code. ctx ending means SIGINT/SIGTERM. env reads the environment
 // (os.Getenv in main). main only wires the process to it; tests call it.
 func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newApp(ctx, env, stdin, stdout, stderr).main(args)
+}
+
+// newApp is an invocation with the flags' defaults, before parsing.
+func newApp(ctx context.Context, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
 	a := scratchApp()
 	a.sig, a.env, a.stdin, a.stdout = ctx, env, stdin, stdout
 	a.limit = context.Background()
 	a.stderr = &lockedWriter{w: stderr}
 	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(stderr)
-	return a.main(args)
+	return a
 }
 
 func (a *app) main(args []string) int {
@@ -167,7 +182,7 @@ func (a *app) main(args []string) int {
 			a.help(subHelp(c, rest[1:]), a.stdout)
 			return exitOK
 		}
-		return a.usageError(nil, fmt.Sprintf("unknown command %q", rest[0]))
+		return a.usageError(nil, fmt.Sprintf("unknown command %q", clip(rest[0])))
 	}
 	c := lookup(name)
 	if c == nil {
@@ -175,7 +190,7 @@ func (a *app) main(args []string) int {
 		if s := suggest(name); s != "" {
 			hint = fmt.Sprintf("; did you mean %q?", s)
 		}
-		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", name, hint))
+		return a.usageError(nil, fmt.Sprintf("unknown command %q%s", clip(name), hint))
 	}
 	if len(c.subs) > 0 {
 		var code int
@@ -207,7 +222,7 @@ func (a *app) main(args []string) int {
 	case len(pos) < c.minArgs:
 		return a.usageError(c, "missing "+strings.Fields(c.args)[len(pos)])
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
-		return a.usageError(c, fmt.Sprintf("unexpected argument %q", pos[c.maxArgs]))
+		return a.usageError(c, fmt.Sprintf("unexpected argument %q", clip(pos[c.maxArgs])))
 	}
 	if a.verbose {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -247,8 +262,8 @@ func (a *app) newFlagSet(name string) *flag.FlagSet {
 	})
 	fs.StringVar(&a.baseURL, "base-url", a.baseURL, "send requests to the API at `URL` (default $CLOUDFLARE_BASE_URL, else https://api.cloudflare.com/client/v4)")
 	fs.DurationVar(&a.timeout, "timeout", a.timeout, "stop the whole command after `DURATION`, e.g. 30s (default none)")
-	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once")
-	fs.Float64Var(&a.rate, "rate", a.rate, "send at most `N` requests per second across the run, evenly paced; 0 means unpaced")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once, at most 64")
+	fs.Float64Var(&a.rate, "rate", a.rate, rateHelp)
 	fs.BoolVar(&a.quiet, "quiet", a.quiet, "no progress line and no remarks on stderr")
 	fs.BoolVar(&a.verbose, "verbose", a.verbose, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
@@ -284,7 +299,7 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 func (a *app) checkGlobals() string {
 	switch {
 	case a.output != "text" && a.output != "json":
-		return fmt.Sprintf("-o %q: want text or json", a.output)
+		return fmt.Sprintf("-o %q: want text or json", clip(a.output))
 	case a.concurrency < 1:
 		return fmt.Sprintf("--concurrency %d: want 1 or more", a.concurrency)
 	case math.IsNaN(a.rate) || math.IsInf(a.rate, 0):
@@ -294,7 +309,7 @@ func (a *app) checkGlobals() string {
 	case a.timeout < 0:
 		return fmt.Sprintf("--timeout %s: want a positive duration such as 30s (or 0 for no limit)", a.timeout)
 	}
-	return ""
+	return a.checkLimits()
 }
 
 // usageError reports bad usage in one line with a hint, and returns exit 2.
@@ -313,10 +328,10 @@ func (a *app) usageError(c *command, msg string) int {
 func flagError(err error, fs *flag.FlagSet, args []string) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return "unknown flag " + typed(strings.TrimLeft(name, "-"), args)
+		return "unknown flag " + clip(typed(strings.TrimLeft(name, "-"), args))
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return "flag needs an argument: " + typed(strings.TrimLeft(name, "-"), args)
+		return "flag needs an argument: " + clip(typed(strings.TrimLeft(name, "-"), args))
 	}
 	// invalid value "abc" for flag -rate: parse error
 	// invalid boolean value "x" for -quiet: parse error
@@ -334,7 +349,7 @@ func flagError(err error, fs *flag.FlagSet, args []string) string {
 	}
 	f := fs.Lookup(name)
 	if f == nil {
-		return msg
+		return clip(msg)
 	}
 	want := "want a valid value"
 	if g, ok := f.Value.(flag.Getter); ok {
@@ -349,7 +364,7 @@ func flagError(err error, fs *flag.FlagSet, args []string) string {
 			want = "want true or false"
 		}
 	}
-	return fmt.Sprintf("%s %q: %s", typed(name, args), value, want)
+	return fmt.Sprintf("%s %q: %s", typed(name, args), clip(value), want)
 }
 
 // typed is flag name as it was typed in args (-f, --rate), else as the help
@@ -499,7 +514,9 @@ func (a *app) flagSetFor(c *command) *flag.FlagSet {
 }
 
 // scratchApp holds the flags' defaults, for help texts.
-func scratchApp() *app { return &app{output: "text", concurrency: 4, rate: 4, addr: "127.0.0.1:0"} }
+func scratchApp() *app {
+	return &app{output: "text", concurrency: 4, rate: defaultRate, addr: "127.0.0.1:0", maxInput: maxInputDefault()}
+}
 
 // printFlags lists fs's flags.
 func (a *app) printFlags(w io.Writer, fs *flag.FlagSet) {
@@ -532,6 +549,9 @@ func (a *app) printFlags(w io.Writer, fs *flag.FlagSet) {
 
 // suggest returns the command closest to a mistyped name, if any is close.
 func suggest(name string) string {
+	if len(name) > maxEcho {
+		return "" // no command is that long, and distance is quadratic
+	}
 	best, bestD := "", 3
 	for _, c := range commands {
 		if d := distance(name, c.name); d < bestD {

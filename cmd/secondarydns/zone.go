@@ -43,6 +43,14 @@ func configFlags(a *app, fs *flag.FlagSet) {
 	fs.Var(&a.peers, "peer", "a peer `ID` allowed to transfer the zone; repeat for more")
 }
 
+// updateFlags are create's, plus --no-peers and --yes: update replaces the
+// peers, so leaving them out must be said.
+func updateFlags(a *app, fs *flag.FlagSet) {
+	configFlags(a, fs)
+	fs.BoolVar(&a.noPeers, "no-peers", false, "remove every peer (instead of --peer); asks first, as it cuts every secondary off")
+	yesFlag(a, fs)
+}
+
 // configCommand is create or update: it sends --name and the --peer IDs.
 func configCommand(name, summary, detail string, call func(*secondarydns.OutgoingService, context.Context, string, secondarydns.OutgoingParams, ...secondarydns.Option) (*secondarydns.Outgoing, error)) *command {
 	return &command{
@@ -52,6 +60,14 @@ func configCommand(name, summary, detail string, call func(*secondarydns.Outgoin
 		run: func(a *app, args []string) int {
 			if a.name == "" {
 				return a.usageError(a.cmd, "--name is required")
+			}
+			if a.cmd.name == "update" {
+				switch {
+				case a.noPeers && len(a.peers) > 0:
+					return a.usageError(a.cmd, "--no-peers removes every peer: give it or --peer, not both")
+				case !a.noPeers && len(a.peers) == 0:
+					return a.usageError(a.cmd, "update replaces the zone's peers: pass --peer for each peer the zone keeps, or --no-peers to remove every peer")
+				}
 			}
 			p := secondarydns.OutgoingParams{Name: a.name, Peers: a.peers}
 			// Bad input before credentials: the name and peers with the
@@ -70,9 +86,23 @@ var cmdCreate = configCommand("create", "create a zone's outgoing transfer confi
 	"Create the zone's outgoing transfer configuration (POST /zones/{zone_id}/secondary_dns/outgoing).\nTransfers start disabled; 'enable' starts them.",
 	(*secondarydns.OutgoingService).Create)
 
-var cmdUpdate = configCommand("update", "replace a zone's name and peers",
-	"Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\nThe peers given replace the current ones: a peer not given is removed.",
-	(*secondarydns.OutgoingService).Update)
+var cmdUpdate = func() *command {
+	c := configCommand("update", "replace a zone's name and peers",
+		"Replace the zone's outgoing transfer configuration (PUT /zones/{zone_id}/secondary_dns/outgoing).\n"+
+			"The peers given replace the current ones: a peer not given is removed. Pass --peer\n"+
+			"for each peer the zone keeps, or --no-peers to remove every peer, which asks for\n"+
+			"confirmation on a terminal and needs --yes otherwise.",
+		(*secondarydns.OutgoingService).Update)
+	c.args = "ZONE_ID --name NAME (--peer ID... | --no-peers) [--yes]"
+	c.flags = updateFlags
+	c.confirm = func(a *app, zoneID string) (string, string) {
+		if !a.noPeers {
+			return "", ""
+		}
+		return fmt.Sprintf("Remove every peer of zone %s? Its secondaries will no longer get transfers.", zoneID), "remove every peer"
+	}
+	return c
+}()
 
 // zoneValue is the JSON shape of delete, notify and the status commands.
 type zoneValue struct {
@@ -82,12 +112,21 @@ type zoneValue struct {
 	Result string `json:"result,omitempty"`
 }
 
-var cmdDelete = zoneCommand("delete", "delete a zone's outgoing transfer configuration",
-	"Delete the zone's outgoing transfer configuration (DELETE /zones/{zone_id}/secondary_dns/outgoing).\nIt does not disable transfers first: run 'disable' before if secondaries must stop at once.",
+var cmdDelete = asks(zoneCommand("delete", "delete a zone's outgoing transfer configuration",
+	"Delete the zone's outgoing transfer configuration (DELETE /zones/{zone_id}/secondary_dns/outgoing).\nIt does not disable transfers first: run 'disable' before if secondaries must stop at once.\nIt asks for confirmation on a terminal and needs --yes otherwise.",
 	func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
 		id, err := c.Outgoing.Delete(ctx, zoneID)
 		return zoneValue{ZoneID: zoneID, ID: id}, err
-	})
+	}), "Delete the outgoing transfer configuration of zone %s?", "delete")
+
+// asks makes a single-zone command ask before it sends (question has the
+// zone ID's %s), with --yes to go ahead without asking.
+func asks(c *command, question, verb string) *command {
+	c.args += " [--yes]"
+	c.flags = yesFlag
+	c.confirm = func(_ *app, zoneID string) (string, string) { return fmt.Sprintf(question, zoneID), verb }
+	return c
+}
 
 func statusCommand(name, summary, detail string, call func(*secondarydns.OutgoingService, context.Context, string, ...secondarydns.Option) (secondarydns.TransferStatus, error)) *command {
 	return zoneCommand(name, summary, detail, func(ctx context.Context, c *secondarydns.Client, zoneID string) (any, error) {
@@ -100,9 +139,9 @@ var (
 	cmdEnable = statusCommand("enable", "enable outgoing transfers of a zone",
 		"Enable outgoing zone transfers (POST /zones/{zone_id}/secondary_dns/outgoing/enable);\nthe API also sends a NOTIFY to the secondaries.",
 		(*secondarydns.OutgoingService).Enable)
-	cmdDisable = statusCommand("disable", "disable outgoing transfers of a zone",
-		"Disable outgoing zone transfers (POST /zones/{zone_id}/secondary_dns/outgoing/disable);\nsecondaries stop receiving updates.",
-		(*secondarydns.OutgoingService).Disable)
+	cmdDisable = asks(statusCommand("disable", "disable outgoing transfers of a zone",
+		"Disable outgoing zone transfers (POST /zones/{zone_id}/secondary_dns/outgoing/disable);\nsecondaries stop receiving updates. It asks for confirmation on a terminal and\nneeds --yes otherwise.",
+		(*secondarydns.OutgoingService).Disable), "Disable outgoing transfers of zone %s? Its secondaries will stop getting updates.", "disable")
 	cmdStatus = statusCommand("status", "show whether a zone's outgoing transfers are enabled",
 		"Show the zone's outgoing transfer status, Enabled or Disabled\n(GET /zones/{zone_id}/secondary_dns/outgoing/status).",
 		(*secondarydns.OutgoingService).Status)
@@ -144,6 +183,13 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 		return code
 	}
 	defer cancel()
+	if a.cmd.confirm != nil {
+		if question, verb := a.cmd.confirm(a, zoneID); question != "" {
+			if code := a.ask(question, verb); code >= 0 {
+				return code
+			}
+		}
+	}
 	v, err := call(ctx, c)
 	if err != nil {
 		if errors.Is(err, secondarydns.ErrInvalidInput) {
@@ -236,6 +282,8 @@ func errorHint(cmd string, err error) string {
 		return "hint: the zone already has an outgoing configuration; 'update' replaces its name and peers"
 	case errors.Is(err, secondarydns.ErrUnauthorized), errors.Is(err, secondarydns.ErrForbidden):
 		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and the token's permissions"
+	case errors.Is(err, secondarydns.ErrUnknownID):
+		return "hint: Cloudflare does not know this zone ID (code 7003/7000); check it: 'secondarydns get' needs the zone's ID, as the dashboard's Overview shows it"
 	case errors.Is(err, secondarydns.ErrNotFound):
 		return "hint: the zone has no outgoing configuration ('create' makes one), or the zone ID is wrong"
 	case errors.Is(err, secondarydns.ErrRateLimited):

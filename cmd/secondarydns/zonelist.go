@@ -51,7 +51,7 @@ func runZonesList(a *app, _ []string) int {
 			if z.NameServers == nil {
 				z.NameServers = []string{}
 			}
-			views[i] = objectView{id: z.ID, json: z, fields: []field{
+			views[i] = objectView{id: z.ID, json: z, fields: []viewField{
 				{"id", z.ID}, {"name", z.Name}, {"status", z.Status}, {"account", z.Account.ID},
 				{"name servers", strings.Join(z.NameServers, ",")},
 			}}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// destroys says what a zone's actions destroy, for the --allow-destroy
+// refusal: the actions when they disable or delete transfers; "update,
+// removing every peer" when an update leaves a zone that had peers with none
+// while its transfers may be enabled (its status is not Disabled, or was not
+// read): every secondary is cut off as surely as by a disable. "" when
+// nothing is destroyed.
+func destroys(acts []secondarydns.Action, curPeers, wantPeers []string, status secondarydns.TransferStatus) string {
+	if slices.Contains(acts, secondarydns.ActionDisable) || slices.Contains(acts, secondarydns.ActionDelete) {
+		return joinActions(acts)
+	}
+	if slices.Contains(acts, secondarydns.ActionUpdate) && len(curPeers) > 0 && len(wantPeers) == 0 && status != secondarydns.StatusDisabled {
+		return joinActions(acts) + ": removes every peer"
+	}
+	return ""
+}
+
+// planDestroys is destroys for a plan.
+func planDestroys(p *secondarydns.Plan) string {
+	var cur []string
+	if p.Current != nil {
+		cur = p.Current.Peers
+	}
+	return destroys(p.Actions, cur, p.Want.Peers, p.Status)
+}
+
+// savedDestroys is destroys for a zone of a saved plan.
+func savedDestroys(z savedZone) string {
+	var want []string
+	if z.Want.Peers != nil {
+		want = *z.Want.Peers
+	}
+	return destroys(z.Actions, z.Read.Peers, want, secondarydns.TransferStatus(z.Read.Status))
+}
+
+// destroyRefusal is the message of the --allow-destroy refusal.
+func destroyRefusal(destroy []string, outcome string) string {
+	return fmt.Sprintf("refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; %s. %d zone(s): %s",
+		outcome, len(destroy), strings.Join(destroy, ", "))
+}
+
+// ask asks a single-zone command's question on a terminal, or requires
+// --yes without one (as doctl does for deletes). verb is what --yes allows
+// ("delete", "disable", ...). It returns -1 to go on, or the exit code.
+func (a *app) ask(question, verb string) int {
+	if a.yes {
+		return -1
+	}
+	if !a.stdinTTY {
+		return a.inputError(fmt.Sprintf("standard input is not a terminal: pass --yes to %s without confirmation; nothing was sent", verb))
+	}
+	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- strings.TrimSpace(line)
+	}()
+	select {
+	case <-a.sig.Done():
+		fmt.Fprintln(a.stderr)
+		return a.failure(exitInterrupted, "interrupted: nothing was sent")
+	case <-a.limit.Done():
+		fmt.Fprintln(a.stderr)
+		se := a.stopped("waiting for the confirmation", "nothing was sent")
+		return a.failure(se.code, se.msg)
+	case s := <-answer:
+		if s != "yes" {
+			return a.failure(exitFailed, "not confirmed: nothing was sent")
+		}
+	}
+	return -1
+}
+
+// yesFlag is --yes for a single-zone command that asks first.
+func yesFlag(a *app, fs *flag.FlagSet) {
+	fs.BoolVar(&a.yes, "yes", false, "go ahead without asking (required when standard input is not a terminal)")
+}
