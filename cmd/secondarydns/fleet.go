@@ -80,7 +80,7 @@ func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[str
 	}
 	outs := make([]outcome, len(res))
 	for i, r := range res {
-		outs[i] = outcome{id: r.ZoneID, plan: r.Plan, err: r.Err}
+		outs[i] = outcome{id: r.ZoneID, plan: r.Plan, err: r.Err, wantName: zones[r.ZoneID].Name}
 		if r.Plan == nil && r.Err == nil {
 			outs[i].err = errors.New("no plan")
 		}

@@ -894,13 +894,14 @@ func TestSavedPlanStaleness(t *testing.T) {
 		}
 		assert.True(t, read, "zone %s is re-read", id)
 	}
-	for id, why := range map[string]string{
-		renamed:   "name r.example. → other.example.",
-		status:    "status Enabled → Disabled",
-		driftPeer: "peers +" + peer3 + " -" + peer1,
-		driftStat: "status Enabled → Disabled",
+	// The plan section's stale line names the zone (as the plan saw it).
+	for id, why := range map[string][2]string{
+		renamed:   {"r.example.", "name r.example. → other.example."},
+		status:    {"s.example.", "status Enabled → Disabled"},
+		driftPeer: {"i.example.", "peers +" + peer3 + " -" + peer1},
+		driftStat: {"j.example.", "status Enabled → Disabled"},
 	} {
-		assert.Contains(t, r.stdout, id+" stale: secondarydns: the zone changed since it was planned ("+why+"); not touched\n")
+		assert.Contains(t, r.stdout, id+" "+why[0]+" stale: secondarydns: the zone changed since it was planned ("+why[1]+"); not touched\n")
 	}
 	assert.Contains(t, r.stdout, reordered+" p.example.: done: enable\n")
 	assert.Contains(t, r.stdout, recased+" n.example.: done: enable\n")

@@ -61,8 +61,10 @@ func errorJSON(err error) *jsonError {
 // jsonZone is one zone of plan and apply under -o json.
 type jsonZone struct {
 	ZoneID  string                `json:"zone_id"`
+	Name    string                `json:"name"` // see jsonZoneName
 	InSync  bool                  `json:"in_sync"`
 	Actions []secondarydns.Action `json:"actions"`
+	Changes jsonChanges           `json:"changes"` // what the actions change; {} when none
 	Done    []secondarydns.Action `json:"done"`
 	Error   *jsonError            `json:"error"`
 }
@@ -84,6 +86,9 @@ type outcome struct {
 	id   string
 	plan *secondarydns.Plan // as planned, or as executed (Done filled); nil if it could not be planned
 	err  error
+	// wantName is the name the desired state gives a zone that could not
+	// be planned (plan nil), so that its JSON still names it.
+	wantName string
 }
 
 func (o outcome) inSync() bool { return o.err == nil && o.plan != nil && o.plan.InSync() }
@@ -121,7 +126,7 @@ func summarize(outs []outcome, applied bool) jsonSummary {
 func fleetJSON(outs []outcome, applied bool) jsonFleet {
 	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs, applied)}
 	for _, o := range outs {
-		z := jsonZone{ZoneID: o.id, InSync: o.inSync(), Actions: []secondarydns.Action{}, Done: []secondarydns.Action{}, Error: errorJSON(o.err)}
+		z := jsonZone{ZoneID: o.id, Name: jsonZoneName(o), InSync: o.inSync(), Actions: []secondarydns.Action{}, Changes: planChanges(o.plan), Done: []secondarydns.Action{}, Error: errorJSON(o.err)}
 		if o.plan != nil {
 			z.Actions = append(z.Actions, o.plan.Actions...)
 			z.Done = append(z.Done, o.plan.Done...)
@@ -151,7 +156,7 @@ func writePlan(w io.Writer, outs []outcome) {
 			continue
 		}
 		p := o.plan
-		fmt.Fprintf(w, "%s %s\n", o.id, zoneName(p))
+		fmt.Fprintf(w, "%s %s\n", o.id, zoneHeader(p))
 		for _, act := range p.Actions {
 			fmt.Fprintf(w, "  %-8s %s\n", act, describeAction(p, act))
 		}
@@ -159,7 +164,7 @@ func writePlan(w io.Writer, outs []outcome) {
 	for _, o := range outs {
 		switch {
 		case errors.Is(o.err, secondarydns.ErrStale):
-			fmt.Fprintf(w, "%s stale: %s\n", o.id, o.err)
+			fmt.Fprintf(w, "%s %s stale: %s\n", o.id, headerOf(o), o.err)
 		case notRead(o):
 			fmt.Fprintf(w, "%s not read (interrupted)\n", o.id)
 		case o.err != nil:
