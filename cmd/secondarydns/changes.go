@@ -32,8 +32,10 @@ type jsonPeerSet struct {
 // create sets the name and peers and leaves transfers Disabled (an enable
 // after it makes that Enabled); an update changes the name when the converge
 // rules see it differ and the peers as a set; enable and disable the status;
-// a delete removes the name, peers and status read. The whole plan is
-// described, whether or not it ran ("done" says what did).
+// a delete removes the name, peers and status read. A status that was not
+// read (a saved plan may lack it) and so does not visibly change is left
+// out. The whole plan is described, whether or not it ran ("done" says
+// what did).
 func planChanges(p *secondarydns.Plan) jsonChanges {
 	var c jsonChanges
 	if p == nil {
@@ -73,9 +75,6 @@ func planChanges(p *secondarydns.Plan) jsonChanges {
 			c.Peers = peerSet(nil, dedupe(curPeers))
 			status("")
 		}
-	}
-	if c.Name != nil && c.Name.From == c.Name.To {
-		c.Name = nil
 	}
 	if c.Status != nil && c.Status.From == c.Status.To {
 		c.Status = nil

@@ -55,6 +55,7 @@ func TestJSONChanges(t *testing.T) {
 		recased   = secondarydnstest.ZoneID(910)
 		gone      = secondarydnstest.ZoneID(911)
 		allPeers  = secondarydnstest.ZoneID(912)
+		recasedUp = secondarydnstest.ZoneID(913) // an update whose name differs only in case
 	)
 	file := `{"zones": {
   "` + rename + `": {"name": "renamed.example.", "peers": ["` + peer1 + `"], "status": "Enabled"},
@@ -68,7 +69,8 @@ func TestJSONChanges(t *testing.T) {
   "` + inSync + `": {"name": "s.example.", "peers": ["` + peer1 + `"], "status": "Enabled"},
   "` + recased + `": {"name": "R.EXAMPLE", "peers": ["` + peer1 + `"]},
   "` + gone + `": {"absent": true},
-  "` + allPeers + `": {"name": "all.example.", "peers": []}
+  "` + allPeers + `": {"name": "all.example.", "peers": []},
+  "` + recasedUp + `": {"name": "Q.EXAMPLE", "peers": ["` + peer1 + `", "` + peer2 + `"]}
 }}`
 	seed := func(srv *secondarydnstest.Server) {
 		for id, c := range map[string]secondarydnstest.Config{
@@ -81,6 +83,7 @@ func TestJSONChanges(t *testing.T) {
 			inSync:    {Name: "s.example.", Peers: []string{peer1}, Status: "Enabled"},
 			recased:   {Name: "r.example.", Peers: []string{peer1}, Status: "Disabled"},
 			allPeers:  {Name: "all.example.", Peers: []string{peer1, peer2}, Status: "Disabled"},
+			recasedUp: {Name: "q.example.", Peers: []string{peer1}, Status: "Enabled"},
 		} {
 			srv.Seed(id, c)
 		}
@@ -98,6 +101,7 @@ func TestJSONChanges(t *testing.T) {
 		recased:   {"R.EXAMPLE", `{}`},
 		gone:      {"", `{}`},
 		allPeers:  {"all.example.", `{"peers":{"remove":["` + peer1 + `","` + peer2 + `"]}}`},
+		recasedUp: {"Q.EXAMPLE", `{"peers":{"add":["` + peer2 + `"]}}`},
 	}
 	f := writeFile(t, "zones.json", file)
 
@@ -136,6 +140,18 @@ func TestJSONChanges(t *testing.T) {
 		require.Equal(t, exitFailed, r.code, r.stderr)
 		assert.Equal(t, want, zoneChanges(t, r.stdout), "a stale zone is described as the saved plan saw it")
 	})
+}
+
+// TestJSONChangesStatusNotRead: a saved plan that did not read a zone's
+// status (its "read" has none) has no status to show changing: "changes"
+// leaves "status" out rather than say {"from": "", "to": ""}.
+func TestJSONChangesStatusNotRead(t *testing.T) {
+	srv := newFake(t)
+	srv.Seed(zoneD, secondarydnstest.Config{Name: "old.example.", Peers: []string{peer1}, Status: "Enabled"})
+	p := writeFile(t, "plan.json", `{"format": "secondarydns-plan", "version": 1, "zones": [{"zone_id": "`+zoneD+`", "want": {"absent": true}, "read": {"configured": true, "name": "old.example.", "peers": ["`+peer1+`"]}, "actions": ["disable", "delete"]}]}`)
+	r := cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, map[string][2]string{zoneD: {"old.example.", `{"name":{"from":"old.example.","to":""},"peers":{"remove":["` + peer1 + `"]}}`}}, zoneChanges(t, r.stdout))
 }
 
 // TestJSONNameUnplanned: a zone that could not be planned still has the

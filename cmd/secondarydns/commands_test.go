@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,15 +26,23 @@ func TestHelp(t *testing.T) {
 			assert.Contains(t, r.stdout, "Usage: secondarydns "+c.name, c.name)
 			assert.Contains(t, r.stdout, "\nExample:\n  secondarydns "+c.name, c.name)
 			fs := scratchApp().newFlagSet(c.name)
+			own := map[string]bool{}
 			if c.flags != nil {
 				c.flags(scratchApp(), fs)
+				scratchApp().flagSetFor(c).VisitAll(func(f *flag.Flag) { own[f.Name] = true })
 			}
 			fs.VisitAll(func(f *flag.Flag) {
 				dash := "--"
 				if len(f.Name) == 1 {
 					dash = "-"
 				}
-				assert.Contains(t, r.stdout, "  "+dash+f.Name, "%s --help lists %s", c.name, f.Name)
+				// A command that names the global flags that apply to
+				// it lists only those.
+				if own[f.Name] || c.globals == nil || slices.Contains(c.globals, f.Name) {
+					assert.Contains(t, r.stdout, "  "+dash+f.Name, "%s --help lists %s", c.name, f.Name)
+				} else {
+					assert.NotContains(t, r.stdout, "  "+dash+f.Name+" ", "%s --help does not list %s", c.name, f.Name)
+				}
 			})
 			assert.Empty(t, r.stderr)
 		}
@@ -47,6 +56,8 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stdout, "Usage: secondarydns apply -f FILE | --plan PLAN [--yes] [--allow-destroy]\n")
 	golden(t, "help_plan", cli(t, srv, "plan", "--help").stdout)
+	// fake sends no request: of the global flags only --quiet does anything.
+	golden(t, "help_fake", cli(t, srv, "fake", "--help").stdout)
 	// help's own --help, and help of help, are the overview.
 	for _, args := range [][]string{{"help", "--help"}, {"help", "-h"}, {"help", "help"}, {"-o", "json", "help"}} {
 		r = cli(t, srv, args...)

@@ -19,6 +19,7 @@ import (
 
 var cmdFake = &command{
 	name: "fake", args: "[--addr HOST:PORT] [-f FILE] [--rate-limit N/DURATION] [--secondaries N]", maxArgs: 0, local: true,
+	globals: []string{"quiet"}, // -o is ignored, --timeout refused, the rest are for requests
 	summary: "serve an in-memory fake of the API, for tests of scripts",
 	detail: `Serve secondarydnstest, an in-memory fake of the outgoing transfer API, until
 SIGINT or SIGTERM (then exit 0). The first two lines on standard output are

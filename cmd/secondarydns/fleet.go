@@ -235,14 +235,14 @@ func runApply(a *app, _ []string) int {
 		}
 		todo = append(todo, o.plan)
 		if why := planDestroys(o.plan); why != "" {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, why))
+			destroy = append(destroy, destroyEntry(o.id, jsonZoneName(o), why))
 		}
 	}
 	if len(todo) == 0 {
 		return a.finishApply(outs)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
-		return a.inputError(destroyRefusal(destroy, "nothing was changed"))
+		return a.inputError(destroyRefusal(destroy, "nothing was changed", !a.yes && !a.stdinTTY))
 	}
 	if code := a.confirm(len(todo)); code >= 0 {
 		return code
@@ -282,13 +282,13 @@ func (a *app) refuseSaved(sp *savedPlan) int {
 			todo++
 		}
 		if why := savedDestroys(z); why != "" {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, why))
+			destroy = append(destroy, destroyEntry(z.ZoneID, z.name(), why))
 		}
 	}
 	slices.Sort(destroy)
 	switch {
 	case len(destroy) > 0 && !a.allowDestroy:
-		return a.inputError(destroyRefusal(destroy, "nothing was sent"))
+		return a.inputError(destroyRefusal(destroy, "nothing was sent", !a.yes && !a.stdinTTY))
 	case todo > 0 && !a.yes && !a.stdinTTY:
 		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
 	}

@@ -132,7 +132,7 @@ func TestApplySafety(t *testing.T) {
 
 	r := cli(t, srv, "apply", "-f", f, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" (disable, delete)\n")
+	assert.Contains(t, r.stderr, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneD+" old.example. (disable, delete)\n")
 	assert.Empty(t, writes(srv))
 
 	r = cli(t, srv, "apply", "-f", f, "--yes", "-o", "json")
@@ -701,7 +701,7 @@ func TestSavedPlanEdited(t *testing.T) {
 			r := cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy")
 			assert.Equal(t, exitUsage, r.code, r.stdout+r.stderr)
 			if e.zone != "" {
-				assert.Contains(t, r.stderr, "("+e.zone+"): the actions ")
+				assert.Contains(t, r.stderr, "("+e.zone+"): ")
 				assert.Contains(t, r.stderr, "the file was edited; nothing was sent")
 			}
 			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), r.stderr)
@@ -784,7 +784,7 @@ func TestSavedPlanRefusedFromFile(t *testing.T) {
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" (disable, delete)\n", r.stderr)
+	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" old.example. (disable, delete)\n", r.stderr)
 	r = cli(t, srv, "apply", "--plan", planPath, "--allow-destroy", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, oneDocument(t, r.stdout), "error")

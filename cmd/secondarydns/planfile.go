@@ -85,6 +85,15 @@ func (z savedZone) plan() *secondarydns.Plan {
 	return p
 }
 
+// name is the zone's name as its plan shows it: the one wanted, else the
+// one read; "" when neither is set.
+func (z savedZone) name() string {
+	if z.Want.Name != "" {
+		return z.Want.Name
+	}
+	return z.Read.Name
+}
+
 // writeSavedPlan writes the plans to path, atomically (see writeAtomic),
 // and returns the file's SHA-256 for apply --plan --checksum.
 func writeSavedPlan(path string, outs []outcome) (string, error) {
@@ -175,8 +184,8 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 		// The actions must be what the converge rules give for this want
 		// and read: anything else was edited by hand and is never run.
 		if want := z.expectedActions(); !slices.Equal(want, z.Actions) {
-			return nil, &editedError{fmt.Sprintf("%s: the actions %s are not what its \"want\" and \"read\" give (%s): the file was edited; nothing was sent. Make a new plan with 'secondarydns plan --out'",
-				field, actionList(z.Actions), actionList(want))}
+			return nil, &editedError{fmt.Sprintf("%s: %s: the file was edited; nothing was sent. Make a new plan with 'secondarydns plan --out'",
+				field, actionsMismatch(z.Actions, want))}
 		}
 	}
 	return &sp, nil
@@ -187,6 +196,19 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 type editedError struct{ msg string }
 
 func (e *editedError) Error() string { return e.msg }
+
+// actionsMismatch says that a saved zone's actions are not the ones its
+// want and read give, in a sentence that reads right when either side has
+// no action.
+func actionsMismatch(saved, want []secondarydns.Action) string {
+	switch {
+	case len(saved) == 0:
+		return fmt.Sprintf("it has no action, but its \"want\" and \"read\" give %s", actionList(want))
+	case len(want) == 0:
+		return fmt.Sprintf("it has the actions %s, but its \"want\" and \"read\" give no action", actionList(saved))
+	}
+	return fmt.Sprintf("the actions %s are not what its \"want\" and \"read\" give (%s)", actionList(saved), actionList(want))
+}
 
 // actionList is ["update", "enable"] as [update, enable], or "no action".
 func actionList(acts []secondarydns.Action) string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +94,10 @@ type command struct {
 	// local: the command sends no request (fake, version): the global
 	// request flags are accepted but mean nothing.
 	local bool
+	// globals, when not nil, is the global flags (by name) that do
+	// something for this command: its help lists only these. The others
+	// are still accepted (a script may pass them to every command).
+	globals []string
 	// subs: a group (peers, tsigs…) whose first argument names one of
 	// these, named "GROUP SUB" (see subcommand).
 	subs []*command
@@ -502,8 +507,24 @@ func (a *app) help(c *command, w io.Writer) {
 		a.printFlags(w, a.flagSetFor(c))
 	}
 	fmt.Fprint(w, "\nGlobal flags:\n")
-	a.printFlags(w, scratchApp().newFlagSet(c.name))
+	a.printFlags(w, globalFlags(c))
 	fmt.Fprintf(w, "\nExample:\n  %s\n", c.example)
+}
+
+// globalFlags is the global flags c's help lists: c.globals when set, else
+// all of them.
+func globalFlags(c *command) *flag.FlagSet {
+	all := scratchApp().newFlagSet(c.name)
+	if c.globals == nil {
+		return all
+	}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	all.VisitAll(func(f *flag.Flag) {
+		if slices.Contains(c.globals, f.Name) {
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	return fs
 }
 
 // flagSetFor is the command's own flags, with their defaults.

@@ -44,10 +44,25 @@ func savedDestroys(z savedZone) string {
 	return destroys(z.Actions, z.Read.Peers, want, secondarydns.TransferStatus(z.Read.Status))
 }
 
-// destroyRefusal is the message of the --allow-destroy refusal.
-func destroyRefusal(destroy []string, outcome string) string {
-	return fmt.Sprintf("refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; %s. %d zone(s): %s",
-		outcome, len(destroy), strings.Join(destroy, ", "))
+// destroyRefusal is the message of the --allow-destroy refusal; destroy
+// holds destroyEntry's. needYes adds that --yes is missing too (no terminal
+// to ask on), so that one run says everything to add, not one flag per run.
+func destroyRefusal(destroy []string, outcome string, needYes bool) string {
+	yes := ""
+	if needYes {
+		yes = "; standard input is not a terminal, so --yes is needed too (pass --allow-destroy --yes)"
+	}
+	return fmt.Sprintf("refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy%s; %s. %d zone(s): %s",
+		yes, outcome, len(destroy), strings.Join(destroy, ", "))
+}
+
+// destroyEntry is one zone of the refusal: its ID, its name (a reader of
+// 400 zones knows them by name; "" left out) and what it destroys.
+func destroyEntry(id, name, why string) string {
+	if name == "" {
+		return fmt.Sprintf("%s (%s)", id, why)
+	}
+	return fmt.Sprintf("%s %s (%s)", id, name, why)
 }
 
 // ask asks a single-zone command's question on a terminal, or requires

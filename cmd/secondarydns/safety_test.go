@@ -30,7 +30,7 @@ func TestRemoveEveryPeerIsDestructive(t *testing.T) {
   "`+zoneE+`": {"name": "renamed.example.", "peers": [], "status": "Enabled"}
 }}`)
 	refusal := "refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; %s. 2 zone(s): " +
-		zoneA + " (update: removes every peer), " + zoneB + " (update: removes every peer)\n"
+		zoneA + " a.example. (update: removes every peer), " + zoneB + " b.example. (update: removes every peer)\n"
 
 	r := cli(t, srv, "apply", "-f", f, "--yes")
 	assert.Equal(t, exitUsage, r.code, r.stdout+r.stderr)
@@ -84,7 +84,7 @@ func TestAllowDestroyDisableOnly(t *testing.T) {
 		inv.env = fakeEnv(srv)
 		r := invoke(t, inv)
 		assert.Equal(t, exitUsage, r.code, r.stdout+r.stderr)
-		assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneA+" (disable)\n", r.stderr)
+		assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was changed. 1 zone(s): "+zoneA+" a.example. (disable)\n", r.stderr)
 		assert.NotContains(t, r.stderr, "Only 'yes'", "refused before asking")
 		assert.Empty(t, writes(srv))
 	}

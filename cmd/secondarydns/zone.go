@@ -155,7 +155,7 @@ var cmdNotify = zoneCommand("notify", "send a DNS NOTIFY to a zone's secondaries
 	})
 
 var cmdVersion = &command{
-	name: "version", maxArgs: 0, local: true,
+	name: "version", maxArgs: 0, local: true, globals: []string{"o"},
 	summary: "print the version",
 	detail:  "Print the version of the command (that of the secondarydns SDK it is built from).",
 	example: "secondarydns version -o json",
