@@ -62,7 +62,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		prev := cancel
 		cancel = func() { cancelTimeout(); prev() }
 	}
-	a.tracker = &tracker{base: a.transport(), cancel: cancel}
+	a.tracker = &tracker{base: a.transport(), cancel: cancel, onStop: a.onInterrupt}
 	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
 	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
 	if a.rate > 0 {
@@ -149,6 +149,10 @@ type tracker struct {
 	cancel context.CancelFunc
 	sent   atomic.Int64
 
+	// onStop, when set, is called once the interrupt rule is in force
+	// (tests wait on it instead of sleeping).
+	onStop func()
+
 	mu       sync.Mutex
 	inflight int
 	stopped  bool
@@ -186,10 +190,13 @@ func (t *tracker) finished() {
 // flight.
 func (t *tracker) interrupt() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.stopped = true
 	if t.inflight == 0 {
 		t.cancel()
+	}
+	t.mu.Unlock()
+	if t.onStop != nil {
+		t.onStop()
 	}
 }
 

@@ -77,6 +77,10 @@ type app struct {
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
 	log     *slog.Logger
+
+	// onInterrupt, when set (by tests), is called once SIGINT/SIGTERM has
+	// stopped new requests (see tracker).
+	onInterrupt func()
 }
 
 // command is one subcommand: its usage, flags and logic.
