@@ -65,6 +65,9 @@ type jsonZone struct {
 	Actions []secondarydns.Action `json:"actions"`
 	Done    []secondarydns.Action `json:"done"`
 	Error   *jsonError            `json:"error"`
+	// Unknown is the action whose request was sent and whose outcome is
+	// unknown (apply), null when none.
+	Unknown *secondarydns.Action `json:"unknown"`
 }
 
 type jsonSummary struct {
@@ -72,6 +75,7 @@ type jsonSummary struct {
 	InSync  int `json:"in_sync"`
 	Changed int `json:"changed"`
 	Failed  int `json:"failed"`
+	Unknown int `json:"unknown"` // of the failed, those with an action of unknown outcome
 }
 
 type jsonFleet struct {
@@ -84,6 +88,9 @@ type outcome struct {
 	id   string
 	plan *secondarydns.Plan // as planned, or as executed (Done filled); nil if it could not be planned
 	err  error
+	// unknown is the action apply stopped at whose request was sent but
+	// whose outcome is unknown (see tracker.unknownAction); "" if none.
+	unknown secondarydns.Action
 }
 
 func (o outcome) inSync() bool { return o.err == nil && o.plan != nil && o.plan.InSync() }
@@ -107,6 +114,9 @@ func summarize(outs []outcome, applied bool) jsonSummary {
 		switch {
 		case o.err != nil || o.plan == nil:
 			s.Failed++
+			if o.unknown != "" {
+				s.Unknown++
+			}
 		case o.plan.InSync():
 			s.InSync++
 		case applied && len(o.plan.Done) < len(o.plan.Actions):
@@ -125,6 +135,9 @@ func fleetJSON(outs []outcome, applied bool) jsonFleet {
 		if o.plan != nil {
 			z.Actions = append(z.Actions, o.plan.Actions...)
 			z.Done = append(z.Done, o.plan.Done...)
+		}
+		if o.unknown != "" {
+			z.Unknown = &o.unknown
 		}
 		doc.Zones = append(doc.Zones, z)
 	}
