@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -35,6 +37,7 @@ func newGate(t *testing.T, srv *secondarydnstest.Server, hold func(*http.Request
 	target, err := url.Parse(strings.TrimSuffix(srv.URL, "/client/v4"))
 	require.NoError(t, err)
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // a request given up on when the test ends
 	g := &gate{open: make(chan struct{})}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.mu.Lock()
@@ -47,7 +50,9 @@ func newGate(t *testing.T, srv *secondarydnstest.Server, hold func(*http.Request
 		if held {
 			<-g.open
 		}
-		proxy.ServeHTTP(w, r)
+		// Forwarded even if the client has given up on it, as a
+		// server that got the request would act on it.
+		proxy.ServeHTTP(w, r.WithContext(context.WithoutCancel(r.Context())))
 	}))
 	t.Cleanup(hs.Close)
 	t.Cleanup(g.release) // before hs.Close: no handler left waiting
