@@ -72,6 +72,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	if a.log != nil {
 		opts = append(opts, secondarydns.WithLogger(a.log))
 	}
+	opts = append(opts, a.sdkOptions...)
 	c, err := secondarydns.NewClient(opts...)
 	if err != nil {
 		stopWatch()

@@ -81,6 +81,9 @@ type app struct {
 	// onInterrupt, when set (by tests), is called once SIGINT/SIGTERM has
 	// stopped new requests (see tracker).
 	onInterrupt func()
+	// sdkOptions are more options for the SDK's client (tests: a
+	// rate-limit lockout of a second instead of minutes).
+	sdkOptions []secondarydns.Option
 }
 
 // command is one subcommand: its usage, flags and logic.
