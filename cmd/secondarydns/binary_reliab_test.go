@@ -20,7 +20,7 @@ import (
 // TestBinarySignalsAndPipes runs the built command where the process itself
 // matters: two signals 50 ms apart during a slow apply (exit 130, the second
 // noted, -o json stdout still one complete document that matches the
-// fake), a closed stderr pipe under --verbose (the run completes, exit 0),
+// fake), three (exit 130 at once, no report), a closed stderr pipe under --verbose (the run completes, exit 0),
 // a closed stdout pipe (the run completes, exit 1 with one line) and
 // export > /dev/full (exit 1, "no space left on device").
 func TestBinarySignalsAndPipes(t *testing.T) {
@@ -69,6 +69,25 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 			done += len(z.Done)
 		}
 		assert.Equal(t, len(writes(srv)), done, "every write sent is reported done")
+	})
+
+	t.Run("three signals", func(t *testing.T) {
+		srv := newFake(t)
+		w := newWatch(t, srv, time.Second) // the third comes while requests are in flight
+		c := exec.Command(bin, "apply", "-f", createFile(910), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
+		c.Env = append(os.Environ(), envList(w.env())...)
+		so, se := &syncBuffer{}, &syncBuffer{}
+		c.Stdout, c.Stderr = so, se
+		require.NoError(t, c.Start())
+		require.Eventually(t, func() bool { return w.count() >= 1 }, 20*time.Second, 5*time.Millisecond)
+		for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGHUP, syscall.SIGTERM} {
+			require.NoError(t, c.Process.Signal(sig))
+			time.Sleep(50 * time.Millisecond)
+		}
+		assert.Equal(t, exitInterrupted, exitCode(c.Wait()), so.String()+se.String())
+		assert.Contains(t, se.String(), "secondarydns: second signal (hangup)")
+		assert.Contains(t, se.String(), "secondarydns: third signal (terminated): exiting at once")
+		assert.Empty(t, so.String(), "no report: it exited at once")
 	})
 
 	t.Run("closed stderr pipe", func(t *testing.T) {

@@ -22,13 +22,14 @@ const (
 	exitFailed      = 1   // a request failed, a zone was stale, or the confirmation was declined
 	exitUsage       = 2   // bad usage or input; no write was sent
 	exitChanges     = 3   // plan --exit-code found changes
-	exitInterrupted = 130 // SIGINT/SIGTERM: no new request started, what finished reported
+	exitInterrupted = 130 // SIGINT/SIGTERM/SIGHUP: no new request started, what finished reported
 )
 
 // app is one invocation of the command: its streams, environment, flags and,
 // once a command runs, its request context.
 type app struct {
-	// sig ends when the process is told to stop (SIGINT/SIGTERM). Requests
+	// sig ends when the process is told to stop (SIGINT/SIGTERM/SIGHUP, see
+	// watchSignals). Requests
 	// do not run under it: in-flight requests finish (see tracker).
 	sig context.Context
 	// limit ends when --timeout, counted from the start of the command,
