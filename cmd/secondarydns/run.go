@@ -29,8 +29,8 @@ const (
 // once a command runs, its request context.
 type app struct {
 	// sig ends when the process is told to stop (SIGINT/SIGTERM/SIGHUP, see
-	// watchSignals). Requests
-	// do not run under it: in-flight requests finish (see tracker).
+	// watchSignals). Requests do not run under it: in-flight requests
+	// finish (see tracker).
 	sig context.Context
 	// limit ends when --timeout, counted from the start of the command,
 	// passes; it never ends without one. Requests, reading standard input
