@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,7 +63,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 		prev := cancel
 		cancel = func() { cancelTimeout(); prev() }
 	}
-	a.tracker = &tracker{base: a.transport(), cancel: cancel}
+	a.tracker = &tracker{base: a.transport(), cancel: cancel, onStop: a.onInterrupt}
 	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
 	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
 	if a.rate > 0 {
@@ -71,6 +72,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	if a.log != nil {
 		opts = append(opts, secondarydns.WithLogger(a.log))
 	}
+	opts = append(opts, a.sdkOptions...)
 	c, err := secondarydns.NewClient(opts...)
 	if err != nil {
 		stopWatch()
@@ -149,28 +151,136 @@ type tracker struct {
 	cancel context.CancelFunc
 	sent   atomic.Int64
 
+	// onStop, when set, is called once the interrupt rule is in force
+	// (tests wait on it instead of sleeping).
+	onStop func()
+
 	mu       sync.Mutex
 	inflight int
 	stopped  bool
+	writes   map[string][]*writeAttempt // by zone ID, in the order sent (see unknownAction)
 }
 
 // RoundTrip sends req unless the command was interrupted.
 func (t *tracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	zone, act, isWrite := zoneWrite(req)
+	var w *writeAttempt
 	t.mu.Lock()
 	if t.stopped {
 		t.mu.Unlock()
 		return nil, errInterrupted
 	}
 	t.inflight++
+	if isWrite {
+		w = &writeAttempt{action: act}
+		if t.writes == nil {
+			t.writes = map[string][]*writeAttempt{}
+		}
+		t.writes[zone] = append(t.writes[zone], w)
+	}
 	t.mu.Unlock()
+	if w != nil {
+		// Whether the request left is what tells "not started" from
+		// "outcome unknown": a connection never made sent nothing.
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			WroteRequest: func(httptrace.WroteRequestInfo) { w.sent.Store(true) },
+		}))
+	}
 	t.sent.Add(1)
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		t.finished()
 		return nil, err
 	}
-	resp.Body = &trackedBody{ReadCloser: resp.Body, done: sync.OnceFunc(t.finished)}
+	body := &trackedBody{ReadCloser: resp.Body, done: sync.OnceFunc(t.finished)}
+	if w != nil {
+		w.status.Store(int32(resp.StatusCode))
+		body.eof = func() { w.answered.Store(true) }
+	}
+	resp.Body = body
 	return resp, nil
+}
+
+// writeAttempt is one write request for a zone's outgoing configuration.
+type writeAttempt struct {
+	action   secondarydns.Action
+	sent     atomic.Bool  // written to the connection, in whole or in part
+	status   atomic.Int32 // the answer's status; 0 when none came
+	answered atomic.Bool  // the answer's body was read to its end
+}
+
+// refused reports an attempt the server answered, in whole, with a 4xx: it
+// changed nothing. A 2xx the SDK still failed on (a body it could not
+// decode) did change something, and a 5xx may come after the change.
+func (w *writeAttempt) refused() bool {
+	st := w.status.Load()
+	return w.answered.Load() && st >= 400 && st < 500
+}
+
+// zoneWrite reports a request that performs one of the converge actions on
+// a zone (…/zones/{id}/secondary_dns/outgoing[/enable|/disable]), and which.
+func zoneWrite(req *http.Request) (zone string, act secondarydns.Action, ok bool) {
+	if req.Method == http.MethodGet {
+		return "", "", false
+	}
+	i := strings.LastIndex(req.URL.Path, "/zones/")
+	if i < 0 {
+		return "", "", false
+	}
+	zone, rest, _ := strings.Cut(req.URL.Path[i+len("/zones/"):], "/")
+	const base = "secondary_dns/outgoing"
+	switch {
+	case rest == base && req.Method == http.MethodPost:
+		act = secondarydns.ActionCreate
+	case rest == base && req.Method == http.MethodPut:
+		act = secondarydns.ActionUpdate
+	case rest == base && req.Method == http.MethodDelete:
+		act = secondarydns.ActionDelete
+	case rest == base+"/enable" && req.Method == http.MethodPost:
+		act = secondarydns.ActionEnable
+	case rest == base+"/disable" && req.Method == http.MethodPost:
+		act = secondarydns.ActionDisable
+	default:
+		return "", "", false
+	}
+	return zone, act, true
+}
+
+// unknownAction returns the action of a failed zone whose outcome is
+// unknown: the action the zone stopped at (ExecuteAll returns the plan with
+// Done so far, so it is the next one) was sent, and no complete answer
+// says it was refused. Its request may have been cut by --timeout, its
+// connection reset after it was written, or its answers were all 5xx
+// (which may come after the change). It returns "" when that action was
+// never sent (the zone was not started, or stopped before it) or was
+// refused, or when the zone did not fail.
+//
+// A later complete 4xx to the same action settles it (a 409 or 404 is the
+// SDK's ErrStale, a 400 a refusal); a 429 does not, since it refuses the
+// retry, not the attempt before it.
+func (t *tracker) unknownAction(r secondarydns.ZoneResult) secondarydns.Action {
+	if t == nil || r.Err == nil || r.Plan == nil || len(r.Plan.Done) >= len(r.Plan.Actions) {
+		return ""
+	}
+	act := r.Plan.Actions[len(r.Plan.Done)]
+	t.mu.Lock()
+	attempts := t.writes[r.ZoneID]
+	t.mu.Unlock()
+	unknown := false
+	for _, w := range attempts {
+		switch {
+		case w.action != act || !w.sent.Load():
+		case w.refused() && w.status.Load() == http.StatusTooManyRequests:
+		case w.refused():
+			unknown = false
+		default:
+			unknown = true
+		}
+	}
+	if unknown {
+		return act
+	}
+	return ""
 }
 
 func (t *tracker) finished() {
@@ -186,17 +296,30 @@ func (t *tracker) finished() {
 // flight.
 func (t *tracker) interrupt() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.stopped = true
 	if t.inflight == 0 {
 		t.cancel()
 	}
+	t.mu.Unlock()
+	if t.onStop != nil {
+		t.onStop()
+	}
 }
 
-// trackedBody tells the tracker when a response has been read and closed.
+// trackedBody tells the tracker when a response has been read and closed,
+// and a write's attempt when its answer was read to the end.
 type trackedBody struct {
 	io.ReadCloser
 	done func()
+	eof  func() // nil but for writes
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && b.eof != nil {
+		b.eof()
+	}
+	return n, err
 }
 
 func (b *trackedBody) Close() error {

@@ -263,10 +263,11 @@ func runApply(a *app, _ []string) int {
 		if !ok {
 			continue
 		}
-		if r.Plan != nil {
-			outs[i].plan = r.Plan
+		done := a.outcomeOf(r)
+		if done.plan == nil {
+			done.plan = o.plan
 		}
-		outs[i].err = r.Err
+		outs[i] = done
 	}
 	return a.finishApply(outs)
 }
@@ -372,31 +373,23 @@ func (a *app) finishApply(outs []outcome) int {
 // writeApplied lists what happened to each zone that had something to do,
 // then the final summary.
 func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
-	changed, failed, stale, partial, notStarted, inSync := 0, 0, 0, 0, 0, 0
+	counts := map[resultKind]int{}
 	for _, o := range outs {
-		switch {
-		case o.inSync():
-			inSync++
-		case o.err == nil:
-			changed++
-			fmt.Fprintf(w, "%s %s: done: %s\n", o.id, zoneName(o.plan), joinActions(o.plan.Done))
-		case errors.Is(o.err, secondarydns.ErrStale):
-			stale++
-			fmt.Fprintf(w, "%s %s: stale (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
-		case o.notStarted():
-			notStarted++
-		case interrupted && contextErr(o.err):
-			partial++
-			fmt.Fprintf(w, "%s %s: interrupted (%s)\n", o.id, nameOf(o), doneText(o))
-		default:
-			failed++
-			fmt.Fprintf(w, "%s %s: failed (%s): %s\n", o.id, nameOf(o), doneText(o), o.err)
+		kind, line := zoneResult(o, interrupted)
+		counts[kind]++
+		if line != "" {
+			fmt.Fprintln(w, line)
 		}
 	}
-	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+partial+notStarted)
+	changed, failed, stale, partial, notStarted, inSync := counts[resultDone], counts[resultFailed], counts[resultStale], counts[resultPartial], counts[resultNotStarted], counts[resultInSync]
+	unknown := counts[resultUnknown]
+	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+unknown+partial+notStarted)
 	var why []string
 	if stale > 0 {
 		why = append(why, fmt.Sprintf("%d stale", stale))
+	}
+	if unknown > 0 {
+		why = append(why, fmt.Sprintf("%d unknown", unknown))
 	}
 	if partial > 0 {
 		why = append(why, fmt.Sprintf("%d partly done", partial))
@@ -412,7 +405,7 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 		s = "interrupted: " + s
 	}
 	fmt.Fprintln(w, s)
-	if notStarted+partial+stale > 0 {
+	if notStarted+partial+stale+unknown > 0 {
 		fmt.Fprintln(w, "run plan again to see what is left to do")
 	}
 }

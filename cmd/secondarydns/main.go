@@ -27,8 +27,10 @@
 // "secondarydns help" or "secondarydns COMMAND --help" for more.
 //
 // Exit codes: 0 success; 1 a request failed, a zone was stale, the
-// confirmation was declined or --timeout passed; 2 bad usage or input (no
-// write was sent); 3 plan --exit-code found changes; 130 interrupted.
+// confirmation was declined, --timeout passed or standard output could not
+// be written; 2 bad usage or input (no write was sent); 3 plan --exit-code
+// found changes; 130 interrupted (SIGINT, SIGTERM or SIGHUP; a second signal
+// is noted, a third exits at once).
 package main
 
 import (
@@ -39,14 +41,14 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// After the first signal the command winds down on its own; a second
-		// one kills it the usual way.
-		<-ctx.Done()
-		stop()
-	}()
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, append(stopSignals, syscall.SIGPIPE)...)
+	// One stderr for the run and the signal handler's remarks, so that a
+	// remark never lands inside the progress line.
+	stderr := &lockedWriter{w: os.Stderr}
+	go watchSignals(sigs, stop, stderr, os.Exit)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, stderr)
 	os.Exit(code)
 }

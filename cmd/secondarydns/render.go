@@ -67,6 +67,9 @@ type jsonZone struct {
 	Changes jsonChanges           `json:"changes"` // what the actions change; {} when none
 	Done    []secondarydns.Action `json:"done"`
 	Error   *jsonError            `json:"error"`
+	// Unknown is the action whose request was sent and whose outcome is
+	// unknown (apply), null when none.
+	Unknown *secondarydns.Action `json:"unknown"`
 }
 
 type jsonSummary struct {
@@ -74,6 +77,7 @@ type jsonSummary struct {
 	InSync  int `json:"in_sync"`
 	Changed int `json:"changed"`
 	Failed  int `json:"failed"`
+	Unknown int `json:"unknown"` // of the failed, those with an action of unknown outcome
 }
 
 type jsonFleet struct {
@@ -89,6 +93,9 @@ type outcome struct {
 	// wantName is the name the desired state gives a zone that could not
 	// be planned (plan nil), so that its JSON still names it.
 	wantName string
+	// unknown is the action apply stopped at whose request was sent but
+	// whose outcome is unknown (see tracker.unknownAction); "" if none.
+	unknown secondarydns.Action
 }
 
 func (o outcome) inSync() bool { return o.err == nil && o.plan != nil && o.plan.InSync() }
@@ -112,6 +119,9 @@ func summarize(outs []outcome, applied bool) jsonSummary {
 		switch {
 		case o.err != nil || o.plan == nil:
 			s.Failed++
+			if o.unknown != "" {
+				s.Unknown++
+			}
 		case o.plan.InSync():
 			s.InSync++
 		case applied && len(o.plan.Done) < len(o.plan.Actions):
@@ -130,6 +140,9 @@ func fleetJSON(outs []outcome, applied bool) jsonFleet {
 		if o.plan != nil {
 			z.Actions = append(z.Actions, o.plan.Actions...)
 			z.Done = append(z.Done, o.plan.Done...)
+		}
+		if o.unknown != "" {
+			z.Unknown = &o.unknown
 		}
 		doc.Zones = append(doc.Zones, z)
 	}

@@ -23,14 +23,15 @@ const (
 	exitFailed      = 1   // a request failed, a zone was stale, or the confirmation was declined
 	exitUsage       = 2   // bad usage or input; no write was sent
 	exitChanges     = 3   // plan --exit-code found changes
-	exitInterrupted = 130 // SIGINT/SIGTERM: no new request started, what finished reported
+	exitInterrupted = 130 // SIGINT/SIGTERM/SIGHUP: no new request started, what finished reported
 )
 
 // app is one invocation of the command: its streams, environment, flags and,
 // once a command runs, its request context.
 type app struct {
-	// sig ends when the process is told to stop (SIGINT/SIGTERM). Requests
-	// do not run under it: in-flight requests finish (see tracker).
+	// sig ends when the process is told to stop (SIGINT/SIGTERM/SIGHUP, see
+	// watchSignals). Requests do not run under it: in-flight requests
+	// finish (see tracker).
 	sig context.Context
 	// limit ends when --timeout, counted from the start of the command,
 	// passes; it never ends without one. Requests, reading standard input
@@ -78,6 +79,13 @@ type app struct {
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
 	log     *slog.Logger
+
+	// onInterrupt, when set (by tests), is called once SIGINT/SIGTERM has
+	// stopped new requests (see tracker).
+	onInterrupt func()
+	// sdkOptions are more options for the SDK's client (tests: a
+	// rate-limit lockout of a second instead of minutes).
+	sdkOptions []secondarydns.Option
 }
 
 // command is one subcommand: its usage, flags and logic.
@@ -135,14 +143,25 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 // newApp is an invocation with the flags' defaults, before parsing.
 func newApp(ctx context.Context, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
 	a := scratchApp()
-	a.sig, a.env, a.stdin, a.stdout = ctx, env, stdin, stdout
+	a.sig, a.env, a.stdin = ctx, env, stdin
+	a.stdout = &checkedWriter{w: stdout} // see checkStdout
 	a.limit = context.Background()
-	a.stderr = &lockedWriter{w: stderr}
-	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(stderr)
+	lw, ok := stderr.(*lockedWriter) // main's, shared with its signal handler
+	if !ok {
+		lw = &lockedWriter{w: stderr}
+	}
+	a.stderr = lw
+	a.stdinTTY, a.stderrTTY = isTerminal(stdin), isTerminal(lw.w)
 	return a
 }
 
+// main runs the command and, whatever it returned, fails it when standard
+// output could not be written (see checkedWriter).
 func (a *app) main(args []string) int {
+	return a.checkStdout(a.runArgs(args))
+}
+
+func (a *app) runArgs(args []string) int {
 	// Bad usage is reported as JSON under -o json, even when the error comes
 	// before the flag is parsed.
 	a.output = scanOutput(args)
@@ -448,9 +467,11 @@ func (a *app) say() io.Writer {
 	return a.stdout
 }
 
-// note writes a remark for people on stderr, unless --quiet.
+// note writes a remark for people on stderr, unless --quiet or standard
+// output could not be written: "exported 200 zone(s)" after a failed write
+// would contradict the error that ends the command (see checkStdout).
 func (a *app) note(format string, args ...any) {
-	if !a.quiet {
+	if !a.quiet && !a.stdoutFailed() {
 		fmt.Fprintf(a.stderr, format, args...)
 	}
 }
@@ -617,22 +638,35 @@ func (s *stringList) Set(v string) error {
 // the progress line is on screen: any other write (a --verbose log line, a
 // remark) clears it first, so that text never lands after the progress
 // line's own; the line is drawn again at its next tick.
+//
+// Once a write fails (stderr piped into a "head" that has exited, a full
+// disk) it writes nothing more: logging ends there, the run and its report
+// on stdout do not.
 type lockedWriter struct {
 	mu   sync.Mutex
 	w    io.Writer
-	line bool // the progress line is drawn and not cleared
+	line bool  // the progress line is drawn and not cleared
+	err  error // the first failed write's error
 }
 
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.err != nil {
+		return 0, l.err
+	}
 	if l.line {
 		l.line = false
 		if _, err := io.WriteString(l.w, clearLine); err != nil {
+			l.err = err
 			return 0, err
 		}
 	}
-	return l.w.Write(p)
+	n, err := l.w.Write(p)
+	if err != nil {
+		l.err = err
+	}
+	return n, err
 }
 
 // clearLine returns to the start of the line and erases it.
@@ -642,6 +676,11 @@ const clearLine = "\r\033[K"
 func (l *lockedWriter) drawLine(s string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, _ = io.WriteString(l.w, clearLine+s)
+	if l.err != nil {
+		return
+	}
+	if _, err := io.WriteString(l.w, clearLine+s); err != nil {
+		l.err = err
+	}
 	l.line = s != ""
 }
