@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // unfinished reports a zone that --timeout cut: it passed, or the pacing
@@ -38,7 +39,9 @@ func (a *app) timedOut(outs []outcome) {
 		return
 	}
 	how := fmt.Sprintf("--timeout %s passed", a.timeout)
-	if a.limit.Err() == nil {
+	// The deadline itself, not a.limit.Err(): the request context, which
+	// has the same deadline, may end a moment before a.limit does.
+	if deadline, ok := a.limit.Deadline(); ok && time.Now().Before(deadline) {
 		how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests could be sent", a.timeout)
 		if a.rate > 0 {
 			how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests' turns under --rate %g", a.timeout, a.rate)
