@@ -238,3 +238,22 @@ func TestApplyTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestExportTimeout: export cut by --timeout says so in one line, and one
+// more that nothing was written with the unfinished zones counted: no line
+// per zone.
+func TestExportTimeout(t *testing.T) {
+	srv := newFake(t)
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, secondarydnstest.ZoneID(800+i))
+	}
+	r := cli(t, srv, append([]string{"export", "--rate", "5", "--timeout", "500ms"}, ids...)...)
+	assert.Equal(t, exitFailed, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	require.Len(t, lines, 2, r.stderr)
+	assert.Regexp(t, `^secondarydns export: stopped early: --timeout 500ms would pass before the remaining requests' turns under --rate 5; (\d+) of 10 zone\(s\) unfinished$`, lines[0])
+	n := regexp.MustCompile(`(\d+) of 10`).FindStringSubmatch(lines[0])[1]
+	assert.Equal(t, "secondarydns export: "+n+" of 10 zones could not be read ("+n+" unfinished: --timeout); nothing was written", lines[1])
+}
