@@ -394,6 +394,7 @@ const (
 	stateFailed
 )
 
+// appliedStateOf classifies o; interrupted says SIGINT/SIGTERM came.
 func appliedStateOf(o outcome, interrupted bool) appliedState {
 	switch {
 	case o.inSync():

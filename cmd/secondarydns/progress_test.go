@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 	"github.com/dnsxfer/secondarydns/verify"
 )
@@ -256,4 +258,29 @@ func TestExportTimeout(t *testing.T) {
 	assert.Regexp(t, `^secondarydns export: stopped early: --timeout 500ms would pass before the remaining requests' turns under --rate 5; (\d+) of 10 zone\(s\) unfinished$`, lines[0])
 	n := regexp.MustCompile(`(\d+) of 10`).FindStringSubmatch(lines[0])[1]
 	assert.Equal(t, "secondarydns export: "+n+" of 10 zones could not be read ("+n+" unfinished: --timeout); nothing was written", lines[1])
+}
+
+// TestAppliedLine: each state's result line. A zone --timeout cut gets one
+// only if it had done something (the summary counts the others); so does a
+// zone interrupted part way.
+func TestAppliedLine(t *testing.T) {
+	plan := func(done ...secondarydns.Action) *secondarydns.Plan {
+		return &secondarydns.Plan{ZoneID: zoneA, Want: secondarydns.Desired{Name: "example.com."},
+			Actions: []secondarydns.Action{secondarydns.ActionUpdate, secondarydns.ActionEnable}, Done: done}
+	}
+	cut := fmt.Errorf("secondarydns: zone %s: enable: %w", zoneA, context.DeadlineExceeded)
+	for _, tc := range []struct {
+		o           outcome
+		interrupted bool
+		want        string
+	}{
+		{outcome{zoneA, plan(secondarydns.ActionUpdate, secondarydns.ActionEnable), nil}, false, zoneA + " example.com.: done: update, enable"},
+		{outcome{zoneA, plan(secondarydns.ActionUpdate), cut}, false, zoneA + " example.com.: unfinished (done: update): --timeout"},
+		{outcome{zoneA, plan(), cut}, false, ""},
+		{outcome{zoneA, plan(secondarydns.ActionUpdate), errInterrupted}, true, zoneA + " example.com.: interrupted (done: update)"},
+		{outcome{zoneA, plan(), errInterrupted}, true, ""},
+		{outcome{zoneA, plan(), errors.New("boom")}, false, zoneA + " example.com.: failed (nothing done): boom"},
+	} {
+		assert.Equal(t, tc.want, appliedLine(tc.o, tc.interrupted))
+	}
 }
