@@ -380,7 +380,7 @@ func (r *run) reportLockout(a *attempt) {
 		return
 	}
 	if _, retry, _ := r.decide(a); !retry {
-		r.cfg.lockedOut(r.cfg.now().Add(e.RetryAfter))
+		r.cfg.lockedOut(r.cfg.now().Add(e.RetryAfter), e.RetryAfter)
 	}
 }
 

@@ -16,6 +16,14 @@ type FleetOptions struct {
 	Concurrency int              // zones in flight at once; 0 means 4
 	DryRun      bool             // plan every zone, change nothing
 	Progress    func(ZoneResult) // called once per zone as it finishes, never concurrently
+	// Lockout, when set, is called as a rate-limit lockout starts (see
+	// ApplyAll): the whole run sends nothing until until, retryAfter
+	// being the Retry-After that said so. It is called once per lockout,
+	// however many zones meet it, and again only for a longer one that
+	// pushes the end of the pause at least a second later. Calls are
+	// never concurrent with each other or with Progress. It lets a caller
+	// say why the run stands still, for up to 5 minutes.
+	Lockout func(until time.Time, retryAfter time.Duration)
 }
 
 // ZoneResult is the outcome of one zone of a fleet run.
@@ -214,14 +222,14 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*P
 	// Every attempt of every zone waits on the pause, then on the caller's
 	// limiter: a lockout stops new requests fleet-wide, while requests
 	// already sent finish.
-	gate := &pause{limiter: cfg.limiter, sleep: cfg.sleep, now: cfg.now}
+	var callbacks sync.Mutex // Progress and Lockout are never called at once
+	gate := &pause{limiter: cfg.limiter, sleep: cfg.sleep, now: cfg.now, announce: fo.Lockout, callbacks: &callbacks}
 	zoneOpts := append(slices.Clip(opts), WithRateLimiter(gate), withLockout(gate.hold))
 
 	results := make([]ZoneResult, len(ids))
 	var (
-		next     atomic.Int64
-		progress sync.Mutex
-		wg       sync.WaitGroup
+		next atomic.Int64
+		wg   sync.WaitGroup
 	)
 	for range n {
 		wg.Add(1)
@@ -240,9 +248,9 @@ func (s *OutgoingService) runFleet(ctx context.Context, ids []string, plans []*P
 				r.Plan, r.Err = runZone(ctx, gate, ids[i], i, planned, work, zoneOpts)
 				results[i] = r
 				if fo.Progress != nil {
-					progress.Lock()
+					callbacks.Lock()
 					fo.Progress(r)
-					progress.Unlock()
+					callbacks.Unlock()
 				}
 			}
 		}()
@@ -265,13 +273,13 @@ func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan,
 			return last, stepError(zoneID, step, err)
 		}
 		p, err := work(ctx, i, done, prevErr, opts)
-		until, locked := lockout(ctx, gate, err)
+		until, retryAfter, locked := lockout(ctx, gate, err)
 		if !locked {
 			return p, err
 		}
 		// The pipeline paused the run as the answer came in (withLockout);
 		// holding again covers a 429 that reached us another way.
-		gate.hold(until)
+		gate.hold(until, retryAfter)
 		if restarts == maxRestarts {
 			return p, err
 		}
@@ -283,16 +291,16 @@ func runZone(ctx context.Context, gate *pause, zoneID string, i int, last *Plan,
 }
 
 // lockout reports whether err holds, anywhere in its tree, a 429 whose
-// Retry-After the call did not wait for, and until when the API refuses
-// requests.
-func lockout(ctx context.Context, gate *pause, err error) (time.Time, bool) {
+// Retry-After the call did not wait for, until when the API refuses
+// requests, and that Retry-After.
+func lockout(ctx context.Context, gate *pause, err error) (time.Time, time.Duration, bool) {
 	if err == nil || ctx.Err() != nil {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	if e := findLockout(err); e != nil {
-		return gate.now().Add(e.RetryAfter), true
+		return gate.now().Add(e.RetryAfter), e.RetryAfter, true
 	}
-	return time.Time{}, false
+	return time.Time{}, 0, false
 }
 
 // findLockout walks the whole error tree: a 429 may sit behind another
@@ -325,17 +333,39 @@ type pause struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 	now     func() time.Time
 
+	// announce is FleetOptions.Lockout (or nil), called under callbacks.
+	announce  func(until time.Time, retryAfter time.Duration)
+	callbacks *sync.Mutex
+
 	mu    sync.Mutex
 	until time.Time
 }
 
-// hold stops new requests until t (a later hold extends the pause).
-func (p *pause) hold(t time.Time) {
+// announceAgain is how much later a new hold must end than the running
+// pause for the caller to hear of it again: every zone in flight may meet
+// the same lockout, each a moment after the other.
+const announceAgain = time.Second
+
+// hold stops new requests until t (a later hold extends the pause), and
+// tells the caller when a lockout starts or is pushed notably later.
+func (p *pause) hold(t time.Time, retryAfter time.Duration) {
+	if p.announce != nil {
+		// Taken first, so the caller hears of the lockouts in the order
+		// they extend the pause.
+		p.callbacks.Lock()
+		defer p.callbacks.Unlock()
+	}
 	p.mu.Lock()
-	if t.After(p.until) {
+	running := p.until.After(p.now())
+	tell := !running || t.Sub(p.until) >= announceAgain
+	extends := t.After(p.until)
+	if extends {
 		p.until = t
 	}
 	p.mu.Unlock()
+	if extends && tell && p.announce != nil {
+		p.announce(t, retryAfter)
+	}
 }
 
 // Wait returns once no pause holds and the caller's limiter allows a request.

@@ -1285,3 +1285,126 @@ func TestFleetLockoutShorterRetryAfterKeepsThePause(t *testing.T) {
 	}
 	assert.Equal(t, 5*time.Minute, clock.now().Sub(start))
 }
+
+// TestFleetLockoutAnnounced: FleetOptions.Lockout hears of a lockout once,
+// with its end and its Retry-After, however many zones in flight meet it
+// (the second 429 comes 200 ms after the first, so the same 300 s ends the
+// pause a little later: that is the same lockout);
+// again only for a longer one that pushes the end later; never for a
+// shorter one; and never at the same time as Progress.
+func TestFleetLockoutAnnounced(t *testing.T) {
+	type call struct {
+		until      time.Time
+		retryAfter time.Duration
+	}
+	for _, tc := range []struct {
+		second string // the Retry-After of the second zone's 429
+		want   []time.Duration
+	}{
+		{"300", []time.Duration{5 * time.Minute}},
+		{"90", []time.Duration{5 * time.Minute}},
+		{"600", []time.Duration{5 * time.Minute, 10 * time.Minute}},
+	} {
+		t.Run(tc.second, func(t *testing.T) {
+			clock := newFakeClock()
+			start := clock.now()
+			sleepers, sleep := heldSleeps(clock)
+			both := make(chan struct{})
+			firstWaits := make(chan struct{})
+			var n atomic.Int32
+			refuse := func(r *http.Request, retryAfter string) *http.Response {
+				resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
+				resp.Header.Set("Retry-After", retryAfter)
+				return resp
+			}
+			h := &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
+				switch n.Add(1) {
+				case 1:
+					<-both
+					return refuse(r, "300"), nil
+				case 2:
+					close(both)
+					<-firstWaits
+					// A moment later, as a real second answer comes.
+					clock.mu.Lock()
+					clock.t = clock.t.Add(200 * time.Millisecond)
+					clock.mu.Unlock()
+					return refuse(r, tc.second), nil
+				}
+				return nil, nil
+			}}
+			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: h}))
+			ids := zoneIDs(2)
+			zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
+			var (
+				mu     sync.Mutex
+				calls  []call
+				inside atomic.Int32 // callbacks running now
+			)
+			enter := func() {
+				if inside.Add(1) != 1 {
+					t.Error("Lockout and Progress ran at the same time")
+				}
+				time.Sleep(time.Millisecond) // widen the window a concurrent call would hit
+			}
+			fo := secondarydns.FleetOptions{
+				Concurrency: 2,
+				Progress:    func(secondarydns.ZoneResult) { enter(); inside.Add(-1) },
+				Lockout: func(until time.Time, retryAfter time.Duration) {
+					enter()
+					defer inside.Add(-1)
+					mu.Lock()
+					calls = append(calls, call{until, retryAfter})
+					mu.Unlock()
+				},
+			}
+			ran := make(chan error, 1)
+			go func() {
+				_, err := c.Outgoing.ApplyAll(context.Background(), zones, fo,
+					secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
+				ran <- err
+			}()
+			var held []sleeper
+			for len(held) < 2 {
+				select {
+				case s := <-sleepers:
+					held = append(held, s)
+					if len(held) == 1 {
+						close(firstWaits)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatal("the workers did not both wait out the lockout")
+				}
+			}
+			for _, s := range held {
+				close(s.release)
+			}
+			// A worker whose pause ended before the other's extension
+			// (200 ms later) was counted waits out the rest: let it.
+			var err error
+		drain:
+			for {
+				select {
+				case s := <-sleepers:
+					close(s.release)
+				case err = <-ran:
+					break drain
+				}
+			}
+			require.NoError(t, err)
+			var want []call
+			for i, d := range tc.want {
+				at := start
+				if i > 0 {
+					at = start.Add(200 * time.Millisecond) // the second answer's time
+				}
+				want = append(want, call{at.Add(d), d})
+			}
+			assert.Equal(t, want, calls)
+			for _, id := range ids {
+				_, ok := srv.Config(id)
+				assert.True(t, ok)
+			}
+		})
+	}
+}

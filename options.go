@@ -433,7 +433,7 @@ type config struct {
 	// lockedOut, set by the fleet runner, hears at once of a 429 whose
 	// Retry-After the call will not wait for, so that the whole run stops
 	// sending before this call has even returned.
-	lockedOut func(until time.Time)
+	lockedOut func(until time.Time, retryAfter time.Duration)
 
 	// Derived by finish.
 	headersChanged bool        // header needs rebuilding
@@ -556,6 +556,6 @@ func withJitter(fn func(max time.Duration) time.Duration) Option {
 }
 
 // withLockout sets config.lockedOut; only the fleet runner uses it.
-func withLockout(fn func(until time.Time)) Option {
+func withLockout(fn func(until time.Time, retryAfter time.Duration)) Option {
 	return func(c *config) error { c.lockedOut = fn; return nil }
 }

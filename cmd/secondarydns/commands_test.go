@@ -187,7 +187,7 @@ func TestFlagsAnywhere(t *testing.T) {
 		}},
 		{[]string{"--timeout", "300ms", "--rate", "2"}, []string{"plan", "-f", many}, fakeEnv(srv), func(t *testing.T, r result) {
 			assert.Equal(t, exitFailed, r.code, "6 reads at 2/s take 2.5 s: --timeout 300ms cuts them")
-			assert.Contains(t, r.stdout, "--timeout would pass")
+			assert.Contains(t, r.stderr, "--timeout 300ms would pass")
 		}},
 		{[]string{"--concurrency", "3"}, []string{"plan", "-f", many}, w.env(), func(t *testing.T, r result) {
 			assert.Equal(t, exitOK, r.code, r.stderr)

@@ -72,7 +72,7 @@ blank lines and lines starting with # skipped.`,
 func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired) ([]outcome, error) {
 	prog := a.startProgress("planning", len(zones))
 	res, err := c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{
-		Concurrency: a.concurrency, DryRun: true, Progress: prog.zoneDone,
+		Concurrency: a.concurrency, DryRun: true, Progress: prog.zoneDone, Lockout: prog.lockout,
 	})
 	prog.stop()
 	if res == nil && err != nil {
@@ -139,6 +139,7 @@ func runPlan(a *app, _ []string) int {
 	} else {
 		writePlan(a.stdout, outs)
 	}
+	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		a.note("interrupted: no further zone was read\n")
@@ -215,6 +216,7 @@ func runApply(a *app, _ []string) int {
 			} else {
 				writePlan(a.stdout, outs)
 			}
+			a.timedOut(outs)
 			if a.interrupted() {
 				a.note("interrupted while planning: nothing was changed\n")
 				return exitInterrupted
@@ -239,7 +241,7 @@ func runApply(a *app, _ []string) int {
 		}
 	}
 	if len(todo) == 0 {
-		return a.finishApply(outs)
+		return a.finishApply(outs, nil)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
 		return a.inputError(destroyRefusal(destroy, "nothing was changed", !a.yes && !a.stdinTTY))
@@ -249,7 +251,14 @@ func runApply(a *app, _ []string) int {
 	}
 
 	prog := a.startProgress("applying", len(todo))
-	res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{Concurrency: a.concurrency, Progress: prog.zoneDone})
+	stream := a.newResultStream(outs, todo)
+	res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{
+		Concurrency: a.concurrency, Lockout: prog.lockout,
+		Progress: func(r secondarydns.ZoneResult) {
+			prog.zoneDone(r)
+			stream.done(r)
+		},
+	})
 	prog.stop()
 	if res == nil && err != nil {
 		return a.failure(exitFailed, err.Error())
@@ -264,12 +273,12 @@ func runApply(a *app, _ []string) int {
 			continue
 		}
 		done := a.outcomeOf(r)
-		if done.plan == nil {
-			done.plan = o.plan
+		if done.plan != nil {
+			outs[i].plan = done.plan
 		}
-		outs[i] = done
+		outs[i].err, outs[i].unknown = done.err, done.unknown
 	}
-	return a.finishApply(outs)
+	return a.finishApply(outs, stream.written)
 }
 
 // refuseSaved refuses a saved plan before any request when it disables or
@@ -349,8 +358,9 @@ func (a *app) confirm(zones int) int {
 	return -1
 }
 
-// finishApply reports what apply did and returns its exit code.
-func (a *app) finishApply(outs []outcome) int {
+// finishApply reports what apply did and returns its exit code. streamed
+// holds the zones whose result line was written as they finished.
+func (a *app) finishApply(outs []outcome, streamed map[string]bool) int {
 	if a.json() {
 		writeJSON(a.stdout, fleetJSON(outs, true))
 	}
@@ -359,8 +369,9 @@ func (a *app) finishApply(outs []outcome) int {
 		w = a.stderr
 	}
 	if !a.json() || !a.quiet {
-		writeApplied(w, outs, a.interrupted())
+		writeApplied(w, outs, a.interrupted(), streamed)
 	}
+	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		return exitInterrupted
@@ -370,20 +381,79 @@ func (a *app) finishApply(outs []outcome) int {
 	return exitOK
 }
 
+// appliedState is what happened to one zone of apply: its result line
+// (appliedLine) and the summary (writeApplied) both go by it.
+type appliedState int
+
+const (
+	stateInSync     appliedState = iota
+	stateChanged                 // every action done
+	stateStale                   // changed since it was planned: untouched
+	stateUnknown                 // an action was sent and its outcome is unknown
+	stateUnfinished              // --timeout cut it, started or not
+	stateNotStarted              // interrupted before it started
+	statePartial                 // interrupted part way
+	stateFailed
+)
+
+// appliedStateOf classifies o; interrupted says SIGINT/SIGTERM came.
+func appliedStateOf(o outcome, interrupted bool) appliedState {
+	switch {
+	case o.inSync():
+		return stateInSync
+	case o.err == nil:
+		return stateChanged
+	case errors.Is(o.err, secondarydns.ErrStale):
+		return stateStale
+	case o.unknown != "":
+		return stateUnknown
+	case !interrupted && unfinished(o):
+		return stateUnfinished
+	case o.notStarted():
+		return stateNotStarted
+	case interrupted && contextErr(o.err):
+		return statePartial
+	}
+	return stateFailed
+}
+
+// appliedLine is one zone's result line in apply's report, without its
+// newline; "" for a zone that gets none (in sync, or not started because
+// of an interrupt or --timeout: the summary counts those, so that a
+// timeout says one line, not one per zone left).
+func appliedLine(o outcome, interrupted bool) string {
+	switch appliedStateOf(o, interrupted) {
+	case stateChanged:
+		return fmt.Sprintf("%s %s: done: %s", o.id, zoneName(o.plan), joinActions(o.plan.Done))
+	case stateStale:
+		return fmt.Sprintf("%s %s: stale (%s): %s", o.id, nameOf(o), doneText(o), o.err)
+	case stateUnknown:
+		return fmt.Sprintf("%s %s: unknown: %s was sent, its answer was lost (%s): %s", o.id, nameOf(o), o.unknown, doneText(o), o.err)
+	case stateUnfinished:
+		if o.plan != nil && len(o.plan.Done) > 0 {
+			return fmt.Sprintf("%s %s: unfinished (%s): --timeout", o.id, nameOf(o), doneText(o))
+		}
+	case statePartial:
+		return fmt.Sprintf("%s %s: interrupted (%s)", o.id, nameOf(o), doneText(o))
+	case stateFailed:
+		return fmt.Sprintf("%s %s: failed (%s): %s", o.id, nameOf(o), doneText(o), o.err)
+	}
+	return ""
+}
+
 // writeApplied lists what happened to each zone that had something to do,
-// then the final summary.
-func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
-	counts := map[resultKind]int{}
+// but those in streamed (written as they finished), then the final summary.
+func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
+	n := map[appliedState]int{}
 	for _, o := range outs {
-		kind, line := zoneResult(o, interrupted)
-		counts[kind]++
-		if line != "" {
+		n[appliedStateOf(o, interrupted)]++
+		if line := appliedLine(o, interrupted); line != "" && !streamed[o.id] {
 			fmt.Fprintln(w, line)
 		}
 	}
-	changed, failed, stale, partial, notStarted, inSync := counts[resultDone], counts[resultFailed], counts[resultStale], counts[resultPartial], counts[resultNotStarted], counts[resultInSync]
-	unknown := counts[resultUnknown]
-	s := fmt.Sprintf("%d changed, %d failed", changed, failed+stale+unknown+partial+notStarted)
+	changed, inSync, stale, partial, notStarted, left := n[stateChanged], n[stateInSync], n[stateStale], n[statePartial], n[stateNotStarted], n[stateUnfinished]
+	unknown := n[stateUnknown]
+	s := fmt.Sprintf("%d changed, %d failed", changed, n[stateFailed]+stale+unknown+partial+notStarted+left)
 	var why []string
 	if stale > 0 {
 		why = append(why, fmt.Sprintf("%d stale", stale))
@@ -397,6 +467,9 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 	if notStarted > 0 {
 		why = append(why, fmt.Sprintf("%d not started", notStarted))
 	}
+	if left > 0 {
+		why = append(why, fmt.Sprintf("%d unfinished", left))
+	}
 	if len(why) > 0 {
 		s += " (" + strings.Join(why, ", ") + ")"
 	}
@@ -405,7 +478,7 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool) {
 		s = "interrupted: " + s
 	}
 	fmt.Fprintln(w, s)
-	if notStarted+partial+stale+unknown > 0 {
+	if notStarted+partial+stale+unknown+left > 0 {
 		fmt.Fprintln(w, "run plan again to see what is left to do")
 	}
 }
@@ -476,18 +549,32 @@ func runExport(a *app, ids []string) int {
 			return exitInterrupted
 		}
 	}
+	// The zones --timeout cut are counted, not each given a line.
 	var errs []string
+	left := 0
 	for _, o := range outs {
-		if o.err != nil {
+		switch {
+		case unfinished(o):
+			left++
+		case o.err != nil:
 			errs = append(errs, unprefixed(o.err.Error()))
 		}
 	}
-	if len(errs) > 0 {
-		a.writeErrorJSON(fmt.Sprintf("%d of %d zones could not be read: %s", len(errs), len(outs), strings.Join(errs, "; ")))
+	if len(errs)+left > 0 {
+		why := ""
+		if left > 0 {
+			why = fmt.Sprintf(" (%d unfinished: --timeout)", left)
+		}
+		msg := fmt.Sprintf("%d of %d zones could not be read%s", len(errs)+left, len(outs), why)
+		if len(errs) > 0 {
+			msg += ": " + strings.Join(errs, "; ")
+		}
+		a.writeErrorJSON(msg)
 		for _, e := range errs {
 			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", e)
 		}
-		fmt.Fprintf(a.stderr, "secondarydns export: %d of %d zones could not be read; nothing was written\n", len(errs), len(outs))
+		a.timedOut(outs)
+		fmt.Fprintf(a.stderr, "secondarydns export: %d of %d zones could not be read%s; nothing was written\n", len(errs)+left, len(outs), why)
 		return exitFailed
 	}
 	want := map[string]secondarydns.Desired{}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -561,16 +562,57 @@ func TestApplyNothingToDo(t *testing.T) {
 }
 
 // TestTimeout: --timeout bounds the whole command; what it cut is a failure
-// (exit 1), not an interruption.
+// (exit 1), not an interruption. The pacing gives up as soon as it sees the
+// next request's turn would come after the deadline: one line on stderr
+// says so (not one per zone), the summary counts the zones left
+// unfinished, and -o json lists them.
 func TestTimeout(t *testing.T) {
 	srv := newFake(t)
 	f := absentFile(t, 400, 10)
-	start := time.Now()
-	r := cli(t, srv, "plan", "-f", f, "--rate", "5", "--timeout", "500ms")
+	for _, o := range []string{"text", "json"} {
+		start := time.Now()
+		r := cli(t, srv, "plan", "-f", f, "--rate", "5", "--timeout", "500ms", "-o", o)
+		assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
+		assert.Less(t, time.Since(start), 5*time.Second)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		require.Len(t, lines, 1, "one line for the timeout: %s", r.stderr)
+		assert.Regexp(t, `^secondarydns plan: stopped early: --timeout 500ms would pass before the remaining requests' turns under --rate 5; (\d+) of 10 zone\(s\) unfinished$`, lines[0])
+		left, _ := strconv.Atoi(regexp.MustCompile(`(\d+) of 10`).FindStringSubmatch(lines[0])[1])
+		assert.Positive(t, left)
+		if o == "text" {
+			assert.NotContains(t, r.stdout, "deadline", "no line per unfinished zone")
+			assert.Equal(t, fmt.Sprintf("0 to change, %d in sync, %d failed (%d unfinished)\n", 10-left, left, left), r.stdout)
+		} else {
+			var doc struct {
+				Unfinished []string `json:"unfinished"`
+				Zones      []struct {
+					ZoneID string `json:"zone_id"`
+					Error  *struct {
+						Message string `json:"message"`
+					} `json:"error"`
+				} `json:"zones"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+			var want []string
+			for _, z := range doc.Zones {
+				if z.Error != nil {
+					assert.Contains(t, z.Error.Message, "--timeout would pass")
+					want = append(want, z.ZoneID)
+				}
+			}
+			assert.Len(t, want, left)
+			assert.Equal(t, want, doc.Unfinished)
+		}
+	}
+	assert.Less(t, len(srv.Requests()), 20)
+
+	// --timeout that passes (a fake that answers slowly; unpaced): said as
+	// passed.
+	w := newWatch(t, srv, 300*time.Millisecond)
+	r := invoke(t, invocation{args: []string{"plan", "-f", f, "--timeout", "500ms", "--concurrency", "2"}, env: w.env()})
 	assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
-	assert.Less(t, time.Since(start), 5*time.Second)
-	assert.Contains(t, r.stdout, "--timeout would pass before the next request's turn under --rate: context deadline exceeded")
-	assert.Less(t, len(srv.Requests()), 10)
+	assert.Regexp(t, `^secondarydns plan: --timeout 500ms passed; (\d+) of 10 zone\(s\) unfinished\n$`, r.stderr)
+	assert.Regexp(t, `, \d+ failed \(\d+ unfinished\)\n$`, r.stdout)
 }
 
 // TestTimeoutWholeCommand: --timeout counts from the start of the command

@@ -67,6 +67,53 @@ type invocation struct {
 	stderrTTY bool
 	ctx       context.Context
 	maxInput  int64 // the most an input may hold, if not the default
+	// plainEvery, if set, is how often the progress line is written
+	// without a terminal (10 s otherwise).
+	plainEvery time.Duration
+	// stdoutW and stderrW, if set, receive the output as it is written,
+	// for tests that watch a run while it goes.
+	stdoutW, stderrW *liveOutput
+}
+
+// liveOutput is output a test can read while the command writes it, and
+// wait on.
+type liveOutput struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // a signal after each write, never blocking
+}
+
+func newLiveOutput() *liveOutput { return &liveOutput{wrote: make(chan struct{}, 1)} }
+
+func (s *liveOutput) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
+	return s.b.Write(p)
+}
+
+func (s *liveOutput) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor waits until the output contains sub, at most 10 s.
+func (s *liveOutput) waitFor(t *testing.T, sub string) bool {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(s.String(), sub) {
+		select {
+		case <-s.wrote:
+		case <-deadline:
+			t.Errorf("no %q in %q", sub, s.String())
+			return false
+		}
+	}
+	return true
 }
 
 // fakeEnv is the environment that points the command at srv.
@@ -106,17 +153,32 @@ func invoke(t *testing.T, inv invocation) result {
 	if inv.stderrTTY {
 		stderr = ttyWriter{&stderrBuf}
 	}
+	var out io.Writer = &stdout
+	if inv.stdoutW != nil {
+		out = inv.stdoutW
+	}
+	if inv.stderrW != nil {
+		stderr = inv.stderrW
+	}
 	ctx := inv.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	env := func(k string) string { return inv.env[k] }
-	a := newApp(ctx, env, stdin, &stdout, stderr)
+	a := newApp(ctx, env, stdin, out, stderr)
 	if inv.maxInput > 0 {
 		a.maxInput = inv.maxInput
 	}
+	a.plainEvery = inv.plainEvery
 	code := a.main(args)
-	return result{code: code, stdout: stdout.String(), stderr: stderrBuf.String()}
+	r := result{code: code, stdout: stdout.String(), stderr: stderrBuf.String()}
+	if inv.stdoutW != nil {
+		r.stdout = inv.stdoutW.String()
+	}
+	if inv.stderrW != nil {
+		r.stderr = inv.stderrW.String()
+	}
+	return r
 }
 
 // cli runs the command against srv.

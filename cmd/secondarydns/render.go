@@ -83,6 +83,9 @@ type jsonSummary struct {
 type jsonFleet struct {
 	Zones   []jsonZone  `json:"zones"`
 	Summary jsonSummary `json:"summary"`
+	// Unfinished lists the zones --timeout cut (each also failed, with its
+	// error), present only when there are some.
+	Unfinished []string `json:"unfinished,omitempty"`
 }
 
 // outcome is one zone of a fleet run as the command reports it.
@@ -134,7 +137,7 @@ func summarize(outs []outcome, applied bool) jsonSummary {
 }
 
 func fleetJSON(outs []outcome, applied bool) jsonFleet {
-	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs, applied)}
+	doc := jsonFleet{Zones: make([]jsonZone, 0, len(outs)), Summary: summarize(outs, applied), Unfinished: unfinishedIDs(outs)}
 	for _, o := range outs {
 		z := jsonZone{ZoneID: o.id, Name: jsonZoneName(o), InSync: o.inSync(), Actions: []secondarydns.Action{}, Changes: planChanges(o.plan), Done: []secondarydns.Action{}, Error: errorJSON(o.err)}
 		if o.plan != nil {
@@ -180,6 +183,8 @@ func writePlan(w io.Writer, outs []outcome) {
 			fmt.Fprintf(w, "%s %s stale: %s\n", o.id, headerOf(o), o.err)
 		case notRead(o):
 			fmt.Fprintf(w, "%s not read (interrupted)\n", o.id)
+		case unfinished(o):
+			// Counted in the summary; --timeout is said once (timedOut).
 		case o.err != nil:
 			fmt.Fprintf(w, "%s error: %s\n", o.id, unprefixed(o.err.Error()))
 		}
@@ -191,13 +196,16 @@ func writePlan(w io.Writer, outs []outcome) {
 func planSummary(outs []outcome) string {
 	order := []secondarydns.Action{secondarydns.ActionCreate, secondarydns.ActionUpdate, secondarydns.ActionEnable, secondarydns.ActionDisable, secondarydns.ActionDelete}
 	counts := map[secondarydns.Action]int{}
-	changed, inSync, stale, failed, unread := 0, 0, 0, 0, 0
+	changed, inSync, stale, failed, unread, left := 0, 0, 0, 0, 0, 0
 	for _, o := range outs {
 		switch {
 		case errors.Is(o.err, secondarydns.ErrStale):
 			stale++
 		case notRead(o):
 			unread++
+		case unfinished(o):
+			failed++
+			left++
 		case o.err != nil || o.plan == nil:
 			failed++
 		case o.plan.InSync():
@@ -225,6 +233,9 @@ func planSummary(outs []outcome) string {
 	}
 	if failed > 0 {
 		s += fmt.Sprintf(", %d failed", failed)
+	}
+	if left > 0 {
+		s += fmt.Sprintf(" (%d unfinished)", left)
 	}
 	if unread > 0 {
 		s += fmt.Sprintf(", %d not read (interrupted)", unread)

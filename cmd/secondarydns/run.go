@@ -75,6 +75,9 @@ type app struct {
 	// maxInput is the most bytes read from a file or standard input
 	// (defaultMaxInput; tests lower it).
 	maxInput int64
+	// plainEvery is how often the progress line is written without a
+	// terminal, if not plainProgressEvery (tests shorten it).
+	plainEvery time.Duration
 
 	cmd     *command
 	tracker *tracker // set by a command that sends requests
@@ -667,6 +670,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 		l.err = err
 	}
 	return n, err
+}
+
+// writeBeside writes s to w, another stream that may show on the same
+// terminal (stdout), once the progress line is cleared: s then never lands
+// after the progress line's text.
+func (l *lockedWriter) writeBeside(w io.Writer, s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.line {
+		l.line = false
+		_, _ = io.WriteString(l.w, clearLine)
+	}
+	_, _ = io.WriteString(w, s)
 }
 
 // clearLine returns to the start of the line and erases it.

@@ -309,7 +309,7 @@ func (r *verifyRun) readAndCheck(ctx, dnsCtx context.Context) {
 		r.checkStage(dnsCtx, arrived, prog)
 	}()
 	res, err := r.c.Outgoing.ApplyAll(ctx, want, secondarydns.FleetOptions{
-		Concurrency: a.concurrency, DryRun: true,
+		Concurrency: a.concurrency, DryRun: true, Lockout: prog.lockout,
 		Progress: func(zr secondarydns.ZoneResult) {
 			z := byID[zr.ZoneID]
 			r.readDone(z, zr)

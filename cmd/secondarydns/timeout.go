@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// unfinished reports a zone that --timeout cut: it passed, or the pacing
+// refused a request whose turn would come after it (see pacer). Only
+// --timeout puts a deadline on the request context, so a deadline error
+// is always its doing.
+func unfinished(o outcome) bool {
+	return o.err != nil && errors.Is(o.err, context.DeadlineExceeded)
+}
+
+// unfinishedIDs are the zones --timeout cut, in the order given.
+func unfinishedIDs(outs []outcome) []string {
+	var ids []string
+	for _, o := range outs {
+		if unfinished(o) {
+			ids = append(ids, o.id)
+		}
+	}
+	return ids
+}
+
+// timedOut says, in one line on stderr, that --timeout cut the run, and
+// how many zones it left unfinished: the zones are counted in the summary
+// (and listed under -o json), not each given a line. The pacing gives up
+// as soon as it sees that the next request's turn would come after the
+// deadline, so the command may stop before --timeout has passed: the line
+// says which. Said whatever --quiet says: it is why the exit code is 1.
+// Nothing is said for an interrupted run, which says so itself.
+func (a *app) timedOut(outs []outcome) {
+	left := len(unfinishedIDs(outs))
+	if left == 0 || a.interrupted() {
+		return
+	}
+	how := fmt.Sprintf("--timeout %s passed", a.timeout)
+	// The deadline itself, not a.limit.Err(): the request context, which
+	// has the same deadline, may end a moment before a.limit does.
+	if deadline, ok := a.limit.Deadline(); ok && time.Now().Before(deadline) {
+		how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests could be sent", a.timeout)
+		if a.rate > 0 {
+			how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests' turns under --rate %g", a.timeout, a.rate)
+		}
+	}
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s; %d of %d zone(s) unfinished\n", a.cmd.name, how, left, len(outs))
+}
