@@ -3,7 +3,9 @@ package main
 // export: the zones' current state written as a desired-state file.
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,56 +16,139 @@ import (
 )
 
 var cmdExport = &command{
-	name: "export", args: "[ZONE_ID...] [--ids FILE]", minArgs: 0, maxArgs: -1,
+	name: "export", args: "[ZONE...] [--ids FILE] | --all", minArgs: 0, maxArgs: -1,
 	summary: "write zones' current state as a desired-state file",
 	detail: `Read the zones and write their current state as a desired-state file, one zone
 per line, so that 'plan -f' on it finds nothing to change. A zone without a
-configuration is written as {"absent": true}. The zone IDs come from the
-arguments and from --ids FILE ("-" for standard input): one ID per line,
-blank lines and lines starting with # skipped.`,
-	example: "secondarydns export 023e105f4ecef8ad9ca31a8372d0c353 372e67954025e0ba6aaa6d586b9e0b59 > zones.json",
+configuration is written as {"absent": true}. The zones come from the
+arguments and from --ids FILE ("-" for standard input): one per line, blank
+lines and lines starting with # skipped. A zone is given by its ID or by its
+name (a name has a dot; names are looked up in the account's zone list, so
+they need the account); the file is keyed by zone ID either way.
+
+With --all, every zone of the account that has an outgoing configuration is
+written in format 2: zones and peers by name, the account's peers, TSIG keys
+(never their secrets) and ACLs, and "defaults" holding the most common peer
+set and status. It costs the zone list (50 zones a page), three account
+lists, and one read per zone plus its status.`,
+	example: "secondarydns export --all --account " + exampleAccountID + " > zones.json",
 	flags: func(a *app, fs *flag.FlagSet) {
-		fs.StringVar(&a.idsFile, "ids", "", "also export the zone IDs in `FILE`, one per line; - reads standard input")
+		fs.StringVar(&a.idsFile, "ids", "", "also export the zones (IDs or names) in `FILE`, one per line; - reads standard input")
+		fs.BoolVar(&a.exp.all, "all", false, "export every zone of the account with its peers, TSIG keys and ACLs, in format 2")
+		accountFlag(a, fs)
 	},
 	run: runExport,
 }
 
-func runExport(a *app, ids []string) int {
+// exportFlags are export's own flags.
+type exportFlags struct {
+	all bool // --all
+}
+
+func runExport(a *app, args []string) int {
+	if a.exp.all {
+		if len(args) > 0 || a.idsFile != "" {
+			return a.usageError(a.cmd, "--all exports every zone of the account: give no zone and no --ids")
+		}
+		return runExportAll(a)
+	}
 	v, err := newValidator()
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
 	zones := map[string]secondarydns.Desired{}
-	for _, id := range ids {
-		if err := v.check(id, secondarydns.Desired{Absent: true}); err != nil {
+	var names []string
+	for _, arg := range args {
+		if strings.Contains(arg, ".") {
+			if err := v.check(validZoneID, secondarydns.Desired{Name: arg}); err != nil {
+				return a.usageError(a.cmd, fmt.Sprintf("%q is neither a zone ID nor a zone name", arg))
+			}
+			names = append(names, arg)
+			continue
+		}
+		if err := v.check(arg, secondarydns.Desired{Absent: true}); err != nil {
 			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
 		}
-		zones[id] = secondarydns.Desired{Absent: true}
+		zones[arg] = secondarydns.Desired{Absent: true}
 	}
 	if a.idsFile != "" {
-		more, err := a.readIDs(a.idsFile, v)
+		ids, more, err := a.readIDs(a.idsFile, v)
 		if err != nil {
 			return a.inputFailed(err)
 		}
-		for _, id := range more {
+		for _, id := range ids {
 			zones[id] = secondarydns.Desired{Absent: true}
 		}
+		names = append(names, more...)
 	}
-	if len(zones) == 0 {
-		return a.usageError(a.cmd, "no zone ID: give zone IDs as arguments or in a file with --ids FILE")
+	if len(zones) == 0 && len(names) == 0 {
+		return a.usageError(a.cmd, "no zone: give zone IDs or names as arguments or in a file with --ids FILE, or --all for the whole account")
+	}
+	acct := ""
+	if len(names) > 0 {
+		var code int
+		if acct, code = a.needAccount(""); code >= 0 {
+			return code
+		}
 	}
 	c, ctx, cancel, code := a.openClient(nil)
 	if code >= 0 {
 		return code
 	}
 	defer cancel()
+	if len(names) > 0 {
+		// Every name resolves before any zone is read: a name the account
+		// does not have is exit 2 after the zone list only.
+		byName, err := a.lookupZones(ctx, c, acct, names)
+		if err != nil {
+			var ue *unresolvedError
+			if errors.As(err, &ue) {
+				return a.inputError(strings.Replace(err.Error(), "no zone was checked", "no zone was read and nothing was written", 1))
+			}
+			return a.exportStopped("looking up zone names", err)
+		}
+		for _, z := range byName {
+			zones[z.ID] = secondarydns.Desired{Absent: true}
+		}
+	}
+	outs, code := a.exportRead(ctx, c, zones)
+	if code >= 0 {
+		return code
+	}
+	want := map[string]secondarydns.Desired{}
+	absent := 0
+	for _, o := range outs {
+		p := o.plan
+		if p.Current == nil {
+			want[o.id] = secondarydns.Desired{Absent: true}
+			absent++
+			continue
+		}
+		dw := secondarydns.Desired{Name: p.Current.Name, Peers: p.Current.Peers}
+		if knownStatus(p.Status) {
+			dw.Status = p.Status
+		} else {
+			a.unknownStatus(o.id, p.Status)
+		}
+		want[o.id] = dw
+	}
+	writeDesired(a.stdout, want)
+	a.note("exported %d zone(s), %d without a configuration\n", len(outs), absent)
+	return exitOK
+}
+
+// exportRead reads every zone (a dry-run plan to remove it: GET /outgoing,
+// and the status when there is a configuration), drawing the progress line.
+// Unless every zone was read, it reports what went wrong and returns the
+// exit code (nothing is written: a file of some of the zones would pass for
+// all of them); else -1.
+func (a *app) exportRead(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired) ([]outcome, int) {
 	outs, err := a.planAll(ctx, c, zones)
 	if err != nil {
-		return a.failure(exitFailed, err.Error())
+		return nil, a.failure(exitFailed, err.Error())
 	}
 	if a.interrupted() {
-		// What was read is reported; nothing is written, as a file of
-		// some of the zones would pass for all of them.
+		// What was read is reported.
 		var read, unread []string
 		for _, o := range outs {
 			if o.err == nil {
@@ -77,7 +162,7 @@ func runExport(a *app, ids []string) int {
 				len(read), len(outs), idList(read), len(unread), idList(unread))
 			a.writeErrorJSON(msg)
 			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", msg)
-			return exitInterrupted
+			return nil, exitInterrupted
 		}
 	}
 	var errs []string
@@ -92,29 +177,35 @@ func runExport(a *app, ids []string) int {
 			fmt.Fprintf(a.stderr, "secondarydns export: %s\n", e)
 		}
 		fmt.Fprintf(a.stderr, "secondarydns export: %d of %d zones could not be read; nothing was written\n", len(errs), len(outs))
-		return exitFailed
+		return nil, exitFailed
 	}
-	want := map[string]secondarydns.Desired{}
-	absent := 0
-	for _, o := range outs {
-		p := o.plan
-		if p.Current == nil {
-			want[o.id] = secondarydns.Desired{Absent: true}
-			absent++
-			continue
-		}
-		dw := secondarydns.Desired{Name: p.Current.Name, Peers: p.Current.Peers}
-		switch p.Status {
-		case secondarydns.StatusEnabled, secondarydns.StatusDisabled:
-			dw.Status = p.Status
-		default:
-			fmt.Fprintf(a.stderr, "secondarydns export: zone %s: status %q cannot be written in a desired-state file; left out\n", o.id, p.Status)
-		}
-		want[o.id] = dw
+	return outs, -1
+}
+
+// knownStatus is a status a desired-state file can hold.
+func knownStatus(s secondarydns.TransferStatus) bool {
+	return s == secondarydns.StatusEnabled || s == secondarydns.StatusDisabled
+}
+
+// unknownStatus warns that a zone's status is left out of the file (so
+// plan leaves it as it is).
+func (a *app) unknownStatus(zoneID string, s secondarydns.TransferStatus) {
+	fmt.Fprintf(a.stderr, "secondarydns export: zone %s: status %q cannot be written in a desired-state file; left out\n", zoneID, s)
+}
+
+// exportStopped reports a failed lookup before any zone was read: exit 1,
+// 2 for an account ID the SDK refuses to send, or 130 when SIGINT/SIGTERM
+// is why.
+func (a *app) exportStopped(what string, err error) int {
+	switch {
+	case a.interrupted():
+		return a.failure(exitInterrupted, "interrupted while "+what+"; nothing was written")
+	case errors.Is(err, secondarydns.ErrInvalidInput):
+		return a.inputError(err.Error() + "; check --account or " + envAccountID)
+	case errors.Is(err, secondarydns.ErrUnknownID):
+		return a.failure(exitFailed, fmt.Sprintf("%s: %v; nothing was written (hint: the API does not know the account ID; check --account or %s)", what, err, envAccountID))
 	}
-	writeDesired(a.stdout, want)
-	a.note("exported %d zone(s), %d without a configuration\n", len(outs), absent)
-	return exitOK
+	return a.failure(exitFailed, fmt.Sprintf("%s: %v; nothing was written", what, err))
 }
 
 // idList is the zone IDs separated by spaces, "none" for none.
