@@ -504,8 +504,10 @@ func TestExportAllThenPlanInSync(t *testing.T) {
 	assert.Contains(t, r.stdout, "\n    \"zone000.example.\": {\n      \"status\": \"Disabled\"\n    },\n    \"zone001.example.\": {},\n")
 
 	// Plan on it: in sync, nothing written.
-	f := writeFile(t, "exported.json", r.stdout)
+	// Un-skip once format-2 decoding (branch format2) is merged: against
+	// that branch this half passes.
 	t.Skip("needs format-2 decoding (branch format2)")
+	f := writeFile(t, "exported.json", r.stdout)
 	srv.ResetRequests()
 	rp := invoke(t, invocation{args: []string{"plan", "--exit-code", "-f", f}, env: env})
 	assert.Equal(t, exitOK, rp.code, rp.stdout+rp.stderr)
