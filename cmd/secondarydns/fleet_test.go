@@ -325,11 +325,12 @@ func TestExportThenPlanInSync(t *testing.T) {
 	r3 := invoke(t, invocation{args: []string{"plan", "-f", "-", "--exit-code"}, env: fakeEnv(srv), stdin: rj.stdout})
 	assert.Equal(t, exitOK, r3.code, r3.stdout+r3.stderr)
 
-	// Bad zone IDs: exit 2, nothing sent. A failed read: exit 1, nothing on stdout.
+	// Bad zone IDs: exit 2, nothing sent (a name needs the account: see
+	// TestExportNames). A failed read: exit 1, nothing on stdout.
 	srv.ResetRequests()
-	r = cli(t, srv, "export", zoneA, "example.com")
+	r = cli(t, srv, "export", zoneA, "zone/a")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "pass the zone ID, not the zone name")
+	assert.Contains(t, r.stderr, `zone ID "zone/a" contains '/'`)
 	assert.Empty(t, srv.Requests())
 	srv.Fail(secondarydnstest.Fault{Zone: zoneA, Action: "get", Status: 403})
 	r = cli(t, srv, "export", zoneA, zoneB)

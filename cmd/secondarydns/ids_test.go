@@ -13,7 +13,7 @@ import (
 // TestExportIDsFile: export --ids reads zone IDs from a file or standard
 // input, one per line (CRLF, blank lines, # comments and repeats are fine),
 // together with those in argv, and writes the same document as with every
-// ID in argv. A bad ID names its line (exit 2, nothing sent); no ID at all is
+// ID in argv. A bad ID or name names its line (exit 2, nothing sent); no ID at all is
 // exit 2.
 func TestExportIDsFile(t *testing.T) {
 	srv := newFake(t)
@@ -42,14 +42,16 @@ func TestExportIDsFile(t *testing.T) {
 	assert.Equal(t, 2000, strings.Count(r.stdout, `{"absent": true}`))
 
 	srv.ResetRequests()
-	bad := writeFile(t, "bad.txt", zoneA+"\nexample.com\n")
+	bad := writeFile(t, "bad.txt", zoneA+"\nzone/a\n")
+	badName := writeFile(t, "badname.txt", zoneA+"\nexample..com\n")
 	for _, tc := range []struct {
 		inv  invocation
 		want string
 	}{
-		{invocation{args: []string{"export", "--ids", bad}}, "secondarydns export: " + bad + `:2: zone ID "example.com" looks like a zone name: pass the zone ID, not the zone name` + "\n"},
-		{invocation{args: []string{"export"}}, "secondarydns export: no zone ID: give zone IDs as arguments or in a file with --ids FILE (see 'secondarydns export --help')\n"},
-		{invocation{args: []string{"export", "--ids", "-"}, stdin: "\n# nothing\n"}, "secondarydns export: no zone ID: give zone IDs"},
+		{invocation{args: []string{"export", "--ids", bad}}, "secondarydns export: " + bad + `:2: zone ID "zone/a" contains '/' at byte 4; only letters, digits, '-' and '_' are allowed` + "\n"},
+		{invocation{args: []string{"export", "--ids", badName}}, "secondarydns export: " + badName + `:2: "example..com" is neither a zone ID nor a zone name` + "\n"},
+		{invocation{args: []string{"export"}}, "secondarydns export: no zone: give zone IDs or names as arguments or in a file with --ids FILE, or --all for the whole account (see 'secondarydns export --help')\n"},
+		{invocation{args: []string{"export", "--ids", "-"}, stdin: "\n# nothing\n"}, "secondarydns export: no zone: give zone IDs or names"},
 		{invocation{args: []string{"export", "--ids", f + ".missing"}}, "secondarydns export: open " + f + ".missing: no such file or directory\n"},
 	} {
 		tc.inv.env = fakeEnv(srv)

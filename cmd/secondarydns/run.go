@@ -70,6 +70,7 @@ type app struct {
 	account      string      // --account: see accountID
 	obj          objectFlags // the object commands' flags (objects.go)
 	vfy          verifyFlags // verify's flags (verifycmd.go)
+	exp          exportFlags // export's flags (export.go)
 	secondaries  int         // fake --secondaries
 
 	// maxInput is the most bytes read from a file or standard input
