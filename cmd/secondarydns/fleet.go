@@ -29,6 +29,7 @@ The file ("-" for standard input) is JSON:
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
 		fs.BoolVar(&a.exitCode, "exit-code", false, "exit 3 when there are changes, 0 when there are none")
+		accountFlag(a, fs)
 		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' and print its SHA-256 for --checksum (a regular file or a new path, replaced whole; not written if any zone could not be planned)")
 	},
 	run: runPlan,
@@ -45,6 +46,7 @@ of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
 	example: "secondarydns apply -f zones.json --yes",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
+		accountFlag(a, fs)
 		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
 		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
 		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers, or remove every peer of a zone")
@@ -116,6 +118,9 @@ func runPlan(a *app, _ []string) int {
 		}
 	}
 	d, err := a.loadDesired(a.file)
+	if err == nil && d.v2 != nil {
+		return a.runPlan2(d.v2)
+	}
 	c, ctx, cancel, code := a.openClient(err)
 	if code >= 0 {
 		return code
