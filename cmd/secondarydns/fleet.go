@@ -179,6 +179,9 @@ func runApply(a *app, _ []string) int {
 	)
 	if a.file != "" {
 		d, err = a.loadDesired(a.file)
+		if err == nil && d.v2 != nil {
+			return a.runApply2(d.v2)
+		}
 	} else {
 		saved, err = a.loadSavedPlan(a.planFile)
 		if err == nil {
@@ -323,13 +326,18 @@ func joinActions(acts []secondarydns.Action) string {
 // confirm asks on a terminal, or requires --yes. It returns -1 to go on, or
 // the exit code to stop with.
 func (a *app) confirm(zones int) int {
+	return a.confirmQ(fmt.Sprintf("Apply these changes to %d zone(s)?", zones))
+}
+
+// confirmQ is confirm with its question.
+func (a *app) confirmQ(question string) int {
 	if a.yes {
 		return -1
 	}
 	if !a.stdinTTY {
 		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was changed")
 	}
-	fmt.Fprintf(a.stderr, "Apply these changes to %d zone(s)? Only 'yes' is accepted: ", zones)
+	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
