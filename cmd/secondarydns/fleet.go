@@ -184,6 +184,9 @@ func runApply(a *app, _ []string) int {
 		}
 	} else {
 		saved, err = a.loadSavedPlan(a.planFile)
+		if err == nil && saved.Account != nil {
+			return a.runApplySaved2(saved)
+		}
 		if err == nil {
 			// What a saved plan would do is known from the file: the
 			// refusals come before any request.
