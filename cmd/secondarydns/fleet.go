@@ -24,7 +24,10 @@ changed. With --out, the plan and what was read are saved for 'apply --plan'.
 The file ("-" for standard input) is JSON:
   {"zones": {"<zone id>": {"name": "example.com.", "peers": ["<peer id>"], "status": "Enabled"},
              "<zone id>": {"absent": true}}}
-"status" may be left out (the status stays as it is); "peers": [] means no peers.`,
+"status" may be left out (the status stays as it is); "peers": [] means no peers.
+Format 2 adds "account", the account's "tsigs", "peers" and "acls", "defaults",
+and zones and peers by name (see the README); its plan shows the account's
+steps first and, when the file names an account, its unmanaged zones.`,
 	example: "secondarydns plan -f zones.json --exit-code",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
