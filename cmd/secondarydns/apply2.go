@@ -153,12 +153,17 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 	return a.finish2(r, joinPlans(done, after), errs, outs)
 }
 
+// notRunError is a step that was not run because of what happened before.
+type notRunError struct{ why string }
+
+func (e *notRunError) Error() string { return "not run: " + e.why }
+
 // notRun gives every step of p from index from on that is not done the
 // error "not run: why".
 func notRun(p *secondarydns.AccountPlan, from int, why string) stepErrs {
 	errs := stepErrs{}
 	for i := max(from, len(p.Done)); i < len(p.Steps); i++ {
-		errs[i] = errors.New("not run: " + why)
+		errs[i] = &notRunError{why}
 	}
 	return errs
 }
@@ -208,7 +213,11 @@ func writeStepsApplied(w io.Writer, p *secondarydns.AccountPlan, errs stepErrs) 
 	}
 	failed := 0
 	for i, st := range p.Steps {
+		var nr *notRunError
 		switch err := errs[i]; {
+		case errors.As(err, &nr):
+			failed++
+			fmt.Fprintf(w, "%s %s: not run: %s (%s)\n", st.Kind, st.Name, st.Action, nr.why)
 		case i < len(p.Done):
 			fmt.Fprintf(w, "%s %s: done: %s (id %s)\n", st.Kind, st.Name, st.Action, p.Done[i].ID)
 		case err != nil:

@@ -134,7 +134,7 @@ func (d *decoder) token2(path string) (json.Token, int, error) {
 // unknownKey is the error for a key that is not one of known.
 func (d *decoder) unknownKey(line int, path, key string, known []string) error {
 	hint := ""
-	if s := closest(key, known); s != "" {
+	if s := closestKey(key, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
 	p := clip(key)
@@ -506,7 +506,8 @@ func (f *file2) check(name string) error {
 		case !t.absent && t.algo == "":
 			return errorAt(name, t.line, p, `missing field "algo" (e.g. "hmac-sha256.")`)
 		case t.secretEnv != "" && !envName(t.secretEnv):
-			return errorAt(name, t.line, p+".secret_env", "%q is not an environment variable's name (letters, digits and _, not starting with a digit); the secret itself never goes in the file", clip(t.secretEnv))
+			// The value is not repeated: it may be the secret itself.
+			return errorAt(name, t.line, p+".secret_env", "not an environment variable's name (letters, digits and _, not starting with a digit): give the name of the variable that holds the secret; the secret itself never goes in the file")
 		}
 		dt := secondarydns.DesiredTSIG{Algo: t.algo, Absent: t.absent}
 		if err := planErr(secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{n: dt}}); err != nil {
@@ -573,6 +574,24 @@ func (f *file2) check(name string) error {
 		}
 	}
 	return nil
+}
+
+// closestKey is closest, or else the one known key that starts with key
+// ("secret" for "secret_env", "ixfr" for "ixfr_enable").
+func closestKey(key string, known []string) string {
+	if s := closest(key, known); s != "" {
+		return s
+	}
+	found := ""
+	for _, k := range known {
+		if len(key) >= 2 && strings.HasPrefix(k, strings.ToLower(key)) {
+			if found != "" {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
 }
 
 // normName is a zone name as zone names compare: without ASCII case and a

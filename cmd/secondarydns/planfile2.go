@@ -330,7 +330,7 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 		return a.failure(exitFailed, fmt.Sprintf("re-reading the account: %s; nothing was changed", unprefixed(err.Error())))
 	}
 	if why := accountChanged(sa, fresh); why != "" {
-		return a.failure(exitFailed, fmt.Sprintf("the account's objects changed since the plan was made (%s): %s; nothing was changed. Make a new plan with 'secondarydns plan --out'", secondarydns.ErrStale, why))
+		return a.failure(exitFailed, fmt.Sprintf("the account's objects changed since the plan was made: %s; nothing was changed. Make a new plan with 'secondarydns plan --out'", why))
 	}
 	var got []savedStep
 	for _, st := range fresh.Steps {
