@@ -139,7 +139,7 @@ func (f field) String() string {
 	}
 	s := "zones[" + strconv.Quote(clip(f.zone)) + "]"
 	if f.key != "" {
-		s += "." + clip(f.key)
+		s += "." + keyText(f.key)
 	}
 	if f.index > 0 {
 		s += "[" + strconv.Itoa(f.index-1) + "]"

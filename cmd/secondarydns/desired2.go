@@ -137,7 +137,7 @@ func (d *decoder) unknownKey(line int, path, key string, known []string) error {
 	if s := closestKey(key, known); s != "" {
 		hint = fmt.Sprintf("; did you mean %q?", s)
 	}
-	p := clip(key)
+	p := keyText(key)
 	if path != "" {
 		p = path + "." + p
 	}
@@ -233,7 +233,7 @@ func (d *decoder) object2(path, want string, known []string, each func(key strin
 				return 0, d.unknownKey(line, path, key, known)
 			}
 			if seen[key] {
-				p := clip(key)
+				p := keyText(key)
 				if path != "" {
 					p = path + "." + p
 				}
@@ -592,6 +592,17 @@ func closestKey(key string, known []string) string {
 		}
 	}
 	return found
+}
+
+// keyText is a field's name as a message shows it: as it is, or quoted
+// when it holds a character that would break the one-line message.
+func keyText(key string) string {
+	for _, r := range key {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return strconv.Quote(clip(key))
+		}
+	}
+	return clip(key)
 }
 
 // normName is a zone name as zone names compare: without ASCII case and a
