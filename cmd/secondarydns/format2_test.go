@@ -517,3 +517,16 @@ func TestFormat1Unchanged(t *testing.T) {
 	}
 	assert.NotContains(t, r.stdout, "account:")
 }
+
+// TestFormat2READMEError: the README's example of an unknown peer entry is
+// what the command says for it.
+func TestFormat2READMEError(t *testing.T) {
+	f := newFmt2(t)
+	file := writeFile(t, "zones.json", strings.Replace(exampleFile2, `"example.org.": {"peers": ["ns1"]}`, `"example.org.": {"peers": ["ns2"]}`, 1))
+	r := f.run(t, "plan", "-f", file)
+	require.Equal(t, exitUsage, r.code, r.stderr)
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), strings.ReplaceAll(r.stderr, file, "zones.json"))
+	assert.Equal(t, lookups(), requestList(f.srv))
+}
