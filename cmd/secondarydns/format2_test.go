@@ -530,3 +530,20 @@ func TestFormat2READMEError(t *testing.T) {
 	assert.Contains(t, string(readme), strings.ReplaceAll(r.stderr, file, "zones.json"))
 	assert.Equal(t, lookups(), requestList(f.srv))
 }
+
+// TestFormat2Confirm: on a terminal, apply asks about the account's steps
+// and the zones; anything but "yes" changes nothing.
+func TestFormat2Confirm(t *testing.T) {
+	f := newFmt2(t)
+	file := writeFile(t, "zones.json", exampleFile2)
+	r := invoke(t, invocation{args: []string{"apply", "-f", file, "--allow-destroy"}, env: f.env, stdin: "no\n", stdinTTY: true})
+	assert.Equal(t, exitFailed, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "Apply these changes to the account (4 step(s)) and to 4 zone(s)? Only 'yes' is accepted: ")
+	assert.Contains(t, r.stderr, "not confirmed: nothing was changed")
+	assert.Empty(t, writes(f.srv))
+
+	r = invoke(t, invocation{args: []string{"apply", "-f", file, "--allow-destroy"}, env: f.env})
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "pass --yes")
+	assert.Empty(t, writes(f.srv))
+}

@@ -57,6 +57,8 @@ func (a *app) start2(f *file2) (r *resolved, outs []outcome, c *secondarydns.Cli
 	r, err = a.resolve(ctx, c, f, account, secrets)
 	var ie *inputErr
 	switch {
+	case err != nil && a.interrupted():
+		return nil, nil, nil, nil, cancel, a.failure(exitInterrupted, "interrupted while reading the account's lists: nothing was changed")
 	case errors.As(err, &ie):
 		return nil, nil, nil, nil, cancel, a.inputError(err.Error())
 	case err != nil:
