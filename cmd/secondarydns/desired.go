@@ -267,6 +267,9 @@ func strictDesired(name string, data []byte) (*desiredFile, error) {
 		case isFormat2Key(key):
 			return nil, errFormat2
 		case key != "zones":
+			if s := closestKey(key, format2Keys); s != "" {
+				return nil, d.errorf(line, top, "unknown field %q; did you mean %q? (a file's fields are \"zones\" and, in format 2, %s)", clip(key), s, fieldList(format2Keys))
+			}
 			return nil, d.errorf(line, top, "unknown field %q; the file's only field is \"zones\"", clip(key))
 		case seen:
 			return nil, d.errorf(line, top, `duplicate field "zones"`)

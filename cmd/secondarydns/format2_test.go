@@ -547,3 +547,25 @@ func TestFormat2Confirm(t *testing.T) {
 	assert.Contains(t, r.stderr, "pass --yes")
 	assert.Empty(t, writes(f.srv))
 }
+
+// TestFormat2TopTypo: a format-1 file with a near miss of a format-2 key
+// is told so.
+func TestFormat2TopTypo(t *testing.T) {
+	r := invoke(t, invocation{args: []string{"plan", "-f", "-"}, stdin: `{"zones": {}, "tsig": {}}`})
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, `secondarydns plan: <stdin>:1: unknown field "tsig"; did you mean "tsigs"? (a file's fields are "zones" and, in format 2, "account", "tsigs", "peers", "acls" or "defaults")`+"\n", r.stderr)
+}
+
+// TestFormat2RemoveEveryPeer: a format-2 zone that would lose every peer
+// while enabled needs --allow-destroy, like any other.
+func TestFormat2RemoveEveryPeer(t *testing.T) {
+	f := newFmt2(t)
+	file := writeFile(t, "zones.json", `{"account": "`+secondarydnstest.DefaultAccountID+`", "zones": {"example.com.": {"peers": []}}}`)
+	r := f.run(t, "apply", "-f", file, "--yes")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, zoneA+" (update: removes every peer)")
+	assert.Empty(t, writes(f.srv))
+	r = f.run(t, "apply", "-f", file, "--yes", "--allow-destroy")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"PUT /zones/" + zoneA + "/secondary_dns/outgoing"}, writes(f.srv))
+}
