@@ -319,8 +319,8 @@ func TestFormat2Errors(t *testing.T) {
 		{name: "unknown default peer", file: wrap(`"defaults": {"peers": ["x"]}, "zones": {"example.com.": {}}`), lookups: true, want: `zones.json:1: defaults.peers[0]: "x" is neither a peer`},
 		{name: "ambiguous peer", file: wrap(`"zones": {"example.com.": {"peers": ["twin"]}}`), lookups: true, want: `zones.json:1: zones["example.com."].peers[0]: peer name "twin" is ambiguous: the account has 2 peers of that name`},
 		{name: "zone by name and by ID", file: wrap(`"zones": {"example.com.": {"peers": []},` + "\n" + `"` + zoneA + `": {"name": "alias.example.", "peers": []}}`), lookups: true, want: `zones.json:2: zones["` + zoneA + `"]: the same zone (` + zoneA + `) as zones["example.com."] on line 1`},
-		{name: "peer TSIG unknown", file: wrap(`"peers": {"ns1": {"tsig": "nokey.example."}}, ` + zones), lookups: true, want: `peer "ns1": TSIG "nokey.example." is neither in the desired state nor in the account`},
-		{name: "TSIG to create without a secret", file: wrap(`"tsigs": {"k.example.": {"algo": "hmac-sha256."}}, ` + zones), lookups: true, want: `TSIG "k.example." does not exist: give its Secret to create it`},
+		{name: "peer TSIG unknown", file: wrap(`"peers": {"ns1": {"tsig": "nokey.example."}}, ` + zones), lookups: true, want: `zones.json:1: peers["ns1"]: TSIG "nokey.example." is neither in the desired state nor in the account`},
+		{name: "TSIG to create without a secret", file: wrap(`"tsigs": {"k.example.": {"algo": "hmac-sha256."}}, ` + zones), lookups: true, want: `zones.json:1: tsigs["k.example."]: does not exist: give it "secret_env" to create it`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

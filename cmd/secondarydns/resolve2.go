@@ -117,7 +117,7 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 	}
 	acct, err := c.PlanAccount(ctx, account, f.accountDesired(secrets))
 	if errors.Is(err, secondarydns.ErrInvalidInput) {
-		return nil, &inputErr{unprefixed(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": ")) + "; nothing was written"}
+		return nil, &inputErr{f.locate(err) + "; nothing was written"}
 	}
 	if err != nil {
 		return nil, err
@@ -312,4 +312,36 @@ func (r *resolved) withPeerIDs(peers []string, acct *secondarydns.AccountPlan) (
 		out[i] = id
 	}
 	return out, nil
+}
+
+// locate turns PlanAccount's ErrInvalidInput, which names the object
+// (`peer "ns1": …`), into a message naming the file, the line and the
+// field, in the file's words (secret_env, not Secret).
+func (f *file2) locate(err error) string {
+	msg := unprefixed(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+	msg = strings.ReplaceAll(msg, "give its Secret", `give it "secret_env"`)
+	for _, k := range []struct{ prefix, section string }{{"TSIG ", "tsigs"}, {"peer ", "peers"}, {"ACL ", "acls"}} {
+		rest, ok := strings.CutPrefix(msg, k.prefix)
+		if !ok {
+			continue
+		}
+		q, qerr := strconv.QuotedPrefix(rest)
+		if qerr != nil {
+			continue
+		}
+		name, _ := strconv.Unquote(q)
+		line := 0
+		switch k.section {
+		case "tsigs":
+			line = f.tsigs[name].line
+		case "peers":
+			line = f.peers[name].line
+		case "acls":
+			line = f.acls[name].line
+		}
+		if line > 0 {
+			return errorAt(f.name, line, path2(k.section, name, "", 0), "%s", strings.TrimLeft(strings.TrimPrefix(rest[len(q):], ":"), " ")).Error()
+		}
+	}
+	return msg
 }
