@@ -45,7 +45,10 @@ var cmdApply = &command{
 confirmation (on a terminal; else --yes is required), then run exactly that
 plan. A zone that changed since it was planned is reported stale and not
 touched. Disabling or deleting transfers on any zone, or removing every peer
-of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
+of a zone whose transfers are (or may be) enabled, needs --allow-destroy.
+With a format-2 file (see plan --help), the account's creates and updates run
+first, then the zones, then the peer and TSIG deletes; deleting a peer, TSIG
+or ACL needs --allow-destroy too.`,
 	example: "secondarydns apply -f zones.json --yes",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
