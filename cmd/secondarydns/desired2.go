@@ -92,10 +92,8 @@ type zoneEntry struct {
 // peers["ns1"].ip, zones["example.com."].peers[1], defaults.status.
 func path2(section, key, field string, index int) string {
 	s := section
-	if key != "" || section == "tsigs" || section == "peers" || section == "acls" || section == "zones" {
-		if key != "" {
-			s += "[" + strconv.Quote(clip(key)) + "]"
-		}
+	if key != "" {
+		s += "[" + strconv.Quote(clip(key)) + "]"
 	}
 	if field != "" {
 		s += "." + clip(field)
