@@ -569,3 +569,57 @@ func TestFormat2RemoveEveryPeer(t *testing.T) {
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, []string{"PUT /zones/" + zoneA + "/secondary_dns/outgoing"}, writes(f.srv))
 }
+
+// TestFormat2Keys: ixfr_enable and port update a peer, an absent TSIG and
+// ACL are deleted (the ACL before the zones, the TSIG after), a changed
+// secret updates its TSIG; the plan says each, the fake gets each.
+func TestFormat2Keys(t *testing.T) {
+	f := newFmt2(t)
+	c, err := f.srv.Client()
+	require.NoError(t, err)
+	ctx := context.Background()
+	acct := secondarydnstest.DefaultAccountID
+	oldKey, err := c.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "old-key.", Algo: "hmac-sha256.", Secret: tsigSecret2})
+	require.NoError(t, err)
+	key, err := c.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "key.", Algo: "hmac-sha256.", Secret: "b3RoZXJzZWNyZXRvdGhlcnNlY3JldG90aGVyc2VjcmV0"})
+	require.NoError(t, err)
+	acl, err := c.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "old-acl", IPRange: "198.51.100.0/24"})
+	require.NoError(t, err)
+	f.srv.ResetRequests()
+	file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "tsigs": {"old-key.": {"absent": true}, "key.": {"algo": "HMAC-SHA256", "secret_env": "NS1_TSIG_SECRET"}},
+  "peers": {"bind-a": {"ip": "2001:DB8::53", "port": 5353, "ixfr_enable": true}},
+  "acls": {"old-acl": {"absent": true}},
+  "zones": {}}`)
+	r := f.run(t, "plan", "-f", file)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, `tsig key.
+  update   secret from $NS1_TSIG_SECRET
+peer bind-a
+  update   port (none) → 5353; ixfr no → yes
+acl old-acl
+  delete   remove the ACL (ip_range 198.51.100.0/24)
+tsig old-key.
+  delete   remove the TSIG (algo hmac-sha256.)
+account: 4 to change (2 update, 2 delete); zones: 0 to change, 0 in sync; 5 unmanaged zone(s) (in the account, not in the file)
+`, r.stdout)
+
+	r = f.run(t, "apply", "-f", file, "--yes")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "2 change(s): acl old-acl (delete), tsig old-key. (delete)")
+	r = f.run(t, "apply", "-f", file, "--yes", "--allow-destroy")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	p := f.acctPath
+	assert.Equal(t, []string{"PUT " + p + "tsigs/" + key.ID, "PUT " + p + "peers/" + f.bindA, "DELETE " + p + "acls/" + acl.ID, "DELETE " + p + "tsigs/" + oldKey.ID}, writes(f.srv))
+	for _, req := range f.srv.Requests() {
+		if req.Method == http.MethodPut && strings.Contains(req.Path, "/peers/") {
+			assert.JSONEq(t, `{"name": "bind-a", "ip": "2001:DB8::53", "port": 5353, "ixfr_enable": true}`, req.Body)
+		}
+	}
+	got, err := c.TSIGs.Get(ctx, acct, key.ID)
+	require.NoError(t, err)
+	assert.Equal(t, tsigSecret2, got.Secret, "the secret from the environment was sent")
+	assert.NotContains(t, r.stdout+r.stderr, tsigSecret2)
+	r = f.run(t, "plan", "-f", file, "--exit-code")
+	assert.Equal(t, exitOK, r.code, r.stdout)
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -236,7 +237,9 @@ func describeStep(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step
 					parts = append(parts, fmt.Sprintf("%s %s → %s", what, orNone(from), orNone(to)))
 				}
 			}
-			change("ip", cur.IP, want.IP)
+			if !sameIP(cur.IP, want.IP) { // as the SDK compares: 2001:DB8::53 is 2001:db8::53
+				change("ip", cur.IP, want.IP)
+			}
 			change("port", portText(cur.Port), portText(want.Port))
 			change("ixfr", yesNo(cur.IXFREnable), yesNo(want.IXFREnable))
 			change("tsig", tsigName(p, cur.TSIGID), want.TSIG)
@@ -262,6 +265,16 @@ func describeStep(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step
 		}
 	}
 	return ""
+}
+
+// sameIP compares two addresses as addresses, else as text.
+func sameIP(a, b string) bool {
+	x, errX := netip.ParseAddr(a)
+	y, errY := netip.ParseAddr(b)
+	if errX != nil || errY != nil {
+		return a == b
+	}
+	return x == y
 }
 
 func orSame(parts []string) string {
