@@ -127,9 +127,9 @@ peer old
   enable   status Disabled (new) → Enabled
 `+zoneC+` old.example.
   disable  status Enabled → Disabled
-  delete   remove the configuration (name old.example., peers `+f.old+`)
+  delete   remove the configuration (name old.example., peers old)
 `+zoneE+` example.net.
-  create   name example.net., peers `+f.bindA+`
+  create   name example.net., peers bind-a
   enable   status Disabled (new) → Enabled
 account: 4 to change (3 create, 1 delete); zones: 4 to change (2 create, 1 update, 2 enable, 1 disable, 1 delete), 0 in sync; 1 unmanaged zone(s) (in the account, not in the file)
 `, r.stdout)

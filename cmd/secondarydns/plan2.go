@@ -113,12 +113,23 @@ func (a *app) runPlan2(f *file2) int {
 	return exitOK
 }
 
-// labeller replaces the placeholders of peers still to create with
-// "name (new)" in text the zones' renderers wrote.
+// labeller replaces, in the zones' text, the placeholders of peers still
+// to create with "name (new)", and the ID of each peer of the account with
+// its name where no other peer has that name: a reviewer reads "+ns1",
+// not a 32-digit ID. (JSON keeps the IDs.)
 func (r *resolved) labeller() *strings.Replacer {
 	var pairs []string
 	for ph, name := range r.newPeers {
 		pairs = append(pairs, ph, name+" (new)")
+	}
+	count := map[string]int{}
+	for _, p := range r.acct.Peers {
+		count[p.Name]++
+	}
+	for _, p := range r.acct.Peers {
+		if count[p.Name] == 1 && p.Name != "" && p.ID != "" {
+			pairs = append(pairs, p.ID, p.Name)
+		}
 	}
 	return strings.NewReplacer(pairs...)
 }
