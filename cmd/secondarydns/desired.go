@@ -22,6 +22,10 @@ type desiredFile struct {
 	zones map[string]secondarydns.Desired
 	lines map[string]int // the line each zone starts on, for messages
 	order []string       // the zone IDs in the file's order
+
+	// v2 is a format-2 file (desired2.go), whose zones are resolved once
+	// the account's lists are read; zones, lines and order are then empty.
+	v2 *file2
 }
 
 // ids returns the zone IDs in order.
@@ -87,6 +91,9 @@ func decodeDesired(path, name string, data []byte) (*desiredFile, error) {
 		}
 		return nil, err
 	}
+	if d.v2 != nil {
+		return d, nil // checked by parseFormat2
+	}
 	v, err := newValidator()
 	if err != nil {
 		return nil, err
@@ -132,7 +139,7 @@ func (f field) String() string {
 	}
 	s := "zones[" + strconv.Quote(clip(f.zone)) + "]"
 	if f.key != "" {
-		s += "." + clip(f.key)
+		s += "." + keyText(f.key)
 	}
 	if f.index > 0 {
 		s += "[" + strconv.Itoa(f.index-1) + "]"
@@ -208,10 +215,29 @@ func parseDesired(name string, data []byte) (*desiredFile, error) {
 	if err := checkUTF8(name, data); err != nil {
 		return nil, err
 	}
-	if out, ok := fastDesired(data); ok {
+	if out, ok := fastDesired(data); ok && !anyZoneByName(out) {
 		return out, nil
 	}
-	return strictDesired(name, data)
+	out, err := strictDesired(name, data)
+	if errors.Is(err, errFormat2) {
+		f, err := parseFormat2(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return &desiredFile{v2: f}, nil
+	}
+	return out, err
+}
+
+// anyZoneByName reports whether a file in format 1's shape keys a zone by
+// name, which makes it a format-2 file.
+func anyZoneByName(d *desiredFile) bool {
+	for _, id := range d.order {
+		if zoneKeyIsName(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // strictDesired is parseDesired token by token: slower, and able to say
@@ -238,7 +264,12 @@ func strictDesired(name string, data []byte) (*desiredFile, error) {
 		}
 		key, _ := tok.(string)
 		switch {
+		case isFormat2Key(key):
+			return nil, errFormat2
 		case key != "zones":
+			if s := closestKey(key, format2Keys); s != "" {
+				return nil, d.errorf(line, top, "unknown field %q; did you mean %q? (a file's fields are \"zones\" and, in format 2, %s)", clip(key), s, fieldList(format2Keys))
+			}
 			return nil, d.errorf(line, top, "unknown field %q; the file's only field is \"zones\"", clip(key))
 		case seen:
 			return nil, d.errorf(line, top, `duplicate field "zones"`)
@@ -279,6 +310,9 @@ func (d *decoder) zones(out *desiredFile) error {
 			return err
 		}
 		id := tok.(string) // object keys are strings
+		if zoneKeyIsName(id) {
+			return errFormat2
+		}
 		if first, dup := out.lines[id]; dup {
 			return d.errorf(line, field{zones: true, zone: id}, "duplicate zone (first on line %d)", first)
 		}

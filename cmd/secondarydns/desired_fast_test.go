@@ -52,8 +52,8 @@ func TestFastDesiredAgrees(t *testing.T) {
 func checkFastAgrees(t *testing.T, data []byte) {
 	t.Helper()
 	fast, ok := fastDesired(data)
-	if !ok {
-		return
+	if !ok || anyZoneByName(fast) {
+		return // a zone by name: parseDesired reads it as format 2
 	}
 	strict, err := strictDesired("zones.json", data)
 	require.NoError(t, err, "the fast decoder took what the strict one refuses: %s", data)

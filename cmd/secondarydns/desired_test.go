@@ -44,7 +44,7 @@ func TestDesiredFileErrors(t *testing.T) {
 		{"absent with a name", "{\"zones\": {\n\"" + zoneA + "\": {\"absent\": true, \"name\": \"a.example.\"}}}", `zones.json:2: zones["` + zoneA + `"]: "absent": true goes alone`},
 		{"bad status", "{\"zones\": {\n\"" + zoneA + "\": {\"name\": \"a.example.\", \"peers\": [], \"status\": \"enabled\"}}}",
 			`zones.json:2: zones["` + zoneA + `"].status: "enabled" is not a status; want "Enabled" or "Disabled"`},
-		{"zone name for zone ID", "{\"zones\": {\n\"example.com\": " + ok + "}}", `zones.json:2: zones["example.com"]: zone ID "example.com" looks like a zone name: pass the zone ID, not the zone name`},
+		{"zone name without an account", "{\"zones\": {\n\"example.com\": " + ok + "}}", `zones.json:2: zones["example.com"]: a zone given by name needs the account to look it up`},
 		{"invalid zone ID", "{\"zones\": {\n\"" + zoneB + "\": " + ok + ",\n\"zone id\": " + ok + "}}", `zones.json:3: zones["zone id"]: zone ID "zone id" contains ' '`},
 		{"invalid name", "{\"zones\": {\n\"" + zoneA + "\": {\"name\": \"a..example.\", \"peers\": []}}}", `zones.json:2: zones["` + zoneA + `"]: name "a..example." has an empty label (label 2)`},
 		{"invalid peer", "{\"zones\": {\n\"" + zoneA + "\": {\"name\": \"a.example.\", \"peers\": [\"" + peer1 + "\", \"peer/2\"]}}}", `zones.json:2: zones["` + zoneA + `"]: peers[1] "peer/2" contains '/'`},

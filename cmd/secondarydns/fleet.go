@@ -23,11 +23,15 @@ changed. With --out, the plan and what was read are saved for 'apply --plan'.
 The file ("-" for standard input) is JSON:
   {"zones": {"<zone id>": {"name": "example.com.", "peers": ["<peer id>"], "status": "Enabled"},
              "<zone id>": {"absent": true}}}
-"status" may be left out (the status stays as it is); "peers": [] means no peers.`,
+"status" may be left out (the status stays as it is); "peers": [] means no peers.
+Format 2 adds "account", the account's "tsigs", "peers" and "acls", "defaults",
+and zones and peers by name (see the README); its plan shows the account's
+steps first and, when the file names an account, its unmanaged zones.`,
 	example: "secondarydns plan -f zones.json --exit-code",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input (required)")
 		fs.BoolVar(&a.exitCode, "exit-code", false, "exit 3 when there are changes, 0 when there are none")
+		accountFlag(a, fs)
 		fs.StringVar(&a.out, "out", "", "save the plan to `PLAN` for 'apply --plan' and print its SHA-256 for --checksum (a regular file or a new path, replaced whole; not written if any zone could not be planned)")
 	},
 	run: runPlan,
@@ -40,10 +44,14 @@ var cmdApply = &command{
 confirmation (on a terminal; else --yes is required), then run exactly that
 plan. A zone that changed since it was planned is reported stale and not
 touched. Disabling or deleting transfers on any zone, or removing every peer
-of a zone whose transfers are (or may be) enabled, needs --allow-destroy.`,
+of a zone whose transfers are (or may be) enabled, needs --allow-destroy.
+With a format-2 file (see plan --help), the account's creates and updates run
+first, then the zones, then the peer and TSIG deletes; deleting a peer, TSIG
+or ACL needs --allow-destroy too.`,
 	example: "secondarydns apply -f zones.json --yes",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.file, "f", "", "the desired-state `FILE`; - reads standard input")
+		accountFlag(a, fs)
 		fs.StringVar(&a.planFile, "plan", "", "a `PLAN` saved by 'plan --out', instead of -f")
 		fs.BoolVar(&a.yes, "yes", false, "apply without asking (required when standard input is not a terminal)")
 		fs.BoolVar(&a.allowDestroy, "allow-destroy", false, "allow plans that disable or delete transfers, or remove every peer of a zone")
@@ -100,6 +108,9 @@ func runPlan(a *app, _ []string) int {
 		}
 	}
 	d, err := a.loadDesired(a.file)
+	if err == nil && d.v2 != nil {
+		return a.runPlan2(d.v2)
+	}
 	c, ctx, cancel, code := a.openClient(err)
 	if code >= 0 {
 		return code
@@ -159,8 +170,14 @@ func runApply(a *app, _ []string) int {
 	)
 	if a.file != "" {
 		d, err = a.loadDesired(a.file)
+		if err == nil && d.v2 != nil {
+			return a.runApply2(d.v2)
+		}
 	} else {
 		saved, err = a.loadSavedPlan(a.planFile)
+		if err == nil && saved.Account != nil {
+			return a.runApplySaved2(saved)
+		}
 		if err == nil {
 			// What a saved plan would do is known from the file: the
 			// refusals come before any request.
@@ -312,13 +329,18 @@ func joinActions(acts []secondarydns.Action) string {
 // confirm asks on a terminal, or requires --yes. It returns -1 to go on, or
 // the exit code to stop with.
 func (a *app) confirm(zones int) int {
+	return a.confirmQ(fmt.Sprintf("Apply these changes to %d zone(s)?", zones))
+}
+
+// confirmQ is confirm with its question.
+func (a *app) confirmQ(question string) int {
 	if a.yes {
 		return -1
 	}
 	if !a.stdinTTY {
 		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was changed")
 	}
-	fmt.Fprintf(a.stderr, "Apply these changes to %d zone(s)? Only 'yes' is accepted: ", zones)
+	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(a.stdin).ReadString('\n')

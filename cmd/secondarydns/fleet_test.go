@@ -278,7 +278,7 @@ func TestSavedPlanErrors(t *testing.T) {
 	seedFleet(srv)
 	good := `{"format": "secondarydns-plan", "version": 1, "zones": [{"zone_id": "` + zoneB + `", "want": {"name": "b.example.", "peers": []}, "read": {"configured": false}, "actions": ["create"]}]}`
 	cases := map[string]struct{ plan, want string }{
-		"version":        {strings.Replace(good, `"version": 1`, `"version": 2`, 1), "saved-plan version 2 is not supported (this secondarydns reads version 1); plan again"},
+		"version":        {strings.Replace(good, `"version": 1`, `"version": 3`, 1), "saved-plan version 3 is not supported (this secondarydns reads versions 1 and 2); plan again"},
 		"format":         {strings.Replace(good, `secondarydns-plan`, `terraform`, 1), `not a saved plan (its "format" is "terraform", want "secondarydns-plan")`},
 		"unknown field":  {strings.Replace(good, `"actions"`, `"action"`, 1), `plan.json:1: zones[0].action: unknown field (want "zone_id", "want", "read" or "actions")`},
 		"unknown action": {strings.Replace(good, `["create"]`, `["recreate"]`, 1), `unknown action "recreate"`},

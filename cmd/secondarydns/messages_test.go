@@ -23,7 +23,7 @@ func TestMessagesCutEchoes(t *testing.T) {
 		{"field", invocation{args: []string{"plan", "-f", "-"}, stdin: `{"zones": {"` + zoneA + `": {"` + huge + `": 1}}}`}, `secondarydns plan: <stdin>:1: zones["` + zoneA + `"].` + strings.Repeat("k", 64) + `…: unknown field (want "name", "peers", "status" or "absent")` + "\n"},
 		{"top field", invocation{args: []string{"plan", "-f", "-"}, stdin: `{"` + huge + `": 1}`}, `secondarydns plan: <stdin>:1: unknown field ` + cut + `; the file's only field is "zones"` + "\n"},
 		{"status", invocation{args: []string{"plan", "-f", "-"}, stdin: `{"zones": {"` + zoneA + `": {"name": "a.", "peers": [], "status": "` + huge + `"}}}`}, `secondarydns plan: <stdin>:1: zones["` + zoneA + `"].status: ` + cut + ` is not a status`},
-		{"saved plan key", invocation{args: []string{"apply", "--plan", "-", "--yes"}, stdin: `{"format": "secondarydns-plan", "` + huge + `": 1}`}, `secondarydns apply: <stdin>:1: ` + strings.Repeat("k", 64) + `…: unknown field (want "format", "version" or "zones")` + "\n"},
+		{"saved plan key", invocation{args: []string{"apply", "--plan", "-", "--yes"}, stdin: `{"format": "secondarydns-plan", "` + huge + `": 1}`}, `secondarydns apply: <stdin>:1: ` + strings.Repeat("k", 64) + `…: unknown field (want "format", "version", "account" or "zones")` + "\n"},
 		{"command", invocation{args: []string{huge}}, `secondarydns: unknown command ` + cut + ` (see 'secondarydns --help')` + "\n"},
 		{"flag", invocation{args: []string{"get", zoneA, "--" + huge}}, `secondarydns get: unknown flag --` + strings.Repeat("k", 62) + `… (see`},
 		{"flag value", invocation{args: []string{"get", zoneA, "--rate", huge}}, `secondarydns get: --rate ` + cut + `: want a number`},

@@ -35,16 +35,17 @@ const (
 // reader takes nothing else (encoding/json alone would take "Zones" for
 // "zones" and the last of two "zones").
 var savedPlanSchema = keySchema{
-	"":             {"format", "version", "zones"},
+	"":             {"format", "version", "account", "zones"},
 	"zones[]":      {"zone_id", "want", "read", "actions"},
 	"zones[].want": {"name", "peers", "status", "absent"},
 	"zones[].read": {"configured", "name", "peers", "status"},
 }
 
 type savedPlan struct {
-	Format  string      `json:"format"`
-	Version int         `json:"version"`
-	Zones   []savedZone `json:"zones"`
+	Format  string        `json:"format"`
+	Version int           `json:"version"`
+	Account *savedAccount `json:"account,omitempty"` // version 2 (planfile2.go)
+	Zones   []savedZone   `json:"zones"`
 }
 
 type savedZone struct {
@@ -97,7 +98,12 @@ func (z savedZone) name() string {
 // writeSavedPlan writes the plans to path, atomically (see writeAtomic),
 // and returns the file's SHA-256 for apply --plan --checksum.
 func writeSavedPlan(path string, outs []outcome) (string, error) {
-	sp := savedPlan{Format: planFormat, Version: planVersion, Zones: []savedZone{}}
+	return writePlanFile(path, savedPlan{Format: planFormat, Version: planVersion, Zones: savedZones(outs)})
+}
+
+// savedZones is the zones' plans as a saved plan holds them.
+func savedZones(outs []outcome) []savedZone {
+	zones := []savedZone{}
 	for _, o := range outs {
 		p := o.plan
 		z := savedZone{ZoneID: o.id, Actions: append([]secondarydns.Action{}, p.Actions...)}
@@ -110,15 +116,9 @@ func writeSavedPlan(path string, outs []outcome) (string, error) {
 		if p.Current != nil {
 			z.Read = savedRead{Configured: true, Name: p.Current.Name, Peers: p.Current.Peers, Status: string(p.Status)}
 		}
-		sp.Zones = append(sp.Zones, z)
+		zones = append(zones, z)
 	}
-	var buf bytes.Buffer
-	writeJSON(&buf, sp)
-	sum, err := writeAtomic(path, buf.Bytes())
-	if err != nil {
-		return "", fmt.Errorf("saving the plan: %w", err)
-	}
-	return sum, nil
+	return zones
 }
 
 // loadSavedPlan reads and checks a saved plan strictly.
@@ -151,8 +151,14 @@ func (a *app) loadSavedPlan(path string) (*savedPlan, error) {
 	switch {
 	case sp.Format != planFormat:
 		return nil, fmt.Errorf("%s: not a saved plan (its \"format\" is %q, want %q); make one with 'secondarydns plan --out'", name, clip(sp.Format), planFormat)
-	case sp.Version != planVersion:
-		return nil, fmt.Errorf("%s: saved-plan version %d is not supported (this secondarydns reads version %d); plan again", name, sp.Version, planVersion)
+	case sp.Version != planVersion && sp.Version != planVersion2:
+		return nil, fmt.Errorf("%s: saved-plan version %d is not supported (this secondarydns reads versions %d and %d); plan again", name, sp.Version, planVersion, planVersion2)
+	case sp.Version == planVersion && sp.Account != nil:
+		return nil, fmt.Errorf("%s: a version-1 plan has no \"account\"; the file was edited: make a new plan with 'secondarydns plan --out'", name)
+	case sp.Version == planVersion2:
+		if err := checkSavedAccount(name, &sp); err != nil {
+			return nil, err
+		}
 	}
 	v, err := newValidator()
 	if err != nil {

@@ -1,0 +1,347 @@
+package main
+
+// Resolving a format-2 file against the account: its zone names become
+// zone IDs (one Zones.List), its peer names peer IDs (the peers list
+// PlanAccount reads anyway), and the account's objects a plan. Nothing
+// else is read here: a name that does not resolve is exit 2 after these
+// lookups, before any zone is read or anything written.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dnsxfer/secondarydns"
+)
+
+// inputErr is an error of the file or its names found after the lookups:
+// exit 2, nothing written.
+type inputErr struct{ msg string }
+
+func (e *inputErr) Error() string { return e.msg }
+
+// resolved is a format-2 file resolved against the account.
+type resolved struct {
+	file    *file2
+	account string
+	acct    *secondarydns.AccountPlan
+	zones   map[string]secondarydns.Desired // by zone ID; a peer still to create as its placeholder
+	// newPeers maps each placeholder to the name of the peer a step
+	// creates: zones that use it plan with the placeholder and run with
+	// the ID the create gave (AccountPlan.PeerID).
+	newPeers map[string]string
+	// listed says whether Zones.List was read (the file names an account,
+	// or a zone by name): then unmanaged holds the account's zones the
+	// file does not mention, by name.
+	listed    bool
+	unmanaged []string
+	secrets   map[string]string // TSIG name → secret, from its secret_env
+}
+
+// placeholder is the stand-in peer ID of the i-th peer a plan creates. It
+// is a valid ID (the SDK plans the zones with it) that no Cloudflare ID
+// looks like (those are 32 hex digits), and no placeholder is a prefix of
+// another ("-" ends each).
+func placeholder(i int) string { return "new-peer-" + strconv.Itoa(i+1) + "-" }
+
+// secretsOf reads each TSIG's secret from its secret_env. An unset or
+// empty variable, or one that does not hold standard base64, is exit 2;
+// the message never holds the value.
+func (a *app) secretsOf(f *file2) (map[string]string, error) {
+	v, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, n := range sortedKeys(f.tsigs) {
+		t := f.tsigs[n]
+		if t.secretEnv == "" {
+			continue
+		}
+		p := path2("tsigs", n, "secret_env", 0)
+		s := a.env(t.secretEnv)
+		if s == "" {
+			return nil, errorAt(f.name, t.line, p, "$%s is not set or is empty; set it to the key's secret (standard base64)", t.secretEnv)
+		}
+		want := secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{n: {Algo: t.algo, Secret: s}}}
+		if _, err := v.c.PlanAccount(context.Background(), validAccount, want); errors.Is(err, secondarydns.ErrInvalidInput) {
+			return nil, errorAt(f.name, t.line, p, "$%s: %s", t.secretEnv, objectReason(err))
+		}
+		out[n] = s
+	}
+	return out, nil
+}
+
+// accountDesired is the file's account objects with their secrets.
+func (f *file2) accountDesired(secrets map[string]string) secondarydns.AccountDesired {
+	want := secondarydns.AccountDesired{}
+	if len(f.tsigs) > 0 {
+		want.TSIGs = map[string]secondarydns.DesiredTSIG{}
+		for n, t := range f.tsigs {
+			want.TSIGs[n] = secondarydns.DesiredTSIG{Algo: t.algo, Secret: secrets[n], Absent: t.absent}
+		}
+	}
+	if len(f.peers) > 0 {
+		want.Peers = map[string]secondarydns.DesiredPeer{}
+		for n, p := range f.peers {
+			want.Peers[n] = p.want
+		}
+	}
+	if len(f.acls) > 0 {
+		want.ACLs = map[string]secondarydns.DesiredACL{}
+		for n, x := range f.acls {
+			want.ACLs[n] = x.want
+		}
+	}
+	return want
+}
+
+// resolve reads the account's zone list (when the file names the account
+// or a zone by name) and its three object lists (PlanAccount), and turns
+// the file into zone desired states by ID. An *inputErr is the file's
+// fault (exit 2); another error is a failed request (exit 1).
+func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, account string, secrets map[string]string) (*resolved, error) {
+	r := &resolved{file: f, account: account, zones: map[string]secondarydns.Desired{}, newPeers: map[string]string{}, secrets: secrets}
+	var listed []secondarydns.Zone
+	r.listed = f.accountLine > 0 || slices.ContainsFunc(f.zones, func(z zoneEntry) bool { return z.byName })
+	if r.listed {
+		var err error
+		if listed, err = c.Zones.List(ctx, secondarydns.ZoneListOptions{AccountID: account}); err != nil {
+			return nil, fmt.Errorf("listing the account's zones: %w", err)
+		}
+	}
+	acct, err := c.PlanAccount(ctx, account, f.accountDesired(secrets))
+	if errors.Is(err, secondarydns.ErrInvalidInput) {
+		return nil, &inputErr{f.locate(err) + "; nothing was written"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.acct = acct
+
+	// The peers the plan creates get placeholders; those it deletes may
+	// not be named by a zone.
+	creating := map[string]string{}
+	deleting := map[string]string{} // ID → name
+	for _, st := range acct.Steps {
+		if st.Kind != secondarydns.KindPeer {
+			continue
+		}
+		switch st.Action {
+		case secondarydns.ActionCreate:
+			ph := placeholder(len(creating))
+			creating[st.Name] = ph
+			r.newPeers[ph] = st.Name
+		case secondarydns.ActionDelete:
+			deleting[st.ID] = st.Name
+		}
+	}
+	peerID := func(line int, path, e string) (string, error) {
+		if fp, ok := f.peers[e]; ok && !fp.want.Absent {
+			if ph, ok := creating[e]; ok {
+				return ph, nil
+			}
+			if id, ok := acct.PeerID(e); ok {
+				return id, nil
+			}
+		}
+		var byName, byID []secondarydns.Peer
+		for _, p := range acct.Peers {
+			if p.Name == e {
+				byName = append(byName, p)
+			}
+			if p.ID == e {
+				byID = append(byID, p)
+			}
+		}
+		var id string
+		switch {
+		case len(byName) > 1:
+			return "", errorAt(f.name, line, path, "peer name %q is ambiguous: the account has %d peers of that name (%s and %s); use the peer's ID, or rename one", clip(e), len(byName), byName[0].ID, byName[1].ID)
+		case len(byName) == 1 && len(byID) == 1 && byName[0].ID != byID[0].ID:
+			return "", errorAt(f.name, line, path, "%q is ambiguous: it is the name of peer %s and the ID of peer %q; rename one", clip(e), byName[0].ID, clip(byID[0].Name))
+		case len(byName) == 1:
+			id = byName[0].ID
+		case len(byID) == 1:
+			id = byID[0].ID
+		default:
+			names := slices.Collect(func(yield func(string) bool) {
+				for n := range f.peers {
+					if !yield(n) {
+						return
+					}
+				}
+				for _, p := range acct.Peers {
+					if !yield(p.Name) {
+						return
+					}
+				}
+			})
+			hint := ""
+			if s := closestExact(e, names); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			return "", errorAt(f.name, line, path, "%q is neither a peer in \"peers\" nor a peer of account %s (by name or ID)%s", clip(e), account, hint)
+		}
+		if name, ok := deleting[id]; ok {
+			return "", errorAt(f.name, line, path, "names peer %q, which \"peers\" marks absent; drop it from the list", clip(name))
+		}
+		return id, nil
+	}
+	resolvePeers := func(line int, path string, entries []string) ([]string, error) {
+		out := make([]string, 0, len(entries))
+		for i, e := range entries {
+			id, err := peerID(line, fmt.Sprintf("%s[%d]", path, i), e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		return out, nil
+	}
+	var defPeers []string
+	if f.defPeers != nil {
+		if defPeers, err = resolvePeers(f.defLine, "defaults.peers", f.defPeers); err != nil {
+			return nil, &inputErr{err.Error()}
+		}
+	}
+
+	byName := map[string][]secondarydns.Zone{}
+	for _, z := range listed {
+		byName[normName(z.Name)] = append(byName[normName(z.Name)], z)
+	}
+	type place struct {
+		key  string
+		line int
+	}
+	seen := map[string]place{}
+	for _, z := range f.zones {
+		p := path2("zones", z.key, "", 0)
+		id := z.key
+		if z.byName {
+			found := byName[normName(z.key)]
+			switch len(found) {
+			case 0:
+				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has no zone named %q (checked with the zone list: %d zones); nothing was read or written", account, clip(z.key), len(listed)).Error()}
+			case 1:
+				id = found[0].ID
+			default:
+				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has %d zones named %q (%s and %s); key the zone by its ID", account, len(found), clip(z.key), found[0].ID, found[1].ID).Error()}
+			}
+		}
+		if first, dup := seen[id]; dup {
+			return nil, &inputErr{errorAt(f.name, z.line, p, "the same zone (%s) as zones[%q] on line %d: a zone appears once, by name or by ID", id, clip(first.key), first.line).Error()}
+		}
+		seen[id] = place{z.key, z.line}
+		if z.absent {
+			r.zones[id] = secondarydns.Desired{Absent: true}
+			continue
+		}
+		want := secondarydns.Desired{Name: z.name, Status: z.status, Peers: defPeers}
+		if want.Status == "" {
+			want.Status = f.defStatus
+		}
+		if z.hasPeers {
+			if want.Peers, err = resolvePeers(z.line, p+".peers", z.peers); err != nil {
+				return nil, &inputErr{err.Error()}
+			}
+		}
+		if want.Peers == nil {
+			want.Peers = []string{}
+		}
+		r.zones[id] = want
+	}
+	if r.listed {
+		r.unmanaged = []string{}
+		for _, z := range listed {
+			if _, ok := seen[z.ID]; !ok {
+				r.unmanaged = append(r.unmanaged, z.Name)
+			}
+		}
+		slices.Sort(r.unmanaged)
+	}
+	return r, nil
+}
+
+// closestExact is the candidate nearest to s (case counts: peer names are
+// matched exactly), if close.
+func closestExact(s string, candidates []string) string {
+	if len(s) > maxEcho {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if len(c) > maxEcho || c == s {
+			continue
+		}
+		if d := distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// secretSum is the SHA-256 of a secret, in hex: what a saved plan keeps
+// instead of the secret.
+func secretSum(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// withPeerIDs returns want with each placeholder replaced by the ID its
+// peer's create gave (the account plan after its first half ran).
+func (r *resolved) withPeerIDs(peers []string, acct *secondarydns.AccountPlan) ([]string, error) {
+	out := slices.Clone(peers)
+	for i, p := range out {
+		name, ok := r.newPeers[p]
+		if !ok {
+			continue
+		}
+		id, ok := acct.PeerID(name)
+		if !ok {
+			return nil, fmt.Errorf("peer %q has no ID: its create did not run", name)
+		}
+		out[i] = id
+	}
+	return out, nil
+}
+
+// locate turns PlanAccount's ErrInvalidInput, which names the object
+// (`peer "ns1": …`), into a message naming the file, the line and the
+// field, in the file's words (secret_env, not Secret).
+func (f *file2) locate(err error) string {
+	msg := unprefixed(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
+	msg = strings.ReplaceAll(msg, "give its Secret", `give it "secret_env"`)
+	for _, k := range []struct{ prefix, section string }{{"TSIG ", "tsigs"}, {"peer ", "peers"}, {"ACL ", "acls"}} {
+		rest, ok := strings.CutPrefix(msg, k.prefix)
+		if !ok {
+			continue
+		}
+		q, qerr := strconv.QuotedPrefix(rest)
+		if qerr != nil {
+			continue
+		}
+		name, _ := strconv.Unquote(q)
+		line := 0
+		switch k.section {
+		case "tsigs":
+			line = f.tsigs[name].line
+		case "peers":
+			line = f.peers[name].line
+		case "acls":
+			line = f.acls[name].line
+		}
+		if line > 0 {
+			return errorAt(f.name, line, path2(k.section, name, "", 0), "%s", strings.TrimLeft(strings.TrimPrefix(rest[len(q):], ":"), " ")).Error()
+		}
+	}
+	return msg
+}
