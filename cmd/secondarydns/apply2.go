@@ -111,7 +111,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 	}
 	if len(todo) > 0 {
 		prog := a.startProgress("applying", len(todo))
-		res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{Concurrency: a.concurrency, Progress: prog.zoneDone})
+		res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{Concurrency: a.concurrency, Lockout: prog.lockout, Progress: prog.zoneDone})
 		prog.stop()
 		if res == nil && err != nil {
 			return a.failure(exitFailed, err.Error())
@@ -125,10 +125,11 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 			if !ok {
 				continue
 			}
-			if zr.Plan != nil {
-				outs[i].plan = zr.Plan
+			done := a.outcomeOf(zr)
+			if done.plan != nil {
+				outs[i].plan = done.plan
 			}
-			outs[i].err = zr.Err
+			outs[i].err, outs[i].unknown = done.err, done.unknown
 		}
 	}
 
@@ -194,8 +195,11 @@ func (a *app) finish2(r *resolved, acct *secondarydns.AccountPlan, errs stepErrs
 	}
 	if !a.json() || !a.quiet {
 		writeStepsApplied(w, acct, errs)
-		writeApplied(w, outs, a.interrupted())
+		// Format 2's zone results are not streamed yet: the account's
+		// step results come first, and are only known at the end.
+		writeApplied(w, outs, a.interrupted(), nil)
 	}
+	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		return exitInterrupted

@@ -506,7 +506,6 @@ func TestExportAllThenPlanInSync(t *testing.T) {
 	// Plan on it: in sync, nothing written.
 	// Un-skip once format-2 decoding (branch format2) is merged: against
 	// that branch this half passes.
-	t.Skip("needs format-2 decoding (branch format2)")
 	f := writeFile(t, "exported.json", r.stdout)
 	srv.ResetRequests()
 	rp := invoke(t, invocation{args: []string{"plan", "--exit-code", "-f", f}, env: env})

@@ -26,7 +26,8 @@ import (
 // TestTimeoutMidApplyUnknown: --timeout passing while writes are in flight
 // (a slow server holds them, then acts on them) reports each as unknown, not
 // "not started" or "nothing done": the update, and the enable after a
-// create that succeeded; the zone never reached is not started. The server
+// create that succeeded; the zone never reached is unfinished (--timeout
+// cut it before it started). The server
 // then has the update: "unknown" was the truth.
 func TestTimeoutMidApplyUnknown(t *testing.T) {
 	var (
@@ -54,7 +55,7 @@ func TestTimeoutMidApplyUnknown(t *testing.T) {
 			if o == "text" {
 				assert.Contains(t, r.stdout, zU+" u.example.: unknown: update was sent, its answer was lost (nothing done): ")
 				assert.Contains(t, r.stdout, zE+" e.example.: unknown: enable was sent, its answer was lost (done: create): ")
-				assert.Contains(t, r.stdout, "0 changed, 3 failed (2 unknown, 1 not started), 0 in sync\n")
+				assert.Contains(t, r.stdout, "0 changed, 3 failed (2 unknown, 1 unfinished), 0 in sync\n")
 				assert.NotContains(t, r.stdout, "nothing done): context")
 			} else {
 				var doc jsonFleet
