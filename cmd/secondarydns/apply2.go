@@ -116,21 +116,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 		if res == nil && err != nil {
 			return a.failure(exitFailed, err.Error())
 		}
-		byID := map[string]secondarydns.ZoneResult{}
-		for _, zr := range res {
-			byID[zr.ZoneID] = zr
-		}
-		for i, o := range outs {
-			zr, ok := byID[o.id]
-			if !ok {
-				continue
-			}
-			done := a.outcomeOf(zr)
-			if done.plan != nil {
-				outs[i].plan = done.plan
-			}
-			outs[i].err, outs[i].unknown = done.err, done.unknown
-		}
+		a.takeResults(outs, res)
 	}
 
 	// The peer and TSIG deletes, once every zone is done: a zone that

@@ -264,7 +264,15 @@ func runApply(a *app, _ []string) int {
 	if res == nil && err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
-	byID := map[string]secondarydns.ZoneResult{}
+	a.takeResults(outs, res)
+	return a.finishApply(outs, stream.written)
+}
+
+// takeResults puts ExecuteAll's results into apply's report: each zone that
+// ran gets its executed plan (Done filled), its error and its unknown
+// action; the others keep what planning gave them (wantName included).
+func (a *app) takeResults(outs []outcome, res []secondarydns.ZoneResult) {
+	byID := make(map[string]secondarydns.ZoneResult, len(res))
 	for _, r := range res {
 		byID[r.ZoneID] = r
 	}
@@ -279,7 +287,6 @@ func runApply(a *app, _ []string) int {
 		}
 		outs[i].err, outs[i].unknown = done.err, done.unknown
 	}
-	return a.finishApply(outs, stream.written)
 }
 
 // refuseSaved refuses a saved plan before any request when it disables or
