@@ -46,13 +46,18 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 
 	t.Run("two signals", func(t *testing.T) {
 		srv := newFake(t)
-		w := newWatch(t, srv, 200*time.Millisecond) // every request takes 200 ms
+		// Every request is held 1 s, and the signals are sent once a write
+		// has arrived at the proxy (not at the fake, which sees it only
+		// after the hold): both land while the writes are in flight, however
+		// slow the machine. Waiting on the fake instead sent SIGINT as the
+		// writes finished, and the run could end before SIGTERM came.
+		w := newWatch(t, srv, time.Second)
 		c := exec.Command(bin, "apply", "-f", createFile(900), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
 		c.Env = append(os.Environ(), envList(w.env())...)
 		so, se := &syncBuffer{}, &syncBuffer{}
 		c.Stdout, c.Stderr = so, se
 		require.NoError(t, c.Start())
-		require.Eventually(t, func() bool { return len(writes(srv)) >= 1 }, 20*time.Second, 5*time.Millisecond)
+		require.Eventually(t, func() bool { return w.writesArrived() >= 1 }, 30*time.Second, 5*time.Millisecond)
 		require.NoError(t, c.Process.Signal(syscall.SIGINT))
 		time.Sleep(50 * time.Millisecond) // the audit's gap between the two signals
 		require.NoError(t, c.Process.Signal(syscall.SIGTERM))

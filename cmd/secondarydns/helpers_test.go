@@ -270,6 +270,7 @@ type watch struct {
 
 	mu       sync.Mutex
 	arrivals []time.Time
+	writesIn int // arrivals that are not GETs
 	inflight int
 	maxIn    int
 }
@@ -289,6 +290,9 @@ func newWatchURL(t *testing.T, base string, hold time.Duration) *watch {
 	hs := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
 		w.arrivals = append(w.arrivals, time.Now())
+		if r.Method != http.MethodGet {
+			w.writesIn++
+		}
 		w.inflight++
 		w.maxIn = max(w.maxIn, w.inflight)
 		w.mu.Unlock()
@@ -317,6 +321,14 @@ func (w *watch) count() int {
 	return len(w.arrivals)
 }
 
+// writesArrived is how many writes (anything but a GET) have arrived; a
+// write counted here is held for hold before the fake sees it.
+func (w *watch) writesArrived() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writesIn
+}
+
 // maxInflight is the most requests that were in flight at once.
 func (w *watch) maxInflight() int {
 	w.mu.Lock()
@@ -338,7 +350,7 @@ func (w *watch) minGap() time.Duration {
 func (w *watch) reset() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.arrivals, w.maxIn = nil, 0
+	w.arrivals, w.writesIn, w.maxIn = nil, 0, 0
 }
 
 // zonesFile writes a desired-state file of n zones, IDs from first on, each
