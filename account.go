@@ -26,9 +26,11 @@ type PeerParams struct {
 }
 
 // TSIG is one of the account's TSIG keys. Its Secret never appears in fmt
-// verbs, slog values or errors (see Format and LogValue). encoding/json
-// keeps it, as the API's JSON does: so does slog's JSON handler for a slice
-// or map of TSIGs, which are no slog.LogValuer; log them one by one.
+// verbs, slog values, errors or JSON it is encoded to (see Format, LogValue
+// and MarshalJSON): slog's JSON handler encodes a slice, a map or a struct
+// holding TSIGs with encoding/json, so a log record would otherwise carry
+// the key. Decoding is encoding/json's own: the secret the API returns is
+// kept in the value; a caller that must write it out does so explicitly.
 type TSIG struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`   // a domain name, e.g. "tsig.example.com."
@@ -37,7 +39,8 @@ type TSIG struct {
 }
 
 // TSIGParams is the body of TSIGsService.Create and Update. Its Secret never
-// appears in fmt verbs or slog values.
+// appears in fmt verbs, slog values or JSON it is encoded to (see Format,
+// LogValue and MarshalJSON).
 type TSIGParams struct {
 	Name   string
 	Algo   string

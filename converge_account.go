@@ -41,7 +41,8 @@ type AccountDesired struct {
 }
 
 // DesiredTSIG is the state of one TSIG key. Its Secret never appears in fmt
-// verbs or slog values (see Format and LogValue).
+// verbs, slog values or JSON it is encoded to (see Format, LogValue and
+// MarshalJSON).
 type DesiredTSIG struct {
 	Algo string // one of the TSIGHMAC constants, in any ASCII case, the trailing dot optional
 	// Secret is the key, standard base64. "" leaves an existing key's
@@ -1082,20 +1083,13 @@ func (p AccountPlan) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("account", p.AccountID), slog.Any("steps", steps), slog.Int("done", len(p.Done)))
 }
 
-// MarshalJSON writes the plan with the API's secrets redacted: the TSIGs it
-// read carry their secrets (the API returns them), and a plan written to a
-// JSON log or file must not. Want's secrets are redacted by DesiredTSIG's
-// own MarshalJSON. The fields keep their Go names, as encoding/json would
-// write them.
+// MarshalJSON writes the plan with every secret redacted, the fields under
+// their Go names as encoding/json would write them: the TSIGs it read carry
+// their secrets (the API returns them) and Want may hold some, and a plan
+// written to a JSON log or file must not. TSIG's and DesiredTSIG's own
+// MarshalJSON redact them; this method stays so that a caller of it keeps
+// working.
 func (p AccountPlan) MarshalJSON() ([]byte, error) {
 	type plain AccountPlan // no methods: no recursion into this one
-	q := plain(p)
-	if len(p.TSIGs) > 0 {
-		q.TSIGs = make([]TSIG, len(p.TSIGs))
-		for i, t := range p.TSIGs {
-			t.Secret = redactedIfSet(t.Secret)
-			q.TSIGs[i] = t
-		}
-	}
-	return json.Marshal(q)
+	return json.Marshal(plain(p))
 }

@@ -71,19 +71,71 @@ func TestTSIGFormatsWithoutSecret(t *testing.T) {
 	assert.Equal(t, "{tsig.example.com. hmac-sha512. [redacted]}", params.String())
 	assert.Equal(t, "{  }", fmt.Sprintf("%v", secondarydns.TSIGParams{}), "an unset secret shows as unset, as fmt shows empty strings")
 
-	// JSON keeps the secret: callers may need it (the API returns it).
+}
+
+// TestTSIGMarshalsWithoutSecret: encoding/json writes a TSIG (the API's
+// field names), TSIGParams and DesiredTSIG with "[redacted]" for a set
+// secret and "" for an unset one; the API's JSON, secret included, still
+// decodes into a TSIG, so the value keeps what the API returned.
+func TestTSIGMarshalsWithoutSecret(t *testing.T) {
+	tsig := fullTSIG
 	b, err := json.Marshal(tsig)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), testSecret)
+	assert.JSONEq(t, `{"id":"`+testTSIGID+`","name":"tsig.example.com.","algo":"hmac-sha512.","secret":"[redacted]"}`, string(b))
+	b, err = json.Marshal(&tsig)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"secret":"[redacted]"`)
+	b, err = json.Marshal(secondarydns.TSIG{ID: testTSIGID})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"secret":""`, "no secret: nothing to redact")
+
+	b, err = json.Marshal(fullTSIGParams)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Name":"tsig.example.com.","Algo":"hmac-sha512.","Secret":"[redacted]"}`, string(b))
+	b, err = json.Marshal(secondarydns.DesiredTSIG{Algo: secondarydns.TSIGHMACSHA512, Secret: testSecret})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"algo":"hmac-sha512.","secret":"[redacted]"}`, string(b))
+
+	var decoded secondarydns.TSIG
+	require.NoError(t, json.Unmarshal([]byte(fullTSIGJSON), &decoded))
+	assert.Equal(t, fullTSIG, decoded, "decoding keeps the secret")
 }
 
 // TestTSIGLogsWithoutSecret: slog, through its text and JSON handlers, never
-// records the secret of a TSIG or TSIGParams value (or pointer). A slice of
-// them is no LogValuer: the JSON handler encodes it with encoding/json, which
-// keeps the secret as the API's JSON form does (the TSIG docs say so).
+// records the secret of a TSIG or TSIGParams value (or pointer), nor of a
+// slice, a map or a struct holding them: those are no LogValuer, and the
+// JSON handler encodes them with encoding/json.
 func TestTSIGLogsWithoutSecret(t *testing.T) {
 	tsig := fullTSIG
 	params := fullTSIGParams
+	type holder struct {
+		Key    secondarydns.TSIG
+		Ptr    *secondarydns.TSIG
+		Params secondarydns.TSIGParams
+		Want   secondarydns.AccountDesired
+	}
+	want := secondarydns.AccountDesired{TSIGs: map[string]secondarydns.DesiredTSIG{"k": {Algo: secondarydns.TSIGHMACSHA512, Secret: testSecret}}}
+	held := map[string]any{
+		"slice":        []secondarydns.TSIG{tsig},
+		"pointers":     []*secondarydns.TSIG{&tsig},
+		"params slice": []secondarydns.TSIGParams{params},
+		"map":          map[string]secondarydns.TSIG{tsig.Name: tsig},
+		"struct":       holder{tsig, &tsig, params, want},
+		"*struct":      &holder{tsig, &tsig, params, want},
+		"desired":      want,
+	}
+	for name, v := range held {
+		for hname, mk := range map[string]func(io.Writer) slog.Handler{
+			"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+			"json": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		} {
+			var buf bytes.Buffer
+			slog.New(mk(&buf)).Info("keys", "held", v)
+			assert.NotContains(t, buf.String(), testSecret, "%s, %s handler", name, hname)
+			assert.NotContains(t, buf.String(), testSecret[:16], "%s, %s handler", name, hname)
+			assert.Contains(t, buf.String(), "[redacted]", "%s, %s handler: %s", name, hname, buf.String())
+		}
+	}
 	for _, mk := range []func(io.Writer) slog.Handler{
 		func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
 		func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },

@@ -67,8 +67,9 @@ func (p TSIGParams) body() ([]byte, error) {
 func (p TSIGParams) sends() string { return p.Secret }
 
 // Secrets format themselves redacted: a TSIG or TSIGParams printed with any
-// fmt verb, or logged with slog, shows "[redacted]" where a secret is set
-// ("" when none is), and nothing else of it.
+// fmt verb, logged with slog or encoded with encoding/json shows
+// "[redacted]" where a secret is set ("" when none is), and nothing else of
+// it.
 
 // Format prints the TSIG with its secret redacted, whatever the verb:
 // {id name algo [redacted]} for %v, with field names for %+v, and as Go
@@ -88,6 +89,17 @@ func (t TSIG) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("id", t.ID), slog.String("name", t.Name), slog.String("algo", t.Algo), slog.String("secret", redactedIfSet(t.Secret)))
 }
 
+// MarshalJSON writes the TSIG with the API's field names and its secret
+// redacted: {"id","name","algo","secret":"[redacted]"}. slog's JSON handler
+// encodes a slice, a map or a struct of TSIGs this way (they are no
+// slog.LogValuer), and so does any JSON log or file they reach. Decoding is
+// unchanged: the API's JSON, secret included, decodes into a TSIG.
+func (t TSIG) MarshalJSON() ([]byte, error) {
+	type plain TSIG // no methods: no recursion into this one
+	t.Secret = redactedIfSet(t.Secret)
+	return json.Marshal(plain(t))
+}
+
 // Format prints the parameters with the secret redacted, like TSIG.Format.
 func (p TSIGParams) Format(f fmt.State, verb rune) {
 	formatSecretStruct(f, verb, "secondarydns.TSIGParams", []string{"Name", p.Name, "Algo", p.Algo}, p.Secret)
@@ -102,6 +114,16 @@ func (p TSIGParams) String() string { return fmt.Sprintf("%v", p) }
 // LogValue logs the parameters with the secret redacted.
 func (p TSIGParams) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("name", p.Name), slog.String("algo", p.Algo), slog.String("secret", redactedIfSet(p.Secret)))
+}
+
+// MarshalJSON writes the parameters with their secret redacted, the fields
+// under their Go names as encoding/json would write them:
+// {"Name","Algo","Secret":"[redacted]"}. The request body is built apart
+// (tsigBody), with the secret.
+func (p TSIGParams) MarshalJSON() ([]byte, error) {
+	type plain TSIGParams // no methods: no recursion into this one
+	p.Secret = redactedIfSet(p.Secret)
+	return json.Marshal(plain(p))
 }
 
 func redactedIfSet(s string) string {
