@@ -38,14 +38,20 @@ func (a *app) timedOut(outs []outcome) {
 	if left == 0 || a.interrupted() {
 		return
 	}
-	how := fmt.Sprintf("--timeout %s passed", a.timeout)
+	fmt.Fprintf(a.stderr, "secondarydns %s: %s; %d of %d zone(s) unfinished\n", a.cmd.name, a.timeoutHow(), left, len(outs))
+}
+
+// timeoutHow says how --timeout cut the run: it passed, or the pacing
+// stopped the run before it, having seen that the next request's turn
+// would come after it. Every command's timeout line starts with it.
+func (a *app) timeoutHow() string {
 	// The deadline itself, not a.limit.Err(): the request context, which
 	// has the same deadline, may end a moment before a.limit does.
 	if deadline, ok := a.limit.Deadline(); ok && time.Now().Before(deadline) {
-		how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests could be sent", a.timeout)
 		if a.rate > 0 {
-			how = fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests' turns under --rate %g", a.timeout, a.rate)
+			return fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests' turns under --rate %g", a.timeout, a.rate)
 		}
+		return fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests could be sent", a.timeout)
 	}
-	fmt.Fprintf(a.stderr, "secondarydns %s: %s; %d of %d zone(s) unfinished\n", a.cmd.name, how, left, len(outs))
+	return fmt.Sprintf("--timeout %s passed", a.timeout)
 }

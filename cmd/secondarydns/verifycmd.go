@@ -527,8 +527,10 @@ func (r *verifyRun) report() int {
 		return exitInterrupted
 	case notChecked > 0:
 		// --timeout: the zones it cut short are not checked. Said
-		// whatever --quiet says: it is why the exit code is 1.
-		fmt.Fprintf(a.stderr, "secondarydns verify: --timeout %s passed: %d of %d zone(s) not checked\n", a.timeout, notChecked, len(r.zones))
+		// whatever --quiet says: it is why the exit code is 1. Worded as
+		// the other commands' line (timedOut), "stopped early" when the
+		// pacing gave up before the deadline.
+		fmt.Fprintf(a.stderr, "secondarydns verify: %s; %d of %d zone(s) not checked\n", a.timeoutHow(), notChecked, len(r.zones))
 		return exitFailed
 	case sum.Failed > 0:
 		return exitFailed

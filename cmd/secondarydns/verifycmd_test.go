@@ -765,7 +765,8 @@ func TestVerifyUnaskableName(t *testing.T) {
 
 // TestVerifyTimeout: --timeout ends the reads (the pacing refuses a turn
 // that would come after it); the zones read are checked and reported, the
-// rest are counted in one line, and the exit code is 1.
+// rest are counted in one line, and the exit code is 1. The line says the
+// run stopped early, before --timeout passed, as the other commands' does.
 func TestVerifyTimeout(t *testing.T) {
 	r := newVerifyRig(t, 1)
 	var args []string
@@ -779,6 +780,20 @@ func TestVerifyTimeout(t *testing.T) {
 	m := regexp.MustCompile(`^(\d) zones?: (\d) in sync on every secondary, 0 behind, 0 failed\n$`).FindStringSubmatch(res.stdout)
 	require.NotNil(t, m, res.stdout)
 	assert.Equal(t, m[1], m[2])
-	assert.Regexp(t, `--timeout 700ms passed: \d of 6 zone\(s\) not checked\n`, res.stderr)
+	assert.Regexp(t, `(?m)^secondarydns verify: stopped early: --timeout 700ms would pass before the remaining requests' turns under --rate 4; \d of 6 zone\(s\) not checked\n`, res.stderr)
 	assert.NotContains(t, res.stdout, "failed:", "no zone's block for what --timeout left")
+}
+
+// TestVerifyTimeoutPassed: a DNS question still unanswered when --timeout
+// passes is cut then; the line says it passed (no pacing stopped the run).
+func TestVerifyTimeoutPassed(t *testing.T) {
+	r := newVerifyRig(t, 0)
+	silent, err := net.ListenPacket("udp", "127.0.0.1:0") // never answers
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = silent.Close() })
+	port := silent.LocalAddr().(*net.UDPAddr).Port
+	r.zone(t, zoneA, "example.com.", r.peer(t, "silent", "127.0.0.1", port))
+	res := r.run(t, zoneA, "--rate", "0", "--timeout", "300ms")
+	assert.Equal(t, exitFailed, res.code, res.stdout+res.stderr)
+	assert.Equal(t, "secondarydns verify: --timeout 300ms passed; 1 of 1 zone(s) not checked\n", res.stderr)
 }
