@@ -16,7 +16,7 @@ type State string
 // The states of a target. A Checker reports InSync, Behind, NotServing,
 // Unreachable and NoAddress, and OrderUndefined in the one case RFC 1982 has
 // no answer for. The zero State means the target was not asked (the context
-// ended first, or the zone has no name DNS can carry).
+// ended first, or the zone cannot be asked about: see Checker.Check).
 const (
 	InSync      State = "in_sync"     // serves the zone at Cloudflare's serial or later
 	Behind      State = "behind"      // serves an earlier serial
@@ -72,8 +72,9 @@ type ZoneResult struct {
 	// Err is set when the context ended before every target of the zone was
 	// asked (it wraps the context's error), or when the zone has no name
 	// DNS can carry, such as the empty one NewZone gives a zone without
-	// configuration (then no target is asked). (A command may also use it
-	// for a zone it could not read from the API.)
+	// configuration, or a target whose address has port 0 (then no target
+	// is asked, and Err matches secondarydns.ErrInvalidInput). (A command
+	// may also use it for a zone it could not read from the API.)
 	Err error
 }
 
@@ -121,7 +122,9 @@ type Checker struct {
 // Check asks every target of every zone for the zone's SOA and compares the
 // serial with Cloudflare's by CompareSerial. It returns one ZoneResult per
 // zone, in the order of zones. Targets without an address are NoAddress
-// without a query; a zone without a valid name gets Err and no query.
+// without a query; a zone without a valid name, or with a target whose
+// address has port 0, gets Err (matching secondarydns.ErrInvalidInput) and
+// no query.
 //
 // When ctx ends, queries in flight return at once, targets not asked keep the
 // zero State with Err wrapping the context's error, those zones get Err too,
@@ -129,10 +132,10 @@ type Checker struct {
 // caller can report what was checked.
 func (c *Checker) Check(ctx context.Context, zones []Zone) ([]ZoneResult, error) {
 	if ctx == nil {
-		return nil, errors.New("verify: nil context")
+		return nil, invalid("verify: nil context")
 	}
 	if c != nil && c.Concurrency < 0 {
-		return nil, fmt.Errorf("verify: Concurrency %d is negative", c.Concurrency)
+		return nil, invalid("verify: Concurrency %d is negative", c.Concurrency)
 	}
 	results := make([]ZoneResult, len(zones))
 	var jobs []job
@@ -141,8 +144,8 @@ func (c *Checker) Check(ctx context.Context, zones []Zone) ([]ZoneResult, error)
 		for j, t := range z.Targets {
 			results[i].Targets[j].Target = t
 		}
-		if _, err := zoneName(z.Name); err != nil {
-			// Asking would only make every target look unreachable, and
+		if err := askable(z); err != nil {
+			// Asking would only make the targets look unreachable, and
 			// a zone with no target would look in sync.
 			results[i].Err = err
 			continue
@@ -164,6 +167,21 @@ func (c *Checker) Check(ctx context.Context, zones []Zone) ([]ZoneResult, error)
 	}
 	err := c.run(ctx, results, jobs, progress)
 	return results, err
+}
+
+// askable checks what asking needs of a zone: a name DNS can carry, and no
+// target whose address has port 0 (nothing can be asked there; NewZone's
+// targets never have one, a peer's unset port being 53).
+func askable(z Zone) error {
+	if _, err := zoneName(z.Name); err != nil {
+		return err
+	}
+	for _, t := range z.Targets {
+		if t.Addr.IsValid() && t.Addr.Port() == 0 {
+			return invalid("verify: zone %s: target %q: address %s has port 0", z.Name, t.Name, t.Addr)
+		}
+	}
+	return nil
 }
 
 // job is one question: target results[zone].Targets[target].

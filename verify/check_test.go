@@ -130,7 +130,7 @@ func TestCheckZoneWithoutAValidName(t *testing.T) {
 	results, err := c.Check(t.Context(), zones)
 	require.NoError(t, err)
 	for _, r := range results[:3] {
-		require.Error(t, r.Err, r.Zone.ID)
+		require.ErrorIs(t, r.Err, secondarydns.ErrInvalidInput, r.Zone.ID)
 		assert.ErrorContains(t, r.Err, "invalid zone name", r.Zone.ID)
 		assert.False(t, r.InSync(), r.Zone.ID)
 		for _, tr := range r.Targets {
@@ -142,12 +142,39 @@ func TestCheckZoneWithoutAValidName(t *testing.T) {
 	assert.ElementsMatch(t, []string{"none", "malformed", "none, no target", "good"}, progressed, "each zone reported once")
 }
 
+// TestCheckTargetWithPortZero: a target whose address has port 0 (no
+// NewZone target has one; a caller's own may) is a bad argument, as a zone
+// name DNS cannot carry is: the zone gets Err matching
+// secondarydns.ErrInvalidInput and naming the target, nothing is asked
+// about it, and it is not in sync; it is never called unreachable with an
+// error that matches no sentinel.
+func TestCheckTargetWithPortZero(t *testing.T) {
+	srv := newBadServer(t, false, func(q dnsmessage.Message, _ int) []send { return one(reply(t, q, 1, nil)) })
+	zones := []Zone{
+		{ID: "port 0", Name: "example.com.", Serial: 1, Targets: []Target{{Name: "ns", Addr: srv.Addr}, {Name: "zero", Addr: netip.AddrPortFrom(srv.Addr.Addr(), 0)}}},
+		{ID: "good", Name: "example.com.", Serial: 1, Targets: []Target{{Name: "ns", Addr: srv.Addr}}},
+	}
+	results, err := (&Checker{}).Check(t.Context(), zones)
+	require.NoError(t, err)
+	require.ErrorIs(t, results[0].Err, secondarydns.ErrInvalidInput)
+	assert.ErrorContains(t, results[0].Err, `target "zero"`)
+	assert.ErrorContains(t, results[0].Err, "port 0")
+	assert.False(t, results[0].InSync())
+	for _, tr := range results[0].Targets {
+		assert.Equal(t, State(""), tr.State, "%s: not asked", tr.Name)
+	}
+	assert.True(t, results[1].InSync())
+	assert.EqualValues(t, 1, srv.udpQueries.Load(), "only the good zone was asked about")
+}
+
+// TestCheckValidation: bad arguments are refused with errors matching
+// secondarydns.ErrInvalidInput, as the SDK's are.
 func TestCheckValidation(t *testing.T) {
 	_, err := (&Checker{Concurrency: -1}).Check(t.Context(), nil)
-	require.Error(t, err)
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 	//lint:ignore SA1012 a nil context is what is tested
 	_, err = (&Checker{}).Check(nil, nil) //nolint:staticcheck
-	require.Error(t, err)
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 	var c *Checker
 	results, err := c.Check(t.Context(), nil)
 	require.NoError(t, err)
@@ -386,7 +413,7 @@ func TestResolveNS(t *testing.T) {
 	} {
 		got, err := ResolveNS(t.Context(), nil, ns)
 		if want == "" {
-			assert.Error(t, err, "%q", ns)
+			assert.ErrorIs(t, err, secondarydns.ErrInvalidInput, "%q", ns)
 			continue
 		}
 		if assert.NoError(t, err, "%q", ns) && assert.Len(t, got, 1, "%q", ns) {

@@ -46,6 +46,11 @@
 // Package secondarydnstest's Secondary is a real nameserver on loopback for
 // tests of all this, and its fake API sends it real NOTIFY messages.
 //
+// Every error for a bad argument (a nil context, a negative Concurrency, a
+// zone name DNS cannot carry, a server address or target with port 0, a
+// nameserver ResolveNS cannot parse) matches secondarydns.ErrInvalidInput,
+// as the SDK's own do; its text stays the package's ("verify: …").
+//
 // Only this package (with the test kit and the command) speaks DNS, through
 // golang.org/x/net/dns/dnsmessage; package secondarydns stays HTTPS only.
 package verify

@@ -97,14 +97,14 @@ var errTryTimeout = errors.New("try timed out")
 // with or without its trailing dot.
 func (q *Querier) SOA(ctx context.Context, zone string, server netip.AddrPort) (*SOA, error) {
 	if ctx == nil {
-		return nil, errors.New("verify: nil context")
+		return nil, invalid("verify: nil context")
 	}
 	name, err := zoneName(zone)
 	if err != nil {
 		return nil, err
 	}
 	if !server.IsValid() || server.Port() == 0 {
-		return nil, fmt.Errorf("verify: SOA %s: invalid server address %q", name, server)
+		return nil, invalid("verify: SOA %s: invalid server address %q", name, server)
 	}
 	fail := func(err error) error {
 		return fmt.Errorf("verify: SOA %s at %s: %w", name, server, err)
@@ -144,7 +144,7 @@ func (q *Querier) SOA(ctx context.Context, zone string, server netip.AddrPort) (
 // find the rest only once the query is being packed.)
 func zoneName(zone string) (dnsmessage.Name, error) {
 	bad := func() (dnsmessage.Name, error) {
-		return dnsmessage.Name{}, fmt.Errorf("verify: invalid zone name %q", zone)
+		return dnsmessage.Name{}, invalid("verify: invalid zone name %q", zone)
 	}
 	fqdn := zone
 	if fqdn == "" {

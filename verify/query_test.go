@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -397,16 +398,18 @@ func TestSOAInvalidArguments(t *testing.T) {
 	var q Querier
 	for _, zone := range []string{"", "a..b", "example..com.", string(make([]byte, 300)), "x" + string(make([]byte, 64)) + ".com"} {
 		_, err := q.SOA(t.Context(), zone, good)
-		require.Error(t, err, "%q", zone)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, "%q", zone)
 		assert.ErrorContains(t, err, "invalid zone name")
 	}
 	for _, server := range []netip.AddrPort{{}, netip.MustParseAddrPort("127.0.0.1:0")} {
 		_, err := q.SOA(t.Context(), "example.com", server)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, "%v", server)
 		require.ErrorContains(t, err, "invalid server address")
+		assert.NotErrorIs(t, err, ErrUnreachable)
 	}
 	//lint:ignore SA1012 a nil context is what is tested
 	_, err := q.SOA(nil, "example.com", good) //nolint:staticcheck
-	require.Error(t, err)
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 }
 
 func TestSOANilQuerier(t *testing.T) {

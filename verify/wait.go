@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -46,7 +45,7 @@ type Waiter struct {
 // not in sync first (one call per zone) when that is wanted.
 func (w *Waiter) Wait(ctx context.Context, results []ZoneResult, deadline time.Time) ([]ZoneResult, error) {
 	if ctx == nil {
-		return results, errors.New("verify: nil context")
+		return results, invalid("verify: nil context")
 	}
 	var (
 		c        *Checker
@@ -68,7 +67,7 @@ func (w *Waiter) Wait(ctx context.Context, results []ZoneResult, deadline time.T
 		}
 	}
 	if c != nil && c.Concurrency < 0 {
-		return results, fmt.Errorf("verify: Concurrency %d is negative", c.Concurrency)
+		return results, invalid("verify: Concurrency %d is negative", c.Concurrency)
 	}
 	for n := 1; ; n++ {
 		jobs := pending(results)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dnsxfer/secondarydns"
 	"github.com/dnsxfer/secondarydns/secondarydnstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,6 +91,16 @@ func TestWaitDeadline(t *testing.T) {
 	_, err = w.Wait(t.Context(), results, clock.now)
 	require.NoError(t, err)
 	assert.Empty(t, clock.sleeps)
+}
+
+// TestWaitValidation: bad arguments are refused with errors matching
+// secondarydns.ErrInvalidInput, as Check's are.
+func TestWaitValidation(t *testing.T) {
+	_, err := (&Waiter{Checker: &Checker{Concurrency: -1}}).Wait(t.Context(), nil, time.Now())
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+	//lint:ignore SA1012 a nil context is what is tested
+	_, err = (&Waiter{}).Wait(nil, nil, time.Now()) //nolint:staticcheck
+	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
 }
 
 func TestWaitNothingToWaitFor(t *testing.T) {

@@ -76,7 +76,7 @@ func ResolveNS(ctx context.Context, r *net.Resolver, ns string) ([]Target, error
 	if h, p, err := net.SplitHostPort(ns); err == nil {
 		n, err := strconv.ParseUint(p, 10, 16)
 		if err != nil || n == 0 {
-			return nil, fmt.Errorf("verify: nameserver %q: invalid port %q", ns, p)
+			return nil, invalid("verify: nameserver %q: invalid port %q", ns, p)
 		}
 		host, port = h, uint16(n)
 	}
@@ -86,7 +86,7 @@ func ResolveNS(ctx context.Context, r *net.Resolver, ns string) ([]Target, error
 	// Not an address: a host name, which has none of these (so a typo is
 	// refused here, not sent to the resolver).
 	if host == "" || strings.HasPrefix(ns, "[") || strings.ContainsAny(host, " \t/[]:%") {
-		return nil, fmt.Errorf("verify: nameserver %q: want HOST, HOST:PORT, an IP address or [IPv6]:PORT", ns)
+		return nil, invalid("verify: nameserver %q: want HOST, HOST:PORT, an IP address or [IPv6]:PORT", ns)
 	}
 	if r == nil {
 		r = net.DefaultResolver
