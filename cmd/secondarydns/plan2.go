@@ -162,7 +162,7 @@ func splitSummary(text string) (body, summary string) {
 // sync; 2 unmanaged zones (in the account, not in the file)".
 func summary2(r *resolved, zones string) string {
 	s := "account: " + stepCounts(r.acct.Steps) + "; zones: " + zones
-	if r.listed {
+	if r.reportUnmanaged {
 		s += fmt.Sprintf("; %d unmanaged zone(s) (in the account, not in the file)", len(r.unmanaged))
 	}
 	return s
@@ -361,7 +361,7 @@ type jsonAccount struct {
 type jsonPlan2 struct {
 	Account jsonAccount `json:"account"`
 	jsonFleet
-	Unmanaged *[]string  `json:"unmanaged,omitempty"` // when the zone list was read
+	Unmanaged *[]string  `json:"unmanaged,omitempty"` // when the file names the account
 	PlanFile  *savedFile `json:"plan_file,omitempty"`
 }
 
@@ -379,7 +379,7 @@ func accountJSON(p *secondarydns.AccountPlan, errs stepErrs) jsonAccount {
 // writeJSON2 writes the document, with "name (new)" for placeholders.
 func writeJSON2(w io.Writer, r *resolved, acct *secondarydns.AccountPlan, errs stepErrs, outs []outcome, applied bool, saved *savedFile) {
 	doc := jsonPlan2{Account: accountJSON(acct, errs), jsonFleet: fleetJSON(outs, applied), PlanFile: saved}
-	if r.listed {
+	if r.reportUnmanaged {
 		doc.Unmanaged = &r.unmanaged
 	}
 	var buf bytes.Buffer

@@ -37,10 +37,13 @@ type resolved struct {
 	newPeers map[string]string
 	// listed says whether Zones.List was read (the file names an account,
 	// or a zone by name): then unmanaged holds the account's zones the
-	// file does not mention, by name.
-	listed    bool
-	unmanaged []string
-	secrets   map[string]string // TSIG name → secret, from its secret_env
+	// file does not mention, by name. They are reported only when the
+	// file itself names the account (reportUnmanaged): a file naming
+	// zones for --account manages those zones, not the account.
+	listed          bool
+	reportUnmanaged bool
+	unmanaged       []string
+	secrets         map[string]string // TSIG name → secret, from its secret_env
 }
 
 // placeholder is the stand-in peer ID of the i-th peer a plan creates. It
@@ -108,7 +111,8 @@ func (f *file2) accountDesired(secrets map[string]string) secondarydns.AccountDe
 func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, account string, secrets map[string]string) (*resolved, error) {
 	r := &resolved{file: f, account: account, zones: map[string]secondarydns.Desired{}, newPeers: map[string]string{}, secrets: secrets}
 	var listed []secondarydns.Zone
-	r.listed = f.accountLine > 0 || slices.ContainsFunc(f.zones, func(z zoneEntry) bool { return z.byName })
+	r.reportUnmanaged = f.accountLine > 0
+	r.listed = r.reportUnmanaged || slices.ContainsFunc(f.zones, func(z zoneEntry) bool { return z.byName })
 	if r.listed {
 		var err error
 		if listed, err = c.Zones.List(ctx, secondarydns.ZoneListOptions{AccountID: account}); err != nil {
