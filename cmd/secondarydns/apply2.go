@@ -41,9 +41,15 @@ func accountDestroys(p *secondarydns.AccountPlan) []string {
 }
 
 // apply2 shows the plan, applies the guards, asks, and runs it: the
-// account's first half, the zones, the account's deletes. It returns the
-// exit code.
+// account's first half, the zones, the account's deletes (Split's cut).
+// The steps r.skip holds (stale since a saved plan was made, or depending
+// on one that is) are shown and reported, never run. Without -o json
+// --quiet the result lines come as they happen: the first half's once it
+// has run (before any zone is written), each zone's as it finishes
+// (resultStream), then the deletes' and the summary. It returns the exit
+// code.
 func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, outs []outcome) int {
+	run := newStepRun(r.acct, r.skip)
 	// If a zone could not be planned (or re-read), nothing is changed.
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
@@ -52,7 +58,8 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 				if a.interrupted() {
 					why = "nothing was changed: interrupted while planning"
 				}
-				writeJSON2(a.stdout, r, r.acct, notRun(r.acct, 0, why), notApplied(outs, why), true, nil)
+				run.notRun(0, why)
+				writeJSON2(a.stdout, r, run, notApplied(outs, why), true, nil)
 			} else {
 				writePlan2(a.stdout, r, outs)
 			}
@@ -78,90 +85,175 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, r.labeller().Replace(why)))
 		}
 	}
-	if len(todo) == 0 && r.acct.InSync() {
-		return a.finish2(r, r.acct, nil, outs)
+	steps := run.runnable(0, len(run.steps))
+	if len(todo) == 0 && len(steps) == 0 {
+		return a.finish2(r, run, outs, nil, 0)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
 		return a.inputError(destroyRefusal2(destroy, "nothing was changed"))
 	}
-	if code := a.confirmQ(fmt.Sprintf("Apply these changes to the account (%d step(s)) and to %d zone(s)?", len(r.acct.Steps), len(todo))); code >= 0 {
+	if code := a.confirmQ(fmt.Sprintf("Apply these changes to the account (%d step(s)) and to %d zone(s)?", len(steps), len(todo))); code >= 0 {
 		return code
 	}
+	lines := a.resultWriter()
 
 	// The account's steps before the zones'.
-	before, after := r.acct.Split()
-	done, err := c.ExecuteAccount(ctx, before)
-	if done == nil {
-		done = before
-	}
-	if err != nil {
-		final := joinPlans(done, after)
-		errs := notRun(final, len(done.Done)+1, "an earlier account step failed")
-		errs[len(done.Done)] = err
-		return a.finish2(r, final, errs, notApplied(outs, "an account step failed"))
+	cut := splitAt(run.steps)
+	acct, ok := run.execute(ctx, c, r.acct, run.runnable(0, cut))
+	writeStepLines(lines, run, 0, cut)
+	if !ok {
+		run.notRun(cut, "an earlier account step failed")
+		return a.finish2(r, run, notApplied(outs, "an account step failed"), nil, cut)
 	}
 
 	// The zones, with the new peers' IDs.
+	var ready []*secondarydns.Plan
 	for _, p := range todo {
-		ids, err := r.withPeerIDs(p.Want.Peers, done)
+		ids, err := r.withPeerIDs(p.Want.Peers, acct)
 		if err != nil {
-			return a.failure(exitFailed, err.Error())
+			i := slices.IndexFunc(outs, func(o outcome) bool { return o.id == p.ZoneID })
+			outs[i].err = errors.New("not applied: " + err.Error())
+			continue
 		}
 		p.Want.Peers = ids
+		ready = append(ready, p)
 	}
-	if len(todo) > 0 {
-		prog := a.startProgress("applying", len(todo))
-		res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{Concurrency: a.concurrency, Lockout: prog.lockout, Progress: prog.zoneDone})
+	var streamed map[string]bool
+	if len(ready) > 0 {
+		prog := a.startProgress("applying", len(ready))
+		stream := a.newResultStream(outs, ready)
+		res, err := c.Outgoing.ExecuteAll(ctx, ready, secondarydns.FleetOptions{
+			Concurrency: a.concurrency, Lockout: prog.lockout,
+			Progress: func(r secondarydns.ZoneResult) {
+				prog.zoneDone(r)
+				stream.done(r)
+			},
+		})
 		prog.stop()
 		if res == nil && err != nil {
 			return a.failure(exitFailed, err.Error())
 		}
 		a.takeResults(outs, res)
+		streamed = stream.written
 	}
 
 	// The peer and TSIG deletes, once every zone is done: a zone that
 	// failed may still use a peer about to go.
-	var errs stepErrs
-	switch {
-	case after.InSync():
+	switch after := run.runnable(cut, len(run.steps)); {
+	case len(after) == 0:
 	case anyFailed(outs) || a.interrupted():
-		errs = notRun(joinPlans(done, after), len(done.Steps), "not every zone was changed")
+		run.notRun(cut, "not every zone was changed")
 	default:
-		d2, err := c.ExecuteAccount(ctx, after)
-		if d2 != nil {
-			after = d2
-		}
-		if err != nil {
-			failed := len(done.Steps) + len(after.Done)
-			errs = notRun(joinPlans(done, after), failed+1, "an earlier account step failed")
-			errs[failed] = err
+		run.execute(ctx, c, acct, after)
+	}
+	return a.finish2(r, run, outs, streamed, cut)
+}
+
+// resultWriter is where apply's result lines go: stdout, stderr under -o
+// json (whose stdout holds the one JSON document), nowhere under -o json
+// --quiet.
+func (a *app) resultWriter() io.Writer {
+	switch {
+	case a.json() && a.quiet:
+		return io.Discard
+	case a.json():
+		return a.stderr
+	}
+	return a.stdout
+}
+
+// splitAt is where AccountPlan.Split cuts steps: before the first peer or
+// TSIG delete.
+func splitAt(steps []secondarydns.Step) int {
+	for i, st := range steps {
+		if st.Action == secondarydns.ActionDelete && (st.Kind == secondarydns.KindPeer || st.Kind == secondarydns.KindTSIG) {
+			return i
 		}
 	}
-	return a.finish2(r, joinPlans(done, after), errs, outs)
+	return len(steps)
+}
+
+// stepRun is what apply did to each account step shown: the plan's steps
+// (with the ID a create gave), whether each is done, and its error (stale,
+// failed, not run).
+type stepRun struct {
+	accountID string
+	steps     []secondarydns.Step
+	done      []bool
+	errs      stepErrs
+}
+
+// newStepRun is p's steps, none run; skip holds the errors of those that
+// will not be (copied).
+func newStepRun(p *secondarydns.AccountPlan, skip stepErrs) *stepRun {
+	run := &stepRun{accountID: p.AccountID, steps: slices.Clone(p.Steps), done: make([]bool, len(p.Steps)), errs: stepErrs{}}
+	for i := range p.Done {
+		run.done[i] = true
+	}
+	for i, err := range skip {
+		run.errs[i] = err
+	}
+	return run
+}
+
+// runnable lists the steps in [from, to) neither done nor given an error.
+func (run *stepRun) runnable(from, to int) []int {
+	var out []int
+	for i := from; i < to; i++ {
+		if !run.done[i] && run.errs[i] == nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// notRun gives every runnable step from index from on the error "not
+// run: why".
+func (run *stepRun) notRun(from int, why string) {
+	for _, i := range run.runnable(from, len(run.steps)) {
+		run.errs[i] = &notRunError{why}
+	}
+}
+
+// execute runs the steps idx (in order) with ExecuteAccount, after base's
+// Done, and records what happened. It returns the plan as it ran (its
+// Done holds base's and these steps' creates, for PeerID) and whether
+// every step succeeded; after a failure the rest of idx are not run.
+// ExecuteAccount checks the steps against the plan's reads, so a step
+// skipped from the middle of a plan leaves the others' checks intact.
+func (run *stepRun) execute(ctx context.Context, c *secondarydns.Client, base *secondarydns.AccountPlan, idx []int) (*secondarydns.AccountPlan, bool) {
+	if len(idx) == 0 {
+		return base, true
+	}
+	sub := *base
+	sub.Steps = slices.Clone(base.Done)
+	for _, i := range idx {
+		sub.Steps = append(sub.Steps, run.steps[i])
+	}
+	sub.Done = slices.Clone(base.Done)
+	q, err := c.ExecuteAccount(ctx, &sub)
+	if q == nil {
+		q = &sub
+	}
+	n := len(base.Done)
+	for k, i := range idx {
+		run.steps[i].ID = q.Steps[n+k].ID
+		switch {
+		case n+k < len(q.Done):
+			run.done[i] = true
+		case n+k == len(q.Done) && err != nil:
+			run.errs[i] = err
+		default:
+			run.errs[i] = &notRunError{"an earlier account step failed"}
+		}
+	}
+	return q, err == nil
 }
 
 // notRunError is a step that was not run because of what happened before.
 type notRunError struct{ why string }
 
 func (e *notRunError) Error() string { return "not run: " + e.why }
-
-// notRun gives every step of p from index from on that is not done the
-// error "not run: why".
-func notRun(p *secondarydns.AccountPlan, from int, why string) stepErrs {
-	errs := stepErrs{}
-	for i := max(from, len(p.Done)); i < len(p.Steps); i++ {
-		errs[i] = &notRunError{why}
-	}
-	return errs
-}
-
-// joinPlans is the two halves of Split as one plan again.
-func joinPlans(before, after *secondarydns.AccountPlan) *secondarydns.AccountPlan {
-	q := *before
-	q.Steps = slices.Concat(before.Steps, after.Steps)
-	q.Done = slices.Concat(before.Done, after.Done)
-	return &q
-}
 
 // destroyRefusal2 is destroyRefusal for account objects and zones.
 func destroyRefusal2(destroy []string, outcome string) string {
@@ -170,57 +262,70 @@ func destroyRefusal2(destroy []string, outcome string) string {
 }
 
 // finish2 reports what apply did to the account and the zones, and
-// returns the exit code.
-func (a *app) finish2(r *resolved, acct *secondarydns.AccountPlan, errs stepErrs, outs []outcome) int {
+// returns the exit code: the JSON document, then the result lines not
+// written yet (the steps before the cut when from is 0, the zones not in
+// streamed, the steps from the cut on), the account's count and the
+// zones' summary.
+func (a *app) finish2(r *resolved, run *stepRun, outs []outcome, streamed map[string]bool, from int) int {
 	if a.json() {
-		writeJSON2(a.stdout, r, acct, errs, outs, true, nil)
+		writeJSON2(a.stdout, r, run, outs, true, nil)
 	}
-	w := a.stdout
-	if a.json() {
-		w = a.stderr
+	w := a.resultWriter()
+	cut := splitAt(run.steps)
+	if from < cut {
+		writeStepLines(w, run, from, cut)
 	}
-	if !a.json() || !a.quiet {
-		writeStepsApplied(w, acct, errs)
-		// Format 2's zone results are not streamed yet: the account's
-		// step results come first, and are only known at the end.
-		writeApplied(w, outs, a.interrupted(), nil)
-	}
+	writeZoneLines(w, outs, a.interrupted(), streamed)
+	writeStepLines(w, run, max(from, cut), len(run.steps))
+	writeStepCount(w, run)
+	writeAppliedSummary(w, outs, a.interrupted())
 	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		return exitInterrupted
-	case len(errs) > 0 || anyFailed(outs):
+	case len(run.errs) > 0 || anyFailed(outs):
 		return exitFailed
 	}
 	return exitOK
 }
 
-// writeStepsApplied lists what happened to each account step, then a line
-// counting them.
-func writeStepsApplied(w io.Writer, p *secondarydns.AccountPlan, errs stepErrs) {
-	if len(p.Steps) == 0 {
-		return
-	}
-	failed := 0
-	for i, st := range p.Steps {
+// writeStepLines writes what happened to the steps [from, to).
+func writeStepLines(w io.Writer, run *stepRun, from, to int) {
+	for i := from; i < to; i++ {
+		st := run.steps[i]
 		var nr *notRunError
-		switch err := errs[i]; {
+		switch err := run.errs[i]; {
+		case run.done[i]:
+			fmt.Fprintf(w, "%s %s: done: %s (id %s)\n", st.Kind, st.Name, st.Action, st.ID)
 		case errors.As(err, &nr):
-			failed++
 			fmt.Fprintf(w, "%s %s: not run: %s (%s)\n", st.Kind, st.Name, st.Action, nr.why)
-		case i < len(p.Done):
-			fmt.Fprintf(w, "%s %s: done: %s (id %s)\n", st.Kind, st.Name, st.Action, p.Done[i].ID)
+		case errors.Is(err, secondarydns.ErrStale):
+			fmt.Fprintf(w, "%s %s: stale: %s: %s\n", st.Kind, st.Name, st.Action, unprefixed(err.Error()))
 		case err != nil:
-			failed++
-			state := "failed"
-			if errors.Is(err, secondarydns.ErrStale) {
-				state = "stale"
-			}
-			fmt.Fprintf(w, "%s %s: %s: %s: %s\n", st.Kind, st.Name, state, st.Action, unprefixed(err.Error()))
+			fmt.Fprintf(w, "%s %s: failed: %s: %s\n", st.Kind, st.Name, st.Action, unprefixed(err.Error()))
 		default:
-			failed++
 			fmt.Fprintf(w, "%s %s: not run: %s\n", st.Kind, st.Name, st.Action)
 		}
 	}
-	fmt.Fprintf(w, "account: %d done, %d failed\n", len(p.Done), failed)
+}
+
+// writeStepCount writes the line counting the steps: "account: 3 done, 1
+// failed (1 stale)"; nothing when the account had no step.
+func writeStepCount(w io.Writer, run *stepRun) {
+	if len(run.steps) == 0 {
+		return
+	}
+	done, stale := 0, 0
+	for i := range run.steps {
+		if run.done[i] {
+			done++
+		} else if errors.Is(run.errs[i], secondarydns.ErrStale) {
+			stale++
+		}
+	}
+	s := fmt.Sprintf("account: %d done, %d failed", done, len(run.steps)-done)
+	if stale > 0 {
+		s += fmt.Sprintf(" (%d stale)", stale)
+	}
+	fmt.Fprintln(w, s)
 }

@@ -457,12 +457,25 @@ func appliedLine(o outcome, interrupted bool) string {
 // writeApplied lists what happened to each zone that had something to do,
 // but those in streamed (written as they finished), then the final summary.
 func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
-	n := map[appliedState]int{}
+	writeZoneLines(w, outs, interrupted, streamed)
+	writeAppliedSummary(w, outs, interrupted)
+}
+
+// writeZoneLines writes the result line of each zone that has one, but
+// those in streamed.
+func writeZoneLines(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
 	for _, o := range outs {
-		n[appliedStateOf(o, interrupted)]++
 		if line := appliedLine(o, interrupted); line != "" && !streamed[o.id] {
 			fmt.Fprintln(w, line)
 		}
+	}
+}
+
+// writeAppliedSummary writes apply's summary of the zones.
+func writeAppliedSummary(w io.Writer, outs []outcome, interrupted bool) {
+	n := map[appliedState]int{}
+	for _, o := range outs {
+		n[appliedStateOf(o, interrupted)]++
 	}
 	changed, inSync, stale, partial, notStarted, left := n[stateChanged], n[stateInSync], n[stateStale], n[statePartial], n[stateNotStarted], n[stateUnfinished]
 	unknown := n[stateUnknown]

@@ -91,7 +91,7 @@ func (a *app) runPlan2(f *file2) int {
 		saved = &savedFile{Path: a.out, SHA256: sum}
 	}
 	if a.json() {
-		writeJSON2(a.stdout, r, r.acct, nil, outs, false, saved)
+		writeJSON2(a.stdout, r, newStepRun(r.acct, r.skip), outs, false, saved)
 	} else {
 		writePlan2(a.stdout, r, outs)
 	}
@@ -188,10 +188,23 @@ func stepCounts(steps []secondarydns.Step) string {
 
 // writeSteps lists the account plan's steps: "peer ns1" and, under it,
 // "  create   ip 192.0.2.53, port 53, tsig ns1-key".
+// A step apply --plan will not run says why under it ("  stale: …",
+// "  not run: depends on stale tsig ns1-key"), as a stale zone does; a
+// stale object with no step gets a line of its own.
 func writeSteps(w io.Writer, r *resolved, p *secondarydns.AccountPlan) {
-	for _, st := range p.Steps {
+	for i, st := range p.Steps {
 		fmt.Fprintf(w, "%s %s\n", st.Kind, st.Name)
 		fmt.Fprintf(w, "  %-8s %s\n", st.Action, describeStep(r, p, st))
+		var nr *notRunError
+		switch err := r.skip[i]; {
+		case errors.As(err, &nr):
+			fmt.Fprintf(w, "  not run: %s\n", nr.why)
+		case err != nil:
+			fmt.Fprintf(w, "  stale: %s\n", err)
+		}
+	}
+	for _, s := range r.staleOnly {
+		fmt.Fprintf(w, "%s since the plan was made (the plan has no step for it)\n", s)
 	}
 }
 
@@ -368,17 +381,17 @@ type jsonPlan2 struct {
 // stepErrs are the errors of an account run's steps, by index in Steps.
 type stepErrs map[int]error
 
-func accountJSON(p *secondarydns.AccountPlan, errs stepErrs) jsonAccount {
-	doc := jsonAccount{ID: p.AccountID, InSync: p.InSync(), Steps: []jsonStep{}}
-	for i, st := range p.Steps {
-		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Done: i < len(p.Done), Error: errorJSON(errs[i])})
+func accountJSON(run *stepRun) jsonAccount {
+	doc := jsonAccount{ID: run.accountID, InSync: len(run.steps) == 0, Steps: []jsonStep{}}
+	for i, st := range run.steps {
+		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Done: run.done[i], Error: errorJSON(run.errs[i])})
 	}
 	return doc
 }
 
 // writeJSON2 writes the document, with "name (new)" for placeholders.
-func writeJSON2(w io.Writer, r *resolved, acct *secondarydns.AccountPlan, errs stepErrs, outs []outcome, applied bool, saved *savedFile) {
-	doc := jsonPlan2{Account: accountJSON(acct, errs), jsonFleet: fleetJSON(outs, applied), PlanFile: saved}
+func writeJSON2(w io.Writer, r *resolved, run *stepRun, outs []outcome, applied bool, saved *savedFile) {
+	doc := jsonPlan2{Account: accountJSON(run), jsonFleet: fleetJSON(outs, applied), PlanFile: saved}
 	if r.reportUnmanaged {
 		doc.Unmanaged = &r.unmanaged
 	}

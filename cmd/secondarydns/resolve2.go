@@ -44,6 +44,12 @@ type resolved struct {
 	reportUnmanaged bool
 	unmanaged       []string
 	secrets         map[string]string // TSIG name → secret, from its secret_env
+	// skip holds, by index in acct.Steps, the steps apply --plan shows
+	// but does not run: stale since the plan was made, or depending on
+	// one that is (see staleSkips). staleOnly lists the stale objects the
+	// plan has no step for ("peer bind-a was changed"), shown in the plan.
+	skip      stepErrs
+	staleOnly []string
 }
 
 // placeholder is the stand-in peer ID of the i-th peer a plan creates. It
