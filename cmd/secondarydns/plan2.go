@@ -204,7 +204,7 @@ func writeSteps(w io.Writer, r *resolved, p *secondarydns.AccountPlan) {
 		}
 	}
 	for _, s := range r.staleOnly {
-		fmt.Fprintf(w, "%s since the plan was made (the plan has no step for it)\n", s)
+		fmt.Fprintf(w, "%s (the plan has no step for it)\n", s)
 	}
 }
 

@@ -301,7 +301,8 @@ func (a *app) refuseSaved2(sp *savedPlan) int {
 // runApplySaved2 is apply --plan for a version-2 plan: the secrets are
 // checked, the account is re-read (its three lists) and compared with what
 // the plan read, the zones are re-read as for version 1, and then the
-// plan runs as apply -f runs a format-2 file.
+// plan runs as apply -f runs a format-2 file, but for what changed since
+// it was made and what depends on that (skipStale).
 func (a *app) runApplySaved2(sp *savedPlan) int {
 	name := a.planFile
 	if name == "-" {
@@ -329,19 +330,43 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	if err != nil {
 		return a.failure(exitFailed, fmt.Sprintf("re-reading the account: %s; nothing was changed", unprefixed(err.Error())))
 	}
-	if why := accountChanged(sa, fresh); why != "" {
-		return a.failure(exitFailed, fmt.Sprintf("the account's objects changed since the plan was made: %s; nothing was changed. Make a new plan with 'secondarydns plan --out'", why))
+	// What changed since the plan is not run, per object (skipStale); the
+	// steps of the others must be what the plan's want gives, else the
+	// file was edited.
+	stale := staleObjects(sa, fresh)
+	wantTSIG := map[string]string{}
+	for _, p := range sa.Want.Peers {
+		wantTSIG[p.Name] = p.TSIG
+	}
+	settled := func(steps []savedStep) []savedStep {
+		var out []savedStep
+		for _, st := range steps {
+			_, isStale := stale[objKey{st.Kind, st.Name}]
+			_, tsigStale := stale[objKey{secondarydns.KindTSIG, wantTSIG[st.Name]}]
+			if !isStale && !(st.Kind == secondarydns.KindPeer && tsigStale) {
+				out = append(out, st)
+			}
+		}
+		return out
 	}
 	var got []savedStep
 	for _, st := range fresh.Steps {
 		got = append(got, savedStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID})
 	}
-	if !slices.Equal(got, sa.Steps) {
+	if !slices.Equal(settled(got), settled(sa.Steps)) {
 		return a.inputError(fmt.Sprintf("%s: the account's steps %s are not what its \"want\" and \"read\" give (%s): the file was edited; nothing was changed. Make a new plan with 'secondarydns plan --out'",
 			name, stepList(sa.Steps), stepList(got)))
 	}
-	r := &resolved{file: f, account: account, acct: fresh, zones: map[string]secondarydns.Desired{}, newPeers: map[string]string{}, secrets: secrets}
-	for _, st := range fresh.Steps {
+	// The plan runs the saved steps (the plan confirmed), checked against
+	// the objects as read now: those the steps touch are as the plan read
+	// them, or their steps are not run.
+	acct := *fresh
+	acct.Steps = nil
+	for _, st := range sa.Steps {
+		acct.Steps = append(acct.Steps, secondarydns.Step{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID})
+	}
+	r := &resolved{file: f, account: account, acct: &acct, zones: map[string]secondarydns.Desired{}, newPeers: map[string]string{}, secrets: secrets}
+	for _, st := range sa.Steps {
 		if st.Kind == secondarydns.KindPeer && st.Action == secondarydns.ActionCreate {
 			r.newPeers[placeholder(len(r.newPeers))] = st.Name
 		}
@@ -354,6 +379,7 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
+	r.skipStale(sa, stale, outs)
 	return a.apply2(ctx, c, r, outs)
 }
 
@@ -369,10 +395,17 @@ func stepList(steps []savedStep) string {
 	return "[" + strings.Join(s, ", ") + "]"
 }
 
-// accountChanged says how the objects the plan manages (the names in its
-// want, and the TSIGs its peers name) differ between the plan's read and
-// now, or "" when they do not. Secrets compare by their SHA-256.
-func accountChanged(sa *savedAccount, now *secondarydns.AccountPlan) string {
+// objKey names an account object: its kind and its name.
+type objKey struct {
+	kind secondarydns.ObjectKind
+	name string
+}
+
+// staleObjects says how each object the plan manages (the names in its
+// want, and the TSIGs its peers name) differs between the plan's read and
+// now ("was changed since the plan was made", …); those that do not differ are not
+// in it. Secrets compare by their SHA-256.
+func staleObjects(sa *savedAccount, now *secondarydns.AccountPlan) map[objKey]string {
 	cur := readObjects(now)
 	tsigs, peers, acls := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, t := range sa.Want.TSIGs {
@@ -387,17 +420,16 @@ func accountChanged(sa *savedAccount, now *secondarydns.AccountPlan) string {
 	for _, a := range sa.Want.ACLs {
 		acls[a.Name] = true
 	}
-	var why []string
-	why = append(why, diffNamed("tsig", tsigs, sa.Read.TSIGs, cur.TSIGs, func(t savedTSIG) string { return t.Name })...)
-	why = append(why, diffNamed("peer", peers, sa.Read.Peers, cur.Peers, func(p savedPeer) string { return p.Name })...)
-	why = append(why, diffNamed("acl", acls, sa.Read.ACLs, cur.ACLs, func(a savedACL) string { return a.Name })...)
-	return strings.Join(why, "; ")
+	out := map[objKey]string{}
+	diffNamed(out, secondarydns.KindTSIG, tsigs, sa.Read.TSIGs, cur.TSIGs, func(t savedTSIG) string { return t.Name })
+	diffNamed(out, secondarydns.KindPeer, peers, sa.Read.Peers, cur.Peers, func(p savedPeer) string { return p.Name })
+	diffNamed(out, secondarydns.KindACL, acls, sa.Read.ACLs, cur.ACLs, func(a savedACL) string { return a.Name })
+	return out
 }
 
 // diffNamed compares, for each name in names, the objects of that name as
-// read then and now.
-func diffNamed[T comparable](kind string, names map[string]bool, then, now []T, nameOf func(T) string) []string {
-	var why []string
+// read then and now, and puts those that differ in out.
+func diffNamed[T comparable](out map[objKey]string, kind secondarydns.ObjectKind, names map[string]bool, then, now []T, nameOf func(T) string) {
 	for _, n := range sortedKeys(names) {
 		var a, b []T
 		for _, x := range then {
@@ -410,23 +442,142 @@ func diffNamed[T comparable](kind string, names map[string]bool, then, now []T, 
 				b = append(b, x)
 			}
 		}
+		k := objKey{kind, n}
 		switch {
 		case len(a) == 0 && len(b) > 0:
-			why = append(why, fmt.Sprintf("%s %s was created", kind, clip(n)))
+			out[k] = "was created since the plan was made"
 		case len(a) > 0 && len(b) == 0:
-			why = append(why, fmt.Sprintf("%s %s was deleted", kind, clip(n)))
+			out[k] = "was deleted since the plan was made"
 		case len(a) != len(b):
-			why = append(why, fmt.Sprintf("%s %s: %d of that name, not %d", kind, clip(n), len(b), len(a)))
+			out[k] = fmt.Sprintf("now has %d of that name, not %d", len(b), len(a))
 		default:
 			for _, x := range a {
 				if !slices.Contains(b, x) {
-					why = append(why, fmt.Sprintf("%s %s was changed", kind, clip(n)))
+					out[k] = "was changed since the plan was made"
 					break
 				}
 			}
 		}
 	}
-	return why
+}
+
+// staleStepError is an account step apply --plan does not run: its object
+// changed since the plan was made.
+type staleStepError struct{ what string } // "peer ns1 was changed since the plan was made"
+
+func (e *staleStepError) Error() string { return e.what + "; not touched" }
+
+// Is makes errors.Is(err, secondarydns.ErrStale) hold, as for a stale zone.
+func (e *staleStepError) Is(target error) bool { return target == secondarydns.ErrStale }
+
+// dependsError is a zone apply --plan does not touch: it uses a peer that
+// is stale, or whose create does not run.
+type dependsError struct{ on string }
+
+func (e *dependsError) Error() string { return "depends on " + e.on + "; not touched" }
+
+// Is makes the zone count as stale: run plan again to see what is left.
+func (e *dependsError) Is(target error) bool { return target == secondarydns.ErrStale }
+
+// skipStale decides, after the account was re-read, what of a saved plan
+// does not run, per object, as a changed zone is not touched while the
+// rest runs: the step of a stale object (r.skip: "stale"); a step that
+// depends on a stale object or on a step not run (a peer's create or
+// update whose TSIG is stale or not created or updated: it would be sent
+// with a wrong TSIG ID; a TSIG's delete while a peer that used it is not
+// changed as planned); and a zone whose wanted peers include a stale peer
+// or one whose create does not run (outs[i].err). Stale objects with no
+// step go in r.staleOnly, to be shown.
+func (r *resolved) skipStale(sa *savedAccount, stale map[objKey]string, outs []outcome) {
+	r.skip = stepErrs{}
+	// blocked says, for each object whose state is not the one planned,
+	// how its dependents name it.
+	blocked := map[objKey]string{}
+	for k, what := range stale {
+		blocked[k] = fmt.Sprintf("stale %s %s, which %s", k.kind, clip(k.name), what)
+	}
+	hasStep := map[objKey]bool{}
+	for _, st := range sa.Steps {
+		hasStep[objKey{st.Kind, st.Name}] = true
+	}
+	for _, k := range sortedObjKeys(stale) {
+		if !hasStep[k] {
+			r.staleOnly = append(r.staleOnly, fmt.Sprintf("%s %s %s", k.kind, clip(k.name), stale[k]))
+		}
+	}
+	wantTSIG := map[string]string{} // peer name → its TSIG's name
+	for _, p := range sa.Want.Peers {
+		wantTSIG[p.Name] = p.TSIG
+	}
+	peersNamed := func(name string) []savedPeer {
+		var out []savedPeer
+		for _, p := range slices.Concat(sa.Read.Peers, readObjects(r.acct).Peers) {
+			if p.Name == name {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for i, st := range sa.Steps {
+		k := objKey{st.Kind, st.Name}
+		if what, ok := stale[k]; ok {
+			r.skip[i] = &staleStepError{fmt.Sprintf("%s %s %s", st.Kind, clip(st.Name), what)}
+			continue
+		}
+		var on string
+		switch {
+		case st.Kind == secondarydns.KindPeer && st.Action != secondarydns.ActionDelete && wantTSIG[st.Name] != "":
+			on = blocked[objKey{secondarydns.KindTSIG, wantTSIG[st.Name]}]
+		case st.Kind == secondarydns.KindTSIG && st.Action == secondarydns.ActionDelete:
+			for _, pk := range sortedObjKeys(blocked) {
+				if pk.kind != secondarydns.KindPeer {
+					continue
+				}
+				for _, p := range peersNamed(pk.name) {
+					if p.TSIGID == st.ID && on == "" {
+						on = blocked[pk]
+					}
+				}
+			}
+		}
+		if on != "" {
+			r.skip[i] = &notRunError{"depends on " + on}
+			blocked[k] = fmt.Sprintf("%s %s, which depends on %s", st.Kind, clip(st.Name), on)
+		}
+	}
+	readName := map[string]string{} // peer ID → name, as the plan read
+	for _, p := range sa.Read.Peers {
+		readName[p.ID] = p.Name
+	}
+	for i, o := range outs {
+		if o.err != nil || o.plan == nil || o.plan.InSync() {
+			continue
+		}
+		for _, id := range o.plan.Want.Peers {
+			name, ok := r.newPeers[id]
+			if !ok {
+				name = readName[id]
+			}
+			if on := blocked[objKey{secondarydns.KindPeer, name}]; name != "" && on != "" {
+				outs[i].err = &dependsError{on}
+				break
+			}
+		}
+	}
+}
+
+func sortedObjKeys[V any](m map[objKey]V) []objKey {
+	keys := make([]objKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y objKey) int {
+		if c := strings.Compare(string(x.kind), string(y.kind)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.name, y.name)
+	})
+	return keys
 }
 
 // writePlanFile writes a saved plan to path, atomically (see

@@ -46,8 +46,9 @@ type resolved struct {
 	secrets         map[string]string // TSIG name → secret, from its secret_env
 	// skip holds, by index in acct.Steps, the steps apply --plan shows
 	// but does not run: stale since the plan was made, or depending on
-	// one that is (see staleSkips). staleOnly lists the stale objects the
-	// plan has no step for ("peer bind-a was changed"), shown in the plan.
+	// one that is (see skipStale). staleOnly lists the stale objects the
+	// plan has no step for ("peer bind-a was changed since the plan was
+	// made"), shown in the plan.
 	skip      stepErrs
 	staleOnly []string
 }

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns"
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+// savePlan2 makes a saved plan of file for f's fake and returns its path.
+func savePlan2(t *testing.T, f *fmt2, file string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "plan.json")
+	r := f.run(t, "plan", "-f", file, "--out", out)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	f.srv.ResetRequests()
+	return out
+}
+
+func sdkClient(t *testing.T, srv *secondarydnstest.Server) *secondarydns.Client {
+	t.Helper()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	return c
+}
+
+// apply2JSON is the part of apply's format-2 document these tests read.
+type apply2JSON struct {
+	Account struct {
+		Steps []struct {
+			Kind, Name, Action string
+			Done               bool
+			Error              *jsonError
+		} `json:"steps"`
+	} `json:"account"`
+	Zones []struct {
+		ZoneID string     `json:"zone_id"`
+		Error  *jsonError `json:"error"`
+	} `json:"zones"`
+}
+
+// errs is each step's and each zone's error message ("" for none), by
+// "kind name" and zone ID.
+func (d apply2JSON) errs() map[string]string {
+	out := map[string]string{}
+	for _, st := range d.Account.Steps {
+		out[st.Kind+" "+st.Name] = ""
+		if st.Error != nil {
+			out[st.Kind+" "+st.Name] = st.Error.Message
+		}
+	}
+	for _, z := range d.Zones {
+		out[z.ZoneID] = ""
+		if z.Error != nil {
+			out[z.ZoneID] = z.Error.Message
+		}
+	}
+	return out
+}
+
+// TestFormat2SavedPlanStale: an account object changed since a saved plan
+// was made is stale per object, as a zone is: its step is reported stale
+// (text and JSON) and not run, as is every step or zone that depends on
+// it (a peer whose TSIG's create did not run, a zone using that peer or a
+// stale peer, a TSIG delete while a peer that used it is not changed as
+// planned), each saying why; the rest runs; exit 1. The plan shown before
+// the confirmation marks them.
+func TestFormat2SavedPlanStale(t *testing.T) {
+	acct := secondarydnstest.DefaultAccountID
+	ctx := context.Background()
+	a, b, c, e := "/zones/"+zoneA+"/secondary_dns/outgoing", "/zones/"+zoneB+"/secondary_dns/outgoing", "/zones/"+zoneC+"/secondary_dns/outgoing", "/zones/"+zoneE+"/secondary_dns/outgoing"
+
+	t.Run("a TSIG to create was created meanwhile", func(t *testing.T) {
+		f := newFmt2(t)
+		out := savePlan2(t, f, writeFile(t, "zones.json", exampleFile2))
+		_, err := sdkClient(t, f.srv).TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy", "--concurrency", "1")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		p := f.acctPath
+		assert.Equal(t, []string{"POST " + p + "acls", "POST " + c + "/disable", "DELETE " + c, "POST " + e, "POST " + e + "/enable"}, writes(f.srv),
+			"no TSIG create, no peer create with a wrong TSIG, no zone using that peer, no peer delete (not every zone changed)")
+		dep := "depends on stale tsig ns1-key, which was created since the plan was made"
+		assert.Contains(t, r.stdout, `tsig ns1-key
+  create   algo hmac-sha256., secret from $NS1_TSIG_SECRET
+  stale: tsig ns1-key was created since the plan was made; not touched
+peer ns1
+  create   ip 192.0.2.53, port 53, tsig ns1-key
+  not run: `+dep+`
+acl ns1-xfr
+  create   ip_range 192.0.2.0/24
+peer old
+  delete   remove the peer (ip 192.0.2.1)
+`, "the plan shown marks what will not run")
+		zoneDep := "depends on peer ns1, which " + dep + "; not touched"
+		assert.Contains(t, r.stdout, zoneA+" example.com. stale: "+zoneDep+"\n")
+		assert.Regexp(t, regexp.QuoteMeta(`tsig ns1-key: stale: create: tsig ns1-key was created since the plan was made; not touched
+peer ns1: not run: create (`+dep+`)
+acl ns1-xfr: done: create (id `)+`\w{32}\)
+`+regexp.QuoteMeta(zoneA+" example.com.: stale (nothing done): "+zoneDep+"\n"+
+			zoneB+" example.org.: stale (nothing done): "+zoneDep+"\n"+
+			zoneC+" old.example.: done: disable, delete\n"+
+			zoneE+" example.net.: done: create, enable\n"+
+			"peer old: not run: delete (not every zone was changed)\n"+
+			"account: 1 done, 3 failed (1 stale)\n"+
+			"2 changed, 2 failed (2 stale), 0 in sync\nrun plan again to see what is left to do\n")+"$", r.stdout)
+
+		// JSON: each step's and zone's error.
+		f2 := newFmt2(t)
+		out = savePlan2(t, f2, writeFile(t, "zones.json", exampleFile2))
+		_, err = sdkClient(t, f2.srv).TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		r = f2.run(t, "apply", "--plan", out, "--yes", "--allow-destroy", "-o", "json", "--quiet")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		var doc apply2JSON
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+		assert.Equal(t, map[string]string{
+			"tsig ns1-key": "tsig ns1-key was created since the plan was made; not touched",
+			"peer ns1":     "not run: " + dep,
+			"acl ns1-xfr":  "",
+			"peer old":     "not run: not every zone was changed",
+			zoneA:          zoneDep, zoneB: zoneDep, zoneC: "", zoneE: "",
+		}, doc.errs())
+		assert.True(t, doc.Account.Steps[2].Done)
+	})
+
+	t.Run("a peer without a step changed", func(t *testing.T) {
+		f := newFmt2(t)
+		out := savePlan2(t, f, writeFile(t, "zones.json", exampleFile2))
+		_, err := sdkClient(t, f.srv).Peers.Update(ctx, acct, f.bindA, secondarydns.PeerParams{Name: "bind-a", IP: "2001:db8::54"})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy", "--concurrency", "1")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		p := f.acctPath
+		assert.Equal(t, []string{"POST " + p + "tsigs", "POST " + p + "peers", "POST " + p + "acls",
+			"POST " + b, "POST " + b + "/enable", "POST " + c + "/disable", "DELETE " + c}, writes(f.srv),
+			"the zones using bind-a are not touched; the others run")
+		assert.Contains(t, r.stdout, "peer bind-a was changed since the plan was made (the plan has no step for it)\n")
+		dep := "depends on stale peer bind-a, which was changed since the plan was made; not touched"
+		assert.Contains(t, r.stdout, zoneA+" example.com.: stale (nothing done): "+dep+"\n")
+		assert.Contains(t, r.stdout, zoneE+" example.net.: stale (nothing done): "+dep+"\n")
+		assert.Contains(t, r.stdout, "account: 3 done, 1 failed\n2 changed, 2 failed (2 stale), 0 in sync\n")
+	})
+
+	t.Run("a peer to delete changed", func(t *testing.T) {
+		f := newFmt2(t)
+		out := savePlan2(t, f, writeFile(t, "zones.json", exampleFile2))
+		_, err := sdkClient(t, f.srv).Peers.Update(ctx, acct, f.old, secondarydns.PeerParams{Name: "old", IP: "192.0.2.2"})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy", "--concurrency", "1")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		p := f.acctPath
+		assert.Equal(t, []string{"POST " + p + "tsigs", "POST " + p + "peers", "POST " + p + "acls",
+			"PUT " + a, "POST " + b, "POST " + b + "/enable", "POST " + c + "/disable", "DELETE " + c, "POST " + e, "POST " + e + "/enable"}, writes(f.srv),
+			"everything but the stale delete")
+		assert.Contains(t, r.stdout, "peer old: stale: delete: peer old was changed since the plan was made; not touched\naccount: 3 done, 1 failed (1 stale)\n4 changed, 0 failed, 0 in sync\n")
+	})
+
+	t.Run("a TSIG delete waits for the peer that used it", func(t *testing.T) {
+		f := newFmt2(t)
+		sdk := sdkClient(t, f.srv)
+		oldKey, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "oldkey", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		unused, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "unused", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		p1, err := sdk.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "p1", IP: "192.0.2.9", TSIGID: oldKey.ID})
+		require.NoError(t, err)
+		file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "tsigs": {"oldkey": {"absent": true}, "unused": {"absent": true}},
+  "peers": {"p1": {"ip": "192.0.2.9"}},
+  "acls": {"x": {"ip_range": "198.51.100.0/24"}},
+  "zones": {"example.com.": {"peers": ["bind-a"], "status": "Enabled"}}}`)
+		out := savePlan2(t, f, file)
+		_, err = sdk.Peers.Update(ctx, acct, p1.ID, secondarydns.PeerParams{Name: "p1", IP: "192.0.2.10", TSIGID: oldKey.ID})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		p := f.acctPath
+		assert.Equal(t, []string{"POST " + p + "acls", "DELETE " + p + "tsigs/" + unused.ID}, writes(f.srv), "oldkey is not deleted while p1 may use it")
+		assert.Contains(t, r.stdout, `peer p1: stale: update: peer p1 was changed since the plan was made; not touched
+acl x: done: create (id `)
+		assert.Contains(t, r.stdout, `tsig oldkey: not run: delete (depends on stale peer p1, which was changed since the plan was made)
+tsig unused: done: delete (id `+unused.ID+`)
+account: 2 done, 2 failed (1 stale)
+`)
+	})
+
+	t.Run("confirmed on a terminal", func(t *testing.T) {
+		f := newFmt2(t)
+		out := savePlan2(t, f, writeFile(t, "zones.json", exampleFile2))
+		_, err := sdkClient(t, f.srv).TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		r := invoke(t, invocation{args: []string{"apply", "--plan", out, "--allow-destroy"}, env: f.env, stdin: "yes\n", stdinTTY: true})
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "Apply these changes to the account (2 step(s)) and to 2 zone(s)?", "the steps and zones that will run")
+		plan, results, ok := cutAt(r.stdout, "account: 4 to change")
+		require.True(t, ok, r.stdout)
+		assert.Contains(t, plan, "  stale: tsig ns1-key was created since the plan was made; not touched\n")
+		assert.Contains(t, plan, zoneB+" example.org. stale: depends on peer ns1")
+		assert.Contains(t, results, "tsig ns1-key: stale: create")
+	})
+}
+
+// cutAt cuts s before the line that starts with prefix.
+func cutAt(s, prefix string) (before, after string, ok bool) {
+	loc := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(prefix)).FindStringIndex(s)
+	if loc == nil {
+		return s, "", false
+	}
+	return s[:loc[0]], s[loc[0]:], true
+}
