@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -117,4 +120,45 @@ func TestFormat2ApplyStreamsResults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBinaryFormat2Streams: the built command, its stdout a pipe as in a
+// CI job, writes a format-2 apply's account lines and the lines of the
+// zones done while the last zone's writes are held, the command still
+// running; the peer delete and the summary come once it is released.
+func TestBinaryFormat2Streams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("unix paths")
+	}
+	bin := filepath.Join(t.TempDir(), "secondarydns")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	f := newFmt2(t)
+	holdE := make(chan struct{})
+	released := false
+	t.Cleanup(func() {
+		if !released {
+			close(holdE)
+		}
+	})
+	base := holdZones(t, f.srv, map[string]chan struct{}{zoneE: holdE})
+	c := exec.Command(bin, "apply", "-f", writeFile(t, "zones.json", exampleFile2), "--yes", "--allow-destroy", "--rate", "0", "--concurrency", "1")
+	c.Env = append(os.Environ(), "CLOUDFLARE_API_TOKEN="+secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL="+base, "NS1_TSIG_SECRET="+tsigSecret2)
+	so, se := newLiveOutput(), newLiveOutput()
+	c.Stdout, c.Stderr = so, se
+	require.NoError(t, c.Start())
+	defer func() { _ = c.Process.Kill() }()
+
+	so.waitFor(t, zoneC+" old.example.: done: disable, delete\n")
+	assert.Nil(t, c.ProcessState, "the command still runs")
+	assert.Contains(t, so.String(), "acl ns1-xfr: done: create")
+	assert.NotContains(t, so.String(), "peer old: done")
+	close(holdE)
+	released = true
+	require.NoError(t, c.Wait(), so.String()+se.String())
+	assert.True(t, strings.HasSuffix(so.String(), zoneE+" example.net.: done: create, enable\npeer old: done: delete (id "+f.old+")\naccount: 4 done, 0 failed\n4 changed, 0 failed, 0 in sync\n"), so.String())
 }
