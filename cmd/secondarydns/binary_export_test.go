@@ -1,15 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,40 +15,11 @@ import (
 // then export --all to a file (the secret nowhere in it), and export of
 // the zone by name.
 func TestBinaryExportAll(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
-	fake := exec.Command(bin, "fake")
-	fakeOut, err := fake.StdoutPipe()
-	require.NoError(t, err)
-	fake.Stderr = io.Discard
-	require.NoError(t, fake.Start())
-	defer func() { _ = fake.Process.Kill(); _ = fake.Wait() }()
-	lines := bufio.NewScanner(fakeOut)
-	env := append(os.Environ(), envAccountID+"="+secondarydnstest.DefaultAccountID)
-	for i := 0; i < 2; i++ {
-		require.True(t, lines.Scan(), "line %d of fake's output", i+1)
-		env = append(env, lines.Text())
-	}
-	go func() { _, _ = io.Copy(io.Discard, fakeOut) }()
-
+	bin := builtBinary(t)
+	fake := startBinaryFake(t, bin, fakeLines)
+	env := append(fake.env, envAccountID+"="+secondarydnstest.DefaultAccountID)
 	cmd := func(stdin string, args ...string) (int, string, string) {
-		c := exec.Command(bin, append(args, "--rate", "0")...)
-		c.Env = env
-		c.Stdin = strings.NewReader(stdin)
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		err := c.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), o.String(), e.String()
-		}
-		require.NoError(t, err)
-		return 0, o.String(), e.String()
+		return runBinary(t, bin, env, stdin, append(args, "--rate", "0")...)
 	}
 	id := func(stdout string) string {
 		var v struct{ ID string }

@@ -1,13 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -24,43 +17,16 @@ import (
 // comes from the environment and shows nowhere, and a second plan is in
 // sync.
 func TestBinaryFormat2(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("unix paths")
 	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t)
 
 	seed := writeFile(t, "seed.json", `{"zones": {"`+zoneA+`": {"name": "example.com.", "peers": [], "status": "Disabled"}}}`)
-	fake := exec.Command(bin, "fake", "-f", seed)
-	fakeOut, err := fake.StdoutPipe()
-	require.NoError(t, err)
-	var fakeErr bytes.Buffer
-	fake.Stderr = &fakeErr
-	require.NoError(t, fake.Start())
-	defer func() { _ = fake.Process.Kill() }()
-	lines := bufio.NewScanner(fakeOut)
-	env := append(os.Environ(), "NS1_TSIG_SECRET="+tsigSecret2)
-	for i := 0; i < 2; i++ {
-		require.True(t, lines.Scan(), "line %d of fake's output", i+1)
-		env = append(env, lines.Text())
-	}
-	go func() { _, _ = io.Copy(io.Discard, fakeOut) }()
+	fake := startBinaryFake(t, bin, fakeLines, "-f", seed)
+	env := append(fake.env, "NS1_TSIG_SECRET="+tsigSecret2)
 	cmd := func(args ...string) (int, string, string) {
-		c := exec.Command(bin, append(args, "--rate", "0")...)
-		c.Env = env
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		err := c.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), o.String(), e.String()
-		}
-		require.NoError(t, err)
-		return 0, o.String(), e.String()
+		return runBinary(t, bin, env, "", append(args, "--rate", "0")...)
 	}
 
 	file := writeFile(t, "zones.json", `{

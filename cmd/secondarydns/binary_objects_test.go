@@ -1,15 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -26,44 +19,14 @@ import (
 // and tsigs create --generate, whose secret is printed once and is the one
 // the fake keeps.
 func TestBinaryObjects(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("sends SIGINT")
 	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
-	fake := exec.Command(bin, "fake")
-	fakeOut, err := fake.StdoutPipe()
-	require.NoError(t, err)
-	var fakeErr bytes.Buffer
-	fake.Stderr = &fakeErr
-	require.NoError(t, fake.Start())
-	defer func() { _ = fake.Process.Kill() }()
-	lines := bufio.NewScanner(fakeOut)
-	env := append(os.Environ(), envAccountID+"="+secondarydnstest.DefaultAccountID)
-	for i := 0; i < 2; i++ {
-		require.True(t, lines.Scan(), "line %d of fake's output", i+1)
-		env = append(env, lines.Text())
-	}
-	go func() { _, _ = io.Copy(io.Discard, fakeOut) }()
-
+	bin := builtBinary(t)
+	fake := startBinaryFake(t, bin, fakeLines)
+	env := append(fake.env, envAccountID+"="+secondarydnstest.DefaultAccountID)
 	cmd := func(stdin string, args ...string) (int, string, string) {
-		c := exec.Command(bin, append(args, "--rate", "0")...)
-		c.Env = env
-		c.Stdin = strings.NewReader(stdin)
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		err := c.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), o.String(), e.String()
-		}
-		require.NoError(t, err)
-		return 0, o.String(), e.String()
+		return runBinary(t, bin, env, stdin, append(args, "--rate", "0")...)
 	}
 
 	code, stdout, stderr := cmd("", "peers", "create", "--name", "ns1", "--ip", "192.0.2.53", "--port", "53", "-o", "json")
@@ -112,6 +75,5 @@ func TestBinaryObjects(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Equal(t, "peer "+peer.ID+" deleted\n", stdout)
 
-	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
-	require.NoError(t, fake.Wait(), fakeErr.String())
+	fake.stop(t, syscall.SIGINT)
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -32,9 +30,7 @@ func TestBinaryOutputWithoutTerminal(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("sends SIGINT")
 	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t)
 
 	srv := newFake(t)
 	seedFleet(srv)
@@ -72,10 +68,7 @@ func TestBinaryOutputWithoutTerminal(t *testing.T) {
 	assert.NotContains(t, se.String(), "\r", "no line drawn in place")
 
 	require.NoError(t, c.Process.Signal(syscall.SIGINT))
-	err = c.Wait()
-	var ee *exec.ExitError
-	require.True(t, errors.As(err, &ee), "%v: %s%s", err, so.String(), se.String())
-	assert.Equal(t, exitInterrupted, ee.ExitCode(), so.String()+se.String())
+	assert.Equal(t, exitInterrupted, exitCode(t, c.Wait()), so.String()+se.String())
 	assert.Equal(t, 1, strings.Count(so.String(), aLine), "zoneA's line once: %s", so.String())
 	assert.Regexp(t, regexp.MustCompile(`(?m)^interrupted: 1 changed, 1 failed .*, 1 in sync$`), so.String())
 }

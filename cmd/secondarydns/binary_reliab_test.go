@@ -5,10 +5,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -24,20 +22,7 @@ import (
 // a closed stdout pipe (the run completes, exit 1 with one line) and
 // export > /dev/full (exit 1, "no space left on device").
 func TestBinarySignalsAndPipes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	exitCode := func(err error) int {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		require.NoError(t, err)
-		return 0
-	}
+	bin := builtBinary(t)
 	createFile := func(first int) string {
 		return zonesFile(t, "zones.json", first, 8, func(id string) string {
 			return `{"name": "z` + id[28:] + `.example.", "peers": [], "status": "Enabled"}`
@@ -52,16 +37,12 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 		// slow the machine. Waiting on the fake instead sent SIGINT as the
 		// writes finished, and the run could end before SIGTERM came.
 		w := newWatch(t, srv, time.Second)
-		c := exec.Command(bin, "apply", "-f", createFile(900), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
-		c.Env = append(os.Environ(), envList(w.env())...)
-		so, se := &syncBuffer{}, &syncBuffer{}
-		c.Stdout, c.Stderr = so, se
-		require.NoError(t, c.Start())
+		c, so, se := startBinary(t, bin, binaryEnv(w.env()), "apply", "-f", createFile(900), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
 		require.Eventually(t, func() bool { return w.writesArrived() >= 1 }, 30*time.Second, 5*time.Millisecond)
 		require.NoError(t, c.Process.Signal(syscall.SIGINT))
 		time.Sleep(50 * time.Millisecond) // the audit's gap between the two signals
 		require.NoError(t, c.Process.Signal(syscall.SIGTERM))
-		assert.Equal(t, exitInterrupted, exitCode(c.Wait()), so.String()+se.String())
+		assert.Equal(t, exitInterrupted, exitCode(t, c.Wait()), so.String()+se.String())
 		assert.Contains(t, se.String(), "secondarydns: second signal (terminated): still finishing the requests in flight and writing the report")
 		doc := oneDocument(t, so.String())
 		var zones []jsonZone
@@ -79,17 +60,13 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 	t.Run("three signals", func(t *testing.T) {
 		srv := newFake(t)
 		w := newWatch(t, srv, time.Second) // the third comes while requests are in flight
-		c := exec.Command(bin, "apply", "-f", createFile(910), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
-		c.Env = append(os.Environ(), envList(w.env())...)
-		so, se := &syncBuffer{}, &syncBuffer{}
-		c.Stdout, c.Stderr = so, se
-		require.NoError(t, c.Start())
+		c, so, se := startBinary(t, bin, binaryEnv(w.env()), "apply", "-f", createFile(910), "--yes", "--rate", "0", "--concurrency", "4", "-o", "json")
 		require.Eventually(t, func() bool { return w.count() >= 1 }, 20*time.Second, 5*time.Millisecond)
 		for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGHUP, syscall.SIGTERM} {
 			require.NoError(t, c.Process.Signal(sig))
 			time.Sleep(50 * time.Millisecond)
 		}
-		assert.Equal(t, exitInterrupted, exitCode(c.Wait()), so.String()+se.String())
+		assert.Equal(t, exitInterrupted, exitCode(t, c.Wait()), so.String()+se.String())
 		assert.Contains(t, se.String(), "secondarydns: second signal (hangup)")
 		assert.Contains(t, se.String(), "secondarydns: third signal (terminated): exiting at once")
 		assert.Empty(t, so.String(), "no report: it exited at once")
@@ -101,12 +78,12 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, pr.Close()) // as head, gone: every write to stderr is EPIPE
 		c := exec.Command(bin, "apply", "-f", createFile(920), "--yes", "--rate", "0", "--verbose")
-		c.Env = append(os.Environ(), envList(fakeEnv(srv))...)
+		c.Env = binaryEnv(fakeEnv(srv))
 		var so bytes.Buffer
 		c.Stdout, c.Stderr = &so, pw
 		require.NoError(t, c.Start())
 		pw.Close()
-		assert.Equal(t, exitOK, exitCode(c.Wait()), so.String())
+		assert.Equal(t, exitOK, exitCode(t, c.Wait()), so.String())
 		assert.Contains(t, so.String(), "8 changed, 0 failed, 0 in sync\n")
 		assert.Len(t, writes(srv), 16, "every zone created and enabled")
 	})
@@ -117,12 +94,12 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, pr.Close())
 		c := exec.Command(bin, "apply", "-f", createFile(940), "--yes", "--rate", "0")
-		c.Env = append(os.Environ(), envList(fakeEnv(srv))...)
+		c.Env = binaryEnv(fakeEnv(srv))
 		var se bytes.Buffer
 		c.Stdout, c.Stderr = pw, &se
 		require.NoError(t, c.Start())
 		pw.Close()
-		assert.Equal(t, exitFailed, exitCode(c.Wait()), se.String())
+		assert.Equal(t, exitFailed, exitCode(t, c.Wait()), se.String())
 		assert.Equal(t, "secondarydns apply: writing standard output: broken pipe\n", se.String())
 		assert.Len(t, writes(srv), 16, "the run went on to the end")
 	})
@@ -136,19 +113,10 @@ func TestBinarySignalsAndPipes(t *testing.T) {
 		srv := newFake(t)
 		seedFleet(srv)
 		c := exec.Command(bin, "export", zoneA, zoneC, zoneB)
-		c.Env = append(os.Environ(), envList(fakeEnv(srv))...)
+		c.Env = binaryEnv(fakeEnv(srv))
 		var se bytes.Buffer
 		c.Stdout, c.Stderr = full, &se
-		assert.Equal(t, exitFailed, exitCode(c.Run()))
+		assert.Equal(t, exitFailed, exitCode(t, c.Run()))
 		assert.Equal(t, "secondarydns export: writing standard output: no space left on device\n", se.String())
 	})
-}
-
-// envList is env as KEY=VALUE strings, for exec.Cmd.Env.
-func envList(env map[string]string) []string {
-	var out []string
-	for k, v := range env {
-		out = append(out, k+"="+v)
-	}
-	return out
 }

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,35 +23,15 @@ import (
 // MiB limit so as not to read 512 MiB) and --out /dev/null (exit 2, the
 // device left alone, nothing sent). The fake behind it counts requests.
 func TestBinaryInputs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "secondarydns")
-	build := exec.Command("go", "build", "-ldflags", "-X main.inputLimit=1048576", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t, "-X main.inputLimit=1048576")
 
 	srv := newFake(t)
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "a.example.", Peers: []string{peer1}})
-	env := append(os.Environ(), "CLOUDFLARE_API_TOKEN="+secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL="+srv.URL)
-	start := func(args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-		c := exec.Command(bin, args...)
-		c.Env = env
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		require.NoError(t, c.Start())
-		return c, &o, &e
+	start := func(args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+		return startBinary(t, bin, binaryEnv(fakeEnv(srv)), args...)
 	}
-	exit := func(c *exec.Cmd) int {
-		err := c.Wait()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		require.NoError(t, err)
-		return 0
-	}
+	exit := func(c *exec.Cmd) int { return exitCode(t, c.Wait()) }
 
 	fifo := filepath.Join(dir, "zones.fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))

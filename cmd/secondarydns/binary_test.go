@@ -1,18 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,52 +20,19 @@ import (
 // 0 afterwards, SIGINT during a slow apply (exit 130 with a report), and
 // SIGINT to fake (exit 0).
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("sends SIGINT")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "secondarydns")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t)
 
 	// Seed two zones; the file then changes one, creates one, deletes one.
 	seed := writeFile(t, "seed.json", `{"zones": {
   "`+zoneA+`": {"name": "example.com.", "peers": ["`+peer1+`"], "status": "Enabled"},
   "`+zoneD+`": {"name": "old.example.", "peers": [], "status": "Enabled"}
 }}`)
-	fake := exec.Command(bin, "fake", "-f", seed)
-	fakeOut, err := fake.StdoutPipe()
-	require.NoError(t, err)
-	var fakeErr bytes.Buffer
-	fake.Stderr = &fakeErr
-	require.NoError(t, fake.Start())
-	defer func() { _ = fake.Process.Kill() }()
-	lines := bufio.NewScanner(fakeOut)
-	env := os.Environ()
-	for i, prefix := range []string{"CLOUDFLARE_BASE_URL=http://127.0.0.1:", "CLOUDFLARE_API_TOKEN=" + secondarydnstest.DefaultToken} {
-		require.True(t, lines.Scan(), "line %d of fake's output", i+1)
-		require.True(t, strings.HasPrefix(lines.Text(), prefix), lines.Text())
-		env = append(env, lines.Text())
-	}
-	go func() { _, _ = io.Copy(io.Discard, fakeOut) }()
-
-	cmd := func(args ...string) (int, string, string) {
-		c := exec.Command(bin, args...)
-		c.Env = env
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		err := c.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), o.String(), e.String()
-		}
-		require.NoError(t, err)
-		return 0, o.String(), e.String()
-	}
+	fake := startBinaryFake(t, bin, []string{"CLOUDFLARE_BASE_URL=http://127.0.0.1:", "CLOUDFLARE_API_TOKEN=" + secondarydnstest.DefaultToken}, "-f", seed)
+	env := fake.env
+	cmd := func(args ...string) (int, string, string) { return runBinary(t, bin, env, "", args...) }
 
 	file := writeFile(t, "zones.json", `{"zones": {
   "`+zoneA+`": {"name": "example.com.", "peers": ["`+peer1+`", "`+peer2+`"], "status": "Enabled"},
@@ -104,26 +63,11 @@ func TestBinary(t *testing.T) {
 	// once the writes have started (20 reads, then per zone the SDK's
 	// check read before its writes: with 4 zones in flight, 3 writes have
 	// left by request 27).
-	var base string
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "CLOUDFLARE_BASE_URL="); ok {
-			base = v
-		}
-	}
-	w := newWatchURL(t, base, 0)
-	c := exec.Command(bin, "apply", "-f", slow, "--yes", "--rate", "10")
-	c.Env = append(append([]string{}, env...), "CLOUDFLARE_BASE_URL="+w.URL)
-	var se bytes.Buffer
-	c.Stderr = &se
-	so := &syncBuffer{}
-	c.Stdout = so
-	require.NoError(t, c.Start())
+	w := newWatchURL(t, fake.baseURL(), 0)
+	c, so, se := startBinary(t, bin, append(append([]string{}, env...), "CLOUDFLARE_BASE_URL="+w.URL), "apply", "-f", slow, "--yes", "--rate", "10")
 	require.Eventually(t, func() bool { return w.count() >= 27 }, 30*time.Second, 10*time.Millisecond, "a few writes")
 	require.NoError(t, c.Process.Signal(syscall.SIGINT))
-	err = c.Wait()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee, so.String()+se.String())
-	assert.Equal(t, exitInterrupted, ee.ExitCode(), so.String()+se.String())
+	assert.Equal(t, exitInterrupted, exitCode(t, c.Wait()), so.String()+se.String())
 	report := so.String()
 	assert.Contains(t, report, "interrupted: ")
 	assert.Contains(t, report, "not started")
@@ -141,41 +85,9 @@ func TestBinary(t *testing.T) {
 	assert.Equal(t, notStarted, strings.Count(stdout, "  create "), "the zones not started still need their create:\n%s", stdout)
 
 	// fake stops on SIGINT with exit 0.
-	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
-	require.NoError(t, fake.Wait(), fakeErr.String())
-	assert.Contains(t, fakeErr.String(), "stopped")
+	assert.Contains(t, fake.stop(t, syscall.SIGINT), "stopped")
 
 	// And on SIGTERM, with exit 0.
-	fake2 := exec.Command(bin, "fake")
-	out2, err := fake2.StdoutPipe()
-	require.NoError(t, err)
-	var err2 bytes.Buffer
-	fake2.Stderr = &err2
-	require.NoError(t, fake2.Start())
-	defer func() { _ = fake2.Process.Kill() }()
-	sc := bufio.NewScanner(out2)
-	require.True(t, sc.Scan(), "fake's first line")
-	require.True(t, strings.HasPrefix(sc.Text(), "CLOUDFLARE_BASE_URL="), sc.Text())
-	go func() { _, _ = io.Copy(io.Discard, out2) }()
-	require.NoError(t, fake2.Process.Signal(syscall.SIGTERM))
-	require.NoError(t, fake2.Wait(), "fake exits 0 on SIGTERM: %s", err2.String())
-	assert.Contains(t, err2.String(), "stopped")
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	fake2 := startBinaryFake(t, bin, []string{"CLOUDFLARE_BASE_URL="})
+	assert.Contains(t, fake2.stop(t, syscall.SIGTERM), "stopped")
 }

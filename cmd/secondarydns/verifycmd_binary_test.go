@@ -1,15 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -32,15 +25,10 @@ import (
 // read (1, over 3), usage (2), and SIGINT during a paced run (130, with what
 // was checked).
 func TestBinaryVerify(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("sends SIGINT")
 	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t)
 
 	var seed strings.Builder
 	seed.WriteString(`{"zones": {"` + zoneA + `": {"name": "example.com.", "peers": [], "status": "Enabled"}`)
@@ -50,39 +38,11 @@ func TestBinaryVerify(t *testing.T) {
 	seed.WriteString("}}")
 	seedFile := writeFile(t, "seed.json", seed.String())
 
-	fake := exec.Command(bin, "fake", "-f", seedFile, "--secondaries", "2")
-	fakeOut, err := fake.StdoutPipe()
-	require.NoError(t, err)
-	var fakeErr bytes.Buffer
-	fake.Stderr = &fakeErr
-	require.NoError(t, fake.Start())
-	defer func() { _ = fake.Process.Kill() }()
-	lines := bufio.NewScanner(fakeOut)
-	env := os.Environ()
-	var base string
-	for i, prefix := range []string{"CLOUDFLARE_BASE_URL=", "CLOUDFLARE_API_TOKEN=", "CLOUDFLARE_ACCOUNT_ID=" + secondarydnstest.DefaultAccountID} {
-		require.True(t, lines.Scan(), "line %d of fake's output", i+1)
-		require.True(t, strings.HasPrefix(lines.Text(), prefix), lines.Text())
-		env = append(env, lines.Text())
-		if v, ok := strings.CutPrefix(lines.Text(), "CLOUDFLARE_BASE_URL="); ok {
-			base = v
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, fakeOut) }()
-
+	fake := startBinaryFake(t, bin, []string{"CLOUDFLARE_BASE_URL=", "CLOUDFLARE_API_TOKEN=", "CLOUDFLARE_ACCOUNT_ID=" + secondarydnstest.DefaultAccountID}, "-f", seedFile, "--secondaries", "2")
+	env := fake.env
 	cmd := func(args ...string) (int, string, string) {
 		t.Helper()
-		c := exec.Command(bin, append(args, "--rate", "0")...)
-		c.Env = env
-		var o, e bytes.Buffer
-		c.Stdout, c.Stderr = &o, &e
-		err := c.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode(), o.String(), e.String()
-		}
-		require.NoError(t, err)
-		return 0, o.String(), e.String()
+		return runBinary(t, bin, env, "", append(args, "--rate", "0")...)
 	}
 
 	// The seed is in sync at once.
@@ -154,24 +114,16 @@ func TestBinaryVerify(t *testing.T) {
 
 	// SIGINT during a paced run: the zones read by then are checked and
 	// reported, the rest are not read.
-	w := newWatchURL(t, base, 0)
-	c := exec.Command(bin, "verify", "-f", seedFile, "--rate", "4", "--concurrency", "1")
-	c.Env = append(append([]string{}, env...), "CLOUDFLARE_BASE_URL="+w.URL)
-	so, se := &syncBuffer{}, &syncBuffer{}
-	c.Stdout, c.Stderr = so, se
-	require.NoError(t, c.Start())
+	w := newWatchURL(t, fake.baseURL(), 0)
+	c, so, se := startBinary(t, bin, append(append([]string{}, env...), "CLOUDFLARE_BASE_URL="+w.URL), "verify", "-f", seedFile, "--rate", "4", "--concurrency", "1")
 	require.Eventually(t, func() bool { return w.count() >= 3 }, 30*time.Second, 10*time.Millisecond, "the peers list and two zones")
 	require.NoError(t, c.Process.Signal(syscall.SIGINT))
-	err = c.Wait()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee, so.String()+se.String())
-	assert.Equal(t, exitInterrupted, ee.ExitCode(), so.String()+se.String())
+	assert.Equal(t, exitInterrupted, exitCode(t, c.Wait()), so.String()+se.String())
 	m := regexp.MustCompile(`^(\d+) zones?: (\d+) in sync on every secondary, 0 behind, 0 failed\n$`).FindStringSubmatch(so.String())
 	require.NotNil(t, m, so.String())
 	assert.Equal(t, m[1], m[2])
 	assert.NotEqual(t, "12", m[1], "interrupted before the end")
 	assert.Regexp(t, `interrupted: \d+ of 12 zone\(s\) not checked\n`, se.String())
 
-	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
-	require.NoError(t, fake.Wait(), fakeErr.String())
+	fake.stop(t, syscall.SIGINT)
 }
