@@ -1100,6 +1100,78 @@ func (c *clockedTransport) times() []time.Time {
 	return slices.Clone(c.at)
 }
 
+// lockoutRun is the setup of the lockout tests: ApplyAll of two zones, both
+// wanting example.com., at concurrency 2, with a fake clock whose waits are
+// held (heldSleeps) so the test sees and releases each.
+type lockoutRun struct {
+	clock    *fakeClock
+	start    time.Time
+	sleepers chan sleeper
+	sleep    func(context.Context, time.Duration) error
+	ids      []string
+}
+
+func newLockoutRun() *lockoutRun {
+	clock := newFakeClock()
+	sleepers, sleep := heldSleeps(clock)
+	return &lockoutRun{clock: clock, start: clock.now(), sleepers: sleepers, sleep: sleep, ids: zoneIDs(2)}
+}
+
+// apply starts ApplyAll with c and fo (its Concurrency set to 2); its error
+// comes on the channel returned.
+func (l *lockoutRun) apply(c *secondarydns.Client, fo secondarydns.FleetOptions) <-chan error {
+	fo.Concurrency = 2
+	zones := map[string]secondarydns.Desired{l.ids[0]: {Name: "example.com."}, l.ids[1]: {Name: "example.com."}}
+	ran := make(chan error, 1)
+	go func() {
+		_, err := c.Outgoing.ApplyAll(context.Background(), zones, fo,
+			secondarydns.WithSleepForTest(l.sleep), secondarydns.WithClockForTest(l.clock.now))
+		ran <- err
+	}()
+	return ran
+}
+
+// wait is the next held wait; the test fails if none begins within 10 s.
+func (l *lockoutRun) wait(t *testing.T, what string) sleeper {
+	t.Helper()
+	select {
+	case s := <-l.sleepers:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s", what)
+	}
+	return sleeper{}
+}
+
+// twoLockouts answers the first two requests with a lockout each, once both
+// are in flight: the first with Retry-After first; the second, once
+// firstWaits is closed and between (if any) has run, with Retry-After
+// second. Later requests go through.
+func twoLockouts(first, second string, firstWaits <-chan struct{}, between func()) *hook {
+	both := make(chan struct{})
+	var n atomic.Int32
+	refuse := func(r *http.Request, retryAfter string) *http.Response {
+		resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
+		resp.Header.Set("Retry-After", retryAfter)
+		return resp
+	}
+	return &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
+		switch n.Add(1) {
+		case 1:
+			<-both // both requests are in flight
+			return refuse(r, first), nil
+		case 2:
+			close(both)
+			<-firstWaits // answered after the first 429 started the pause
+			if between != nil {
+				between()
+			}
+			return refuse(r, second), nil
+		}
+		return nil, nil
+	}}
+}
+
 // heldLimiter lets its first Wait through only once a second has begun,
 // and holds the second until released: so one worker sends while the other
 // waits in the caller's limiter. Later waits pass.
@@ -1131,40 +1203,16 @@ func (l *heldLimiter) Wait(ctx context.Context) error {
 // out the block; a worker that sent at once would spend a request inside
 // the block (and, against Cloudflare, extend nothing but waste it).
 func TestFleetLockoutWhileInLimiter(t *testing.T) {
-	clock := newFakeClock()
-	start := clock.now()
-	sleepers, sleep := heldSleeps(clock)
-	tr := &clockedTransport{clock: clock, next: http.DefaultTransport, sent: make(chan string, 16)}
+	l := newLockoutRun()
+	tr := &clockedTransport{clock: l.clock, next: http.DefaultTransport, sent: make(chan string, 16)}
 	lim := &heldLimiter{second: make(chan struct{}), release: make(chan struct{})}
 	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}), secondarydns.WithRateLimiter(lim))
 	// The first request to arrive, whichever zone's, meets the lockout.
 	srv.Fail(secondarydnstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: "120"})
-	ids := zoneIDs(2)
-	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
-	type outcome struct {
-		results []secondarydns.ZoneResult
-		err     error
-	}
-	ran := make(chan outcome, 1)
-	go func() {
-		var o outcome
-		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
-			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
-		ran <- o
-	}()
-	wait := func(what string) sleeper {
-		t.Helper()
-		select {
-		case s := <-sleepers:
-			return s
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no %s", what)
-		}
-		return sleeper{}
-	}
+	ran := l.apply(c, secondarydns.FleetOptions{})
 
 	<-tr.sent // the refused request
-	first := wait("wait for the pause by the refused zone")
+	first := l.wait(t, "wait for the pause by the refused zone")
 	assert.Equal(t, 2*time.Minute, first.d)
 	require.Len(t, srv.Requests(), 1)
 	require.Equal(t, http.StatusTooManyRequests, srv.Requests()[0].Status)
@@ -1174,10 +1222,10 @@ func TestFleetLockoutWhileInLimiter(t *testing.T) {
 	close(lim.release)
 	var second sleeper
 	select {
-	case second = <-sleepers:
+	case second = <-l.sleepers:
 	case r := <-tr.sent:
 		t.Errorf("%s was sent inside the block, right after the limiter", r)
-		second = wait("wait for the pause after the request")
+		second = l.wait(t, "wait for the pause after the request")
 	case <-time.After(10 * time.Second):
 		t.Fatal("the worker released by the limiter neither waited nor sent")
 	}
@@ -1186,14 +1234,13 @@ func TestFleetLockoutWhileInLimiter(t *testing.T) {
 
 	close(second.release)
 	close(first.release)
-	o := <-ran
-	require.NoError(t, o.err)
+	require.NoError(t, <-ran)
 	times := tr.times()
 	for i, at := range times[1:] {
-		assert.False(t, at.Before(start.Add(2*time.Minute)), "request %d left %s into a 2m block", i+2, at.Sub(start))
+		assert.False(t, at.Before(l.start.Add(2*time.Minute)), "request %d left %s into a 2m block", i+2, at.Sub(l.start))
 	}
 	refused := strings.Split(srv.Requests()[0].Path, "/")[2]
-	for _, id := range ids {
+	for _, id := range l.ids {
 		want := []string{getReq, createReq}
 		if id == refused {
 			want = []string{getReq, getReq, createReq}
@@ -1212,78 +1259,34 @@ func TestFleetLockoutWhileInLimiter(t *testing.T) {
 // not shorten the pause already running: every worker waits the whole 5
 // minutes, and no request leaves before they have passed.
 func TestFleetLockoutShorterRetryAfterKeepsThePause(t *testing.T) {
-	clock := newFakeClock()
-	start := clock.now()
-	sleepers, sleep := heldSleeps(clock)
-	both := make(chan struct{})
+	l := newLockoutRun()
 	firstWaits := make(chan struct{})
-	var n atomic.Int32
-	refuse := func(r *http.Request, retryAfter string) *http.Response {
-		resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
-		resp.Header.Set("Retry-After", retryAfter)
-		return resp
-	}
-	h := &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
-		switch n.Add(1) {
-		case 1:
-			<-both // both requests are in flight
-			return refuse(r, "300"), nil
-		case 2:
-			close(both)
-			<-firstWaits // answered after the first 429 started the pause
-			return refuse(r, "90"), nil
-		}
-		return nil, nil
-	}}
-	tr := &clockedTransport{clock: clock, next: h, sent: make(chan string, 16)}
+	tr := &clockedTransport{clock: l.clock, next: twoLockouts("300", "90", firstWaits, nil), sent: make(chan string, 16)}
 	srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
-	ids := zoneIDs(2)
-	zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
-	type outcome struct {
-		results []secondarydns.ZoneResult
-		err     error
-	}
-	ran := make(chan outcome, 1)
-	go func() {
-		var o outcome
-		o.results, o.err = c.Outgoing.ApplyAll(context.Background(), zones, secondarydns.FleetOptions{Concurrency: 2},
-			secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
-		ran <- o
-	}()
-	wait := func(what string) sleeper {
-		t.Helper()
-		select {
-		case s := <-sleepers:
-			return s
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no %s", what)
-		}
-		return sleeper{}
-	}
+	ran := l.apply(c, secondarydns.FleetOptions{})
 
-	first := wait("wait after the 5-minute lockout")
+	first := l.wait(t, "wait after the 5-minute lockout")
 	assert.Equal(t, 5*time.Minute, first.d)
 	close(firstWaits)
-	second := wait("wait after the 90-second lockout")
+	second := l.wait(t, "wait after the 90-second lockout")
 	assert.Equal(t, 5*time.Minute, second.d, "the shorter Retry-After shortened the pause")
 
 	// Release the shorter-looking wait first: had it been 90 s, its worker
 	// would now send inside the block.
 	close(second.release)
 	close(first.release)
-	o := <-ran
-	require.NoError(t, o.err)
+	require.NoError(t, <-ran)
 	times := tr.times()
 	require.Len(t, times, 6, "two refused reads, then each zone's read and create")
 	for i, at := range times[2:] {
-		assert.False(t, at.Before(start.Add(5*time.Minute)), "request %d left %s into a 5m block", i+3, at.Sub(start))
+		assert.False(t, at.Before(l.start.Add(5*time.Minute)), "request %d left %s into a 5m block", i+3, at.Sub(l.start))
 	}
-	for _, id := range ids {
+	for _, id := range l.ids {
 		assert.Equal(t, []string{getReq, createReq}, zoneRequests(srv, id), "zone %s: the refused read never reached the fake", id)
 		_, ok := srv.Config(id)
 		assert.True(t, ok)
 	}
-	assert.Equal(t, 5*time.Minute, clock.now().Sub(start))
+	assert.Equal(t, 5*time.Minute, l.clock.now().Sub(l.start))
 }
 
 // TestFleetLockoutAnnounced: FleetOptions.Lockout hears of a lockout once,
@@ -1306,36 +1309,15 @@ func TestFleetLockoutAnnounced(t *testing.T) {
 		{"600", []time.Duration{5 * time.Minute, 10 * time.Minute}},
 	} {
 		t.Run(tc.second, func(t *testing.T) {
-			clock := newFakeClock()
-			start := clock.now()
-			sleepers, sleep := heldSleeps(clock)
-			both := make(chan struct{})
+			l := newLockoutRun()
 			firstWaits := make(chan struct{})
-			var n atomic.Int32
-			refuse := func(r *http.Request, retryAfter string) *http.Response {
-				resp := answer(r, http.StatusTooManyRequests, errEnvelope(10100, "More than 1200 requests per 300 seconds reached"))
-				resp.Header.Set("Retry-After", retryAfter)
-				return resp
-			}
-			h := &hook{before: func(_ int, r *http.Request) (*http.Response, error) {
-				switch n.Add(1) {
-				case 1:
-					<-both
-					return refuse(r, "300"), nil
-				case 2:
-					close(both)
-					<-firstWaits
-					// A moment later, as a real second answer comes.
-					clock.mu.Lock()
-					clock.t = clock.t.Add(200 * time.Millisecond)
-					clock.mu.Unlock()
-					return refuse(r, tc.second), nil
-				}
-				return nil, nil
-			}}
+			h := twoLockouts("300", tc.second, firstWaits, func() {
+				// A moment later, as a real second answer comes.
+				l.clock.mu.Lock()
+				l.clock.t = l.clock.t.Add(200 * time.Millisecond)
+				l.clock.mu.Unlock()
+			})
 			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: h}))
-			ids := zoneIDs(2)
-			zones := map[string]secondarydns.Desired{ids[0]: {Name: "example.com."}, ids[1]: {Name: "example.com."}}
 			var (
 				mu     sync.Mutex
 				calls  []call
@@ -1348,8 +1330,7 @@ func TestFleetLockoutAnnounced(t *testing.T) {
 				time.Sleep(time.Millisecond) // widen the window a concurrent call would hit
 			}
 			fo := secondarydns.FleetOptions{
-				Concurrency: 2,
-				Progress:    func(secondarydns.ZoneResult) { enter(); inside.Add(-1) },
+				Progress: func(secondarydns.ZoneResult) { enter(); inside.Add(-1) },
 				Lockout: func(until time.Time, retryAfter time.Duration) {
 					enter()
 					defer inside.Add(-1)
@@ -1358,16 +1339,11 @@ func TestFleetLockoutAnnounced(t *testing.T) {
 					mu.Unlock()
 				},
 			}
-			ran := make(chan error, 1)
-			go func() {
-				_, err := c.Outgoing.ApplyAll(context.Background(), zones, fo,
-					secondarydns.WithSleepForTest(sleep), secondarydns.WithClockForTest(clock.now))
-				ran <- err
-			}()
+			ran := l.apply(c, fo)
 			var held []sleeper
 			for len(held) < 2 {
 				select {
-				case s := <-sleepers:
+				case s := <-l.sleepers:
 					held = append(held, s)
 					if len(held) == 1 {
 						close(firstWaits)
@@ -1385,7 +1361,7 @@ func TestFleetLockoutAnnounced(t *testing.T) {
 		drain:
 			for {
 				select {
-				case s := <-sleepers:
+				case s := <-l.sleepers:
 					close(s.release)
 				case err = <-ran:
 					break drain
@@ -1394,14 +1370,14 @@ func TestFleetLockoutAnnounced(t *testing.T) {
 			require.NoError(t, err)
 			var want []call
 			for i, d := range tc.want {
-				at := start
+				at := l.start
 				if i > 0 {
-					at = start.Add(200 * time.Millisecond) // the second answer's time
+					at = l.start.Add(200 * time.Millisecond) // the second answer's time
 				}
 				want = append(want, call{at.Add(d), d})
 			}
 			assert.Equal(t, want, calls)
-			for _, id := range ids {
+			for _, id := range l.ids {
 				_, ok := srv.Config(id)
 				assert.True(t, ok)
 			}
