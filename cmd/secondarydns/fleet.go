@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -247,7 +246,7 @@ func runApply(a *app, _ []string) int {
 	if len(destroy) > 0 && !a.allowDestroy {
 		return a.inputError(destroyRefusal(destroy, "nothing was changed", !a.yes && !a.stdinTTY))
 	}
-	if code := a.confirm(len(todo)); code >= 0 {
+	if code := a.confirmQ(fmt.Sprintf("Apply these changes to %d zone(s)?", len(todo))); code >= 0 {
 		return code
 	}
 
@@ -308,7 +307,7 @@ func (a *app) refuseSaved(sp *savedPlan) int {
 	case len(destroy) > 0 && !a.allowDestroy:
 		return a.inputError(destroyRefusal(destroy, "nothing was sent", !a.yes && !a.stdinTTY))
 	case todo > 0 && !a.yes && !a.stdinTTY:
-		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
+		return a.inputError(noTerminalRefusal("apply", "nothing was sent"))
 	}
 	return -1
 }
@@ -331,44 +330,6 @@ func joinActions(acts []secondarydns.Action) string {
 		s[i] = string(act)
 	}
 	return strings.Join(s, ", ")
-}
-
-// confirm asks on a terminal, or requires --yes. It returns -1 to go on, or
-// the exit code to stop with.
-func (a *app) confirm(zones int) int {
-	return a.confirmQ(fmt.Sprintf("Apply these changes to %d zone(s)?", zones))
-}
-
-// confirmQ is confirm with its question.
-func (a *app) confirmQ(question string) int {
-	if a.yes {
-		return -1
-	}
-	if !a.stdinTTY {
-		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was changed")
-	}
-	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
-	answer := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		answer <- strings.TrimSpace(line)
-	}()
-	select {
-	case <-a.sig.Done():
-		fmt.Fprintln(a.stderr)
-		a.writeErrorJSON("interrupted: nothing was changed")
-		fmt.Fprintln(a.stderr, "interrupted: nothing was changed")
-		return exitInterrupted
-	case <-a.limit.Done():
-		fmt.Fprintln(a.stderr)
-		se := a.stopped("waiting for the confirmation", "nothing was changed")
-		return a.failure(se.code, se.msg)
-	case s := <-answer:
-		if s != "yes" {
-			return a.failure(exitFailed, "not confirmed: nothing was changed")
-		}
-	}
-	return -1
 }
 
 // finishApply reports what apply did and returns its exit code. streamed

@@ -4,7 +4,6 @@ package main
 // list/get/create/update/delete over one generic kind, and zones list.
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -252,7 +251,8 @@ func (k *objectKind[T, P]) runDelete(a *app, args []string) int {
 		return code
 	}
 	ask := func() int {
-		return a.confirmDelete(fmt.Sprintf("Delete %s %s of account %s?", k.noun, args[0], acct))
+		return a.confirm(confirmation{question: fmt.Sprintf("Delete %s %s of account %s?", k.noun, args[0], acct),
+			verb: "delete", noTerminal: "nothing was sent", stopped: "nothing was deleted"})
 	}
 	return a.objectCall(args[0], ask, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
 		id, err := k.api(c).Delete(ctx, acct, args[0])
@@ -384,37 +384,6 @@ func objectHint(cmd string, err error) string {
 		return "hint: check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), the token's permissions on the account, and the account ID"
 	}
 	return errorHint(cmd, err)
-}
-
-// confirmDelete asks question on a terminal, or requires --yes, as apply
-// does. It returns -1 to go on, or the exit code to stop with.
-func (a *app) confirmDelete(question string) int {
-	if a.yes {
-		return -1
-	}
-	if !a.stdinTTY {
-		return a.inputError("standard input is not a terminal: pass --yes to delete without confirmation; nothing was sent")
-	}
-	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
-	answer := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		answer <- strings.TrimSpace(line)
-	}()
-	select {
-	case <-a.sig.Done():
-		fmt.Fprintln(a.stderr)
-		return a.failure(exitInterrupted, "interrupted: nothing was deleted")
-	case <-a.limit.Done():
-		fmt.Fprintln(a.stderr)
-		se := a.stopped("waiting for the confirmation", "nothing was deleted")
-		return a.failure(se.code, se.msg)
-	case s := <-answer:
-		if s != "yes" {
-			return a.failure(exitFailed, "not confirmed: nothing was deleted")
-		}
-	}
-	return -1
 }
 
 // scrub takes the secret this run sends out of msg.

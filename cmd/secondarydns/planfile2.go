@@ -293,7 +293,7 @@ func (a *app) refuseSaved2(sp *savedPlan) int {
 	case len(destroy) > 0 && !a.allowDestroy:
 		return a.inputError(destroyRefusal2(destroy, "nothing was sent"))
 	case todo > 0 && !a.yes && !a.stdinTTY:
-		return a.inputError("standard input is not a terminal: pass --yes to apply without confirmation; nothing was sent")
+		return a.inputError(noTerminalRefusal("apply", "nothing was sent"))
 	}
 	return -1
 }

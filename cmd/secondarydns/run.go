@@ -113,8 +113,8 @@ type command struct {
 	// subs: a group (peers, tsigs…) whose first argument names one of
 	// these, named "GROUP SUB" (see subcommand).
 	subs []*command
-	// confirm, for a single-zone command that asks first (see ask): the
-	// question and what --yes allows, or "" when it need not ask.
+	// confirm, for a single-zone command that asks first (see app.confirm):
+	// the question and what --yes allows, or "" when it need not ask.
 	confirm func(a *app, zoneID string) (question, verb string)
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"slices"
@@ -63,38 +62,6 @@ func destroyEntry(id, name, why string) string {
 		return fmt.Sprintf("%s (%s)", id, why)
 	}
 	return fmt.Sprintf("%s %s (%s)", id, name, why)
-}
-
-// ask asks a single-zone command's question on a terminal, or requires
-// --yes without one (as doctl does for deletes). verb is what --yes allows
-// ("delete", "disable", ...). It returns -1 to go on, or the exit code.
-func (a *app) ask(question, verb string) int {
-	if a.yes {
-		return -1
-	}
-	if !a.stdinTTY {
-		return a.inputError(fmt.Sprintf("standard input is not a terminal: pass --yes to %s without confirmation; nothing was sent", verb))
-	}
-	fmt.Fprintf(a.stderr, "%s Only 'yes' is accepted: ", question)
-	answer := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		answer <- strings.TrimSpace(line)
-	}()
-	select {
-	case <-a.sig.Done():
-		fmt.Fprintln(a.stderr)
-		return a.failure(exitInterrupted, "interrupted: nothing was sent")
-	case <-a.limit.Done():
-		fmt.Fprintln(a.stderr)
-		se := a.stopped("waiting for the confirmation", "nothing was sent")
-		return a.failure(se.code, se.msg)
-	case s := <-answer:
-		if s != "yes" {
-			return a.failure(exitFailed, "not confirmed: nothing was sent")
-		}
-	}
-	return -1
 }
 
 // yesFlag is --yes for a single-zone command that asks first.

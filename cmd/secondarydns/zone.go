@@ -185,7 +185,7 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 	defer cancel()
 	if a.cmd.confirm != nil {
 		if question, verb := a.cmd.confirm(a, zoneID); question != "" {
-			if code := a.ask(question, verb); code >= 0 {
+			if code := a.confirm(confirmation{question: question, verb: verb, noTerminal: "nothing was sent", stopped: "nothing was sent"}); code >= 0 {
 				return code
 			}
 		}
