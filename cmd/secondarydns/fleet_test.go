@@ -472,14 +472,8 @@ func TestInterruptAtPrompt(t *testing.T) {
 	seedFleet(srv)
 	safe := writeFile(t, "safe.json", safeFile)
 	for _, o := range []string{"text", "json"} {
-		in := newReadSignal(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			<-in.reading
-			cancel()
-		}()
+		ctx, in := interruptOnRead(t)
 		r := invoke(t, invocation{ctx: ctx, args: []string{"apply", "-f", safe, "-o", o}, env: fakeEnv(srv), stdinR: in, stdinTTY: true})
-		cancel()
 		assert.Equal(t, exitInterrupted, r.code, r.stderr)
 		assert.Contains(t, r.stderr, "Apply these changes to 2 zone(s)? ")
 		assert.True(t, strings.HasSuffix(r.stderr, "\ninterrupted: nothing was changed\n"), r.stderr)
@@ -968,14 +962,8 @@ func TestSavedPlanStaleness(t *testing.T) {
 // exits 130 and sends nothing.
 func TestInterruptReadingStdin(t *testing.T) {
 	srv := newFake(t)
-	in := newReadSignal(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-in.reading
-		cancel()
-	}()
+	ctx, in := interruptOnRead(t)
 	r := invoke(t, invocation{ctx: ctx, args: []string{"plan", "-f", "-"}, env: fakeEnv(srv), stdinR: in})
-	cancel()
 	assert.Equal(t, exitInterrupted, r.code, r.stderr)
 	assert.Equal(t, "secondarydns plan: interrupted while reading standard input; nothing was sent\n", r.stderr)
 	assert.Empty(t, srv.Requests())

@@ -413,6 +413,23 @@ func newReadSignal(t *testing.T) *readSignal {
 	return &readSignal{reading: make(chan struct{}), Reader: pr}
 }
 
+// interruptOnRead is standard input and a context for invoke: the context
+// is cancelled, as SIGINT cancels the command's, once the command first
+// reads the input (at its confirmation prompt, say).
+func interruptOnRead(t *testing.T) (context.Context, io.Reader) {
+	in := newReadSignal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		select {
+		case <-in.reading:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
+	return ctx, in
+}
+
 func (r *readSignal) Read(p []byte) (int, error) {
 	r.once.Do(func() { close(r.reading) })
 	return r.Reader.Read(p)

@@ -257,14 +257,8 @@ func TestDeleteConfirmation(t *testing.T) {
 		assert.Equal(t, exitFailed, r.code, r.stderr)
 		assert.Contains(t, string(oneDocument(t, r.stdout)["error"]), "not confirmed")
 
-		in := newReadSignal(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			<-in.reading
-			cancel()
-		}()
+		ctx, in := interruptOnRead(t)
 		r = invoke(t, invocation{ctx: ctx, args: []string{g, "delete", peer1}, env: env, stdinR: in, stdinTTY: true})
-		cancel()
 		assert.Equal(t, exitInterrupted, r.code, r.stderr)
 		assert.True(t, strings.HasSuffix(r.stderr, "interrupted: nothing was deleted\n"), r.stderr)
 

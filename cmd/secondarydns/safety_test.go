@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -175,9 +174,7 @@ func TestSingleZoneConfirmation(t *testing.T) {
 
 	// SIGINT at the prompt is exit 130, --timeout exit 1; nothing sent.
 	srv.ResetRequests()
-	ctx, cancel := context.WithCancel(context.Background())
-	in := newReadSignal(t)
-	go func() { <-in.reading; cancel() }()
+	ctx, in := interruptOnRead(t)
 	r = invoke(t, invocation{args: []string{"delete", zoneA}, env: fakeEnv(srv), stdinR: in, stdinTTY: true, ctx: ctx})
 	assert.Equal(t, exitInterrupted, r.code)
 	assert.Contains(t, r.stderr, "secondarydns delete: interrupted: nothing was sent\n")
