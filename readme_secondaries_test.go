@@ -69,15 +69,5 @@ func TestReadmeSecondariesSnippetInSync(t *testing.T) {
 	code, _, ok = strings.Cut(code, "\n```\n")
 	require.True(t, ok, "the code block does not end")
 
-	self, err := os.ReadFile("readme_secondaries_test.go")
-	require.NoError(t, err)
-	_, run, ok := strings.Cut(string(self), "\t// README snippet begins\n")
-	require.True(t, ok)
-	run, _, ok = strings.Cut(run, "\t// README snippet ends\n")
-	require.True(t, ok)
-	lines := strings.Split(strings.TrimSuffix(run, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, "\t")
-	}
-	assert.Equal(t, code, strings.Join(lines, "\n"), "README.md and readme_secondaries_test.go show different snippets")
+	assert.Equal(t, code, snippetRun(t, "readme_secondaries_test.go"), "README.md and readme_secondaries_test.go show different snippets")
 }

@@ -54,15 +54,23 @@ func TestReadmeTestingSnippetInSync(t *testing.T) {
 	code, _, ok = strings.Cut(code, "\n```\n")
 	require.True(t, ok, "the code block does not end")
 
-	self, err := os.ReadFile("readme_test.go")
+	assert.Equal(t, code, snippetRun(t, "readme_test.go"), "README.md and readme_test.go show different snippets")
+}
+
+// snippetRun is the code a test in file runs as a README snippet: the lines
+// between its "README snippet begins" and "ends" markers, with the test's
+// one tab of indentation taken off, as the README shows them.
+func snippetRun(t *testing.T, file string) string {
+	t.Helper()
+	self, err := os.ReadFile(file)
 	require.NoError(t, err)
 	_, run, ok := strings.Cut(string(self), "\t// README snippet begins\n")
-	require.True(t, ok)
+	require.True(t, ok, "%s has no snippet", file)
 	run, _, ok = strings.Cut(run, "\t// README snippet ends\n")
-	require.True(t, ok)
+	require.True(t, ok, "%s: the snippet does not end", file)
 	lines := strings.Split(strings.TrimSuffix(run, "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimPrefix(l, "\t")
 	}
-	assert.Equal(t, code, strings.Join(lines, "\n"), "README.md and readme_test.go show different snippets")
+	return strings.Join(lines, "\n")
 }
