@@ -132,11 +132,9 @@ func TestJSONChanges(t *testing.T) {
 	t.Run("apply --plan, stale", func(t *testing.T) {
 		srv := newFake(t)
 		seed(srv)
-		planPath := filepath.Join(t.TempDir(), "plan.json")
-		r := cli(t, srv, "plan", "-f", f, "--out", planPath)
-		require.Equal(t, exitOK, r.code, r.stderr)
+		planPath := savePlan(t, srv, f)
 		srv.Seed(rename, secondarydnstest.Config{Name: "other.example.", Peers: []string{peer1}, Status: "Enabled"})
-		r = cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy", "-o", "json")
+		r := cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy", "-o", "json")
 		require.Equal(t, exitFailed, r.code, r.stderr)
 		assert.Equal(t, want, zoneChanges(t, r.stdout), "a stale zone is described as the saved plan saw it")
 	})

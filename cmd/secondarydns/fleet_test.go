@@ -715,9 +715,7 @@ func TestSavedPlanEdited(t *testing.T) {
 	srv := newFake(t)
 	seedFleet(srv)
 	f := writeFile(t, "zones.json", fleetFile)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
+	planPath := savePlan(t, srv, f)
 	saved, err := os.ReadFile(planPath)
 	require.NoError(t, err)
 
@@ -748,7 +746,7 @@ func TestSavedPlanEdited(t *testing.T) {
 	// The status of a zone read as configured changed by hand: the
 	// actions no longer follow.
 	p := writeFile(t, "plan.json", strings.Replace(string(saved), `"status": "Disabled"`, `"status": "Enabled"`, 1))
-	r = cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy", "-o", "json")
+	r := cli(t, srv, "apply", "--plan", p, "--yes", "--allow-destroy", "-o", "json")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, oneDocument(t, r.stdout), "error")
 	assert.Contains(t, r.stderr, "("+zoneA+"): the actions [update, enable] are not what its \"want\" and \"read\" give ([update])")
@@ -798,10 +796,8 @@ func TestExpectedActions(t *testing.T) {
 	}
 	b.WriteString("}}")
 	f := writeFile(t, "zones.json", b.String())
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
-	r = cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy")
+	planPath := savePlan(t, srv, f)
+	r := cli(t, srv, "apply", "--plan", planPath, "--yes", "--allow-destroy")
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	r = cli(t, srv, "plan", "-f", f, "--exit-code")
 	assert.Equal(t, exitOK, r.code, r.stdout)
@@ -814,12 +810,10 @@ func TestSavedPlanRefusedFromFile(t *testing.T) {
 	srv := newFake(t)
 	seedFleet(srv)
 	f := writeFile(t, "zones.json", fleetFile)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
+	planPath := savePlan(t, srv, f)
 
 	srv.ResetRequests()
-	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
+	r := cli(t, srv, "apply", "--plan", planPath, "--yes")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Equal(t, "secondarydns apply: refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy; nothing was sent. 1 zone(s): "+zoneD+" old.example. (disable, delete)\n", r.stderr)
 	r = cli(t, srv, "apply", "--plan", planPath, "--allow-destroy", "-o", "json")
@@ -841,8 +835,7 @@ func TestWrongKindOfFile(t *testing.T) {
 	srv := newFake(t)
 	seedFleet(srv)
 	f := writeFile(t, "zones.json", fleetFile)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	require.Equal(t, exitOK, cli(t, srv, "plan", "-f", f, "--out", planPath).code)
+	planPath := savePlan(t, srv, f)
 	srv.ResetRequests()
 
 	r := cli(t, srv, "apply", "--plan", f, "--yes")

@@ -434,3 +434,13 @@ func (r *readSignal) Read(p []byte) (int, error) {
 	r.once.Do(func() { close(r.reading) })
 	return r.Reader.Read(p)
 }
+
+// savePlan runs plan -f f --out against srv, which must succeed, and
+// returns the saved plan's path (in a new temporary folder).
+func savePlan(t *testing.T, srv *secondarydnstest.Server, f string) string {
+	t.Helper()
+	planPath := filepath.Join(t.TempDir(), "plan.json")
+	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	return planPath
+}

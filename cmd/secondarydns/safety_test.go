@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,9 +36,7 @@ func TestRemoveEveryPeerIsDestructive(t *testing.T) {
 	assert.Empty(t, writes(srv))
 
 	// The saved plan says the same before any request.
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r = cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
+	planPath := savePlan(t, srv, f)
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath, "--yes")
 	assert.Equal(t, exitUsage, r.code)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,9 +53,7 @@ func TestRefusalSaysBoth(t *testing.T) {
 	assert.Equal(t, strings.Replace(both, "%s", "nothing was changed", 1), r.stderr)
 	assert.Empty(t, writes(srv))
 
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r = cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
+	planPath := savePlan(t, srv, f)
 	srv.ResetRequests()
 	r = cli(t, srv, "apply", "--plan", planPath)
 	assert.Equal(t, exitUsage, r.code)
@@ -76,9 +73,7 @@ func TestSavedPlanEditedWording(t *testing.T) {
 	srv := newFake(t)
 	seedFleet(srv)
 	f := writeFile(t, "zones.json", fleetFile)
-	planPath := filepath.Join(t.TempDir(), "plan.json")
-	r := cli(t, srv, "plan", "-f", f, "--out", planPath)
-	require.Equal(t, exitOK, r.code, r.stderr)
+	planPath := savePlan(t, srv, f)
 	saved, err := os.ReadFile(planPath)
 	require.NoError(t, err)
 	for _, tc := range []struct{ from, to, want string }{
