@@ -71,6 +71,19 @@ func (r *verifyRig) zone(t *testing.T, id, name string, extra ...string) uint32 
 	return cfg.SOASerial
 }
 
+// zones seeds n zones as zone does, IDs from ZoneID(100) on, named z0.example.,
+// z1.example., ..., and returns their IDs.
+func (r *verifyRig) zones(t *testing.T, n int) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		id := secondarydnstest.ZoneID(100 + i)
+		r.zone(t, id, fmt.Sprintf("z%d.example.", i))
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // run runs the command with verify's timings made fast: a target gets one
 // try of 2 s, and the waiting's clock and sleep are r.clock's (no real 2 s
 // between rounds).
@@ -584,12 +597,7 @@ func TestVerifyUsage(t *testing.T) {
 // exit 130.
 func TestVerifyInterrupted(t *testing.T) {
 	r := newVerifyRig(t, 1)
-	var args []string
-	for i := range 8 {
-		id := secondarydnstest.ZoneID(100 + i)
-		r.zone(t, id, fmt.Sprintf("z%d.example.", i))
-		args = append(args, id)
-	}
+	args := r.zones(t, 8)
 	w := newWatch(t, r.srv, 0)
 	r.env["CLOUDFLARE_BASE_URL"] = w.URL
 	ctx, cancel := context.WithCancel(context.Background())
@@ -769,12 +777,7 @@ func TestVerifyUnaskableName(t *testing.T) {
 // run stopped early, before --timeout passed, as the other commands' does.
 func TestVerifyTimeout(t *testing.T) {
 	r := newVerifyRig(t, 1)
-	var args []string
-	for i := range 6 {
-		id := secondarydnstest.ZoneID(100 + i)
-		r.zone(t, id, fmt.Sprintf("z%d.example.", i))
-		args = append(args, id)
-	}
+	args := r.zones(t, 6)
 	res := r.run(t, append(args, "--rate", "4", "--concurrency", "1", "--timeout", "700ms")...)
 	assert.Equal(t, exitFailed, res.code, res.stdout+res.stderr)
 	m := regexp.MustCompile(`^(\d) zones?: (\d) in sync on every secondary, 0 behind, 0 failed\n$`).FindStringSubmatch(res.stdout)
