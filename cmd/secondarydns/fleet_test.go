@@ -712,10 +712,7 @@ func TestExportUnknownStatus(t *testing.T) {
 // "want" and "read" give was edited by hand: the whole file is refused
 // (exit 2) before any request, naming the zone.
 func TestSavedPlanEdited(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	f := writeFile(t, "zones.json", fleetFile)
-	planPath := savePlan(t, srv, f)
+	srv, _, planPath := savedFleetPlan(t)
 	saved, err := os.ReadFile(planPath)
 	require.NoError(t, err)
 
@@ -807,10 +804,7 @@ func TestExpectedActions(t *testing.T) {
 // without --allow-destroy, or has work without --yes and no terminal, is
 // refused before any request: the file says what it would do.
 func TestSavedPlanRefusedFromFile(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	f := writeFile(t, "zones.json", fleetFile)
-	planPath := savePlan(t, srv, f)
+	srv, _, planPath := savedFleetPlan(t)
 
 	srv.ResetRequests()
 	r := cli(t, srv, "apply", "--plan", planPath, "--yes")
@@ -832,10 +826,7 @@ func TestSavedPlanRefusedFromFile(t *testing.T) {
 // to --plan, and a file with a byte-order mark say what is wrong and what
 // to do.
 func TestWrongKindOfFile(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	f := writeFile(t, "zones.json", fleetFile)
-	planPath := savePlan(t, srv, f)
+	srv, f, planPath := savedFleetPlan(t)
 	srv.ResetRequests()
 
 	r := cli(t, srv, "apply", "--plan", f, "--yes")

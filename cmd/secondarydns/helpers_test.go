@@ -444,3 +444,13 @@ func savePlan(t *testing.T, srv *secondarydnstest.Server, f string) string {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	return planPath
 }
+
+// savedFleetPlan is a fake seeded by seedFleet, fleetFile written to a file
+// f, and the plan of f against the fake saved at planPath.
+func savedFleetPlan(t *testing.T) (srv *secondarydnstest.Server, f, planPath string) {
+	t.Helper()
+	srv = newFake(t)
+	seedFleet(srv)
+	f = writeFile(t, "zones.json", fleetFile)
+	return srv, f, savePlan(t, srv, f)
+}

@@ -70,10 +70,7 @@ func TestRefusalSaysBoth(t *testing.T) {
 // TestSavedPlanEditedWording: an edited saved plan whose zone has no action
 // (or that gives one no action) is refused in a sentence that reads right.
 func TestSavedPlanEditedWording(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	f := writeFile(t, "zones.json", fleetFile)
-	planPath := savePlan(t, srv, f)
+	srv, _, planPath := savedFleetPlan(t)
 	saved, err := os.ReadFile(planPath)
 	require.NoError(t, err)
 	for _, tc := range []struct{ from, to, want string }{
