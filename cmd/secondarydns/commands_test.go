@@ -131,13 +131,7 @@ func TestUsageErrors(t *testing.T) {
 			if len(tc.args) > 0 && !strings.Contains(strings.Join(tc.args, " "), "-o yaml") {
 				rj := cli(t, srv, append([]string{"-o", "json"}, tc.args...)...)
 				assert.Equal(t, exitUsage, rj.code)
-				var doc struct {
-					Error struct {
-						Message string `json:"message"`
-					} `json:"error"`
-				}
-				require.NoError(t, json.Unmarshal([]byte(rj.stdout), &doc), rj.stdout)
-				assert.NotEmpty(t, doc.Error.Message)
+				assert.NotEmpty(t, errorMessage(t, rj.stdout))
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -69,13 +68,7 @@ func TestDesiredFileErrors(t *testing.T) {
 
 				rj := cli(t, srv, append(args, "-o", "json")...)
 				assert.Equal(t, exitUsage, rj.code)
-				var doc struct {
-					Error struct {
-						Message string `json:"message"`
-					} `json:"error"`
-				}
-				require.NoError(t, json.Unmarshal([]byte(rj.stdout), &doc), rj.stdout)
-				assert.Contains(t, doc.Error.Message, strings.ReplaceAll(tc.want, "zones.json", path))
+				assert.Contains(t, errorMessage(t, rj.stdout), strings.ReplaceAll(tc.want, "zones.json", path))
 			}
 			// Standard input, named as such.
 			r := invoke(t, invocation{args: []string{"plan", "-f", "-"}, env: fakeEnv(srv), stdin: tc.file})

@@ -80,6 +80,17 @@ func TestJSONAlwaysOneDocument(t *testing.T) {
 	assert.Contains(t, doc, "zones")
 }
 
+// errorMessage is the message of the error document on stdout (-o json):
+// {"error": {"message": ...}}, one document.
+func errorMessage(t *testing.T, stdout string) string {
+	t.Helper()
+	var e struct {
+		Message string `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal(oneDocument(t, stdout)["error"], &e), stdout)
+	return e.Message
+}
+
 // oneDocument decodes stdout, requiring exactly one JSON object.
 func oneDocument(t *testing.T, stdout string) map[string]json.RawMessage {
 	t.Helper()
