@@ -28,7 +28,7 @@ func TestBinaryInputs(t *testing.T) {
 
 	srv := newFake(t)
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "a.example.", Peers: []string{peer1}})
-	start := func(args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+	start := func(args ...string) (*exec.Cmd, *liveOutput, *liveOutput) {
 		return startBinary(t, bin, binaryEnv(fakeEnv(srv)), args...)
 	}
 	exit := func(c *exec.Cmd) int { return exitCode(t, c.Wait()) }

@@ -96,11 +96,11 @@ func runBinary(t *testing.T, bin string, env []string, stdin string, args ...str
 // startBinary starts bin with args in env, its output collected where the
 // test can read it while it runs. The process is killed if the test ends
 // first.
-func startBinary(t *testing.T, bin string, env []string, args ...string) (c *exec.Cmd, stdout, stderr *syncBuffer) {
+func startBinary(t *testing.T, bin string, env []string, args ...string) (c *exec.Cmd, stdout, stderr *liveOutput) {
 	t.Helper()
 	c = exec.Command(bin, args...)
 	c.Env = env
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr = newLiveOutput(), newLiveOutput()
 	c.Stdout, c.Stderr = stdout, stderr
 	require.NoError(t, c.Start())
 	t.Cleanup(func() { _ = c.Process.Kill() })
@@ -121,7 +121,7 @@ func binaryEnv(env map[string]string) []string {
 // as a user's script starts it.
 type binaryFake struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *liveOutput
 	// env is os.Environ() and the KEY=VALUE lines fake printed: the
 	// environment that points the command at it.
 	env []string
@@ -136,7 +136,7 @@ func startBinaryFake(t *testing.T, bin string, prefixes []string, args ...string
 	c := exec.Command(bin, append([]string{"fake"}, args...)...)
 	out, err := c.StdoutPipe()
 	require.NoError(t, err)
-	f := &binaryFake{cmd: c, stderr: &syncBuffer{}, env: os.Environ()}
+	f := &binaryFake{cmd: c, stderr: newLiveOutput(), env: os.Environ()}
 	c.Stderr = f.stderr
 	require.NoError(t, c.Start())
 	t.Cleanup(func() { _ = c.Process.Kill(); _ = c.Wait() })
@@ -169,22 +169,4 @@ func (f *binaryFake) stop(t *testing.T, sig os.Signal) string {
 	require.NoError(t, f.cmd.Process.Signal(sig))
 	require.NoError(t, f.cmd.Wait(), f.stderr.String())
 	return f.stderr.String()
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
