@@ -350,12 +350,10 @@ func TestConvergeRaces(t *testing.T) {
 			final:        &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Enabled"},
 		},
 		{
-			name: "deleted meanwhile: Update answers 404",
-			seed: &secondarydnstest.Config{Name: "old.example.", Peers: []string{peerA}, Status: "Enabled"},
-			want: want,
-			race: func(srv *secondarydnstest.Server) {
-				deleteZone(srv)
-			},
+			name:         "deleted meanwhile: Update answers 404",
+			seed:         &secondarydnstest.Config{Name: "old.example.", Peers: []string{peerA}, Status: "Enabled"},
+			want:         want,
+			race:         deleteZone,
 			executeSent:  []string{getReq, statusReq, updateReq},
 			stale:        true,
 			status:       http.StatusNotFound,
@@ -364,12 +362,10 @@ func TestConvergeRaces(t *testing.T) {
 			final:        &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Enabled"},
 		},
 		{
-			name: "deleted meanwhile: Enable answers 404",
-			seed: &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Disabled"},
-			want: want,
-			race: func(srv *secondarydnstest.Server) {
-				deleteZone(srv)
-			},
+			name:         "deleted meanwhile: Enable answers 404",
+			seed:         &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Disabled"},
+			want:         want,
+			race:         deleteZone,
 			executeSent:  []string{getReq, statusReq, enableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
@@ -378,12 +374,10 @@ func TestConvergeRaces(t *testing.T) {
 			final:        &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Enabled"},
 		},
 		{
-			name: "deleted meanwhile: Disable answers 404",
-			seed: &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Enabled"},
-			want: secondarydns.Desired{Name: zoneName, Peers: []string{peerA}, Status: secondarydns.StatusDisabled},
-			race: func(srv *secondarydnstest.Server) {
-				deleteZone(srv)
-			},
+			name:         "deleted meanwhile: Disable answers 404",
+			seed:         &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Enabled"},
+			want:         secondarydns.Desired{Name: zoneName, Peers: []string{peerA}, Status: secondarydns.StatusDisabled},
+			race:         deleteZone,
 			executeSent:  []string{getReq, statusReq, disableReq},
 			stale:        true,
 			status:       http.StatusNotFound,
@@ -392,12 +386,10 @@ func TestConvergeRaces(t *testing.T) {
 			final:        &secondarydnstest.Config{Name: zoneName, Peers: []string{peerA}, Status: "Disabled"},
 		},
 		{
-			name: "deleted meanwhile: Delete answering 404 is done",
-			seed: &secondarydnstest.Config{Name: zoneName, Status: "Disabled"},
-			want: secondarydns.Desired{Absent: true},
-			race: func(srv *secondarydnstest.Server) {
-				deleteZone(srv)
-			},
+			name:         "deleted meanwhile: Delete answering 404 is done",
+			seed:         &secondarydnstest.Config{Name: zoneName, Status: "Disabled"},
+			want:         secondarydns.Desired{Absent: true},
+			race:         deleteZone,
 			executeSent:  []string{getReq, statusReq, deleteReq},
 			executeDone:  acts("delete"),
 			applySent:    []string{getReq, statusReq, deleteReq},
