@@ -8,7 +8,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -127,15 +126,10 @@ func TestFormat2ApplyStreamsResults(t *testing.T) {
 // zones done while the last zone's writes are held, the command still
 // running; the peer delete and the summary come once it is released.
 func TestBinaryFormat2Streams(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	if runtime.GOOS == "windows" {
 		t.Skip("unix paths")
 	}
-	bin := filepath.Join(t.TempDir(), "secondarydns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := builtBinary(t)
 
 	f := newFmt2(t)
 	holdE := make(chan struct{})
@@ -146,12 +140,8 @@ func TestBinaryFormat2Streams(t *testing.T) {
 		}
 	})
 	base := holdZones(t, f.srv, map[string]chan struct{}{zoneE: holdE})
-	c := exec.Command(bin, "apply", "-f", writeFile(t, "zones.json", exampleFile2), "--yes", "--allow-destroy", "--rate", "0", "--concurrency", "1")
-	c.Env = append(os.Environ(), "CLOUDFLARE_API_TOKEN="+secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL="+base, "NS1_TSIG_SECRET="+tsigSecret2)
-	so, se := newLiveOutput(), newLiveOutput()
-	c.Stdout, c.Stderr = so, se
-	require.NoError(t, c.Start())
-	defer func() { _ = c.Process.Kill() }()
+	env := append(os.Environ(), "CLOUDFLARE_API_TOKEN="+secondarydnstest.DefaultToken, "CLOUDFLARE_BASE_URL="+base, "NS1_TSIG_SECRET="+tsigSecret2)
+	c, so, se := startBinary(t, bin, env, "apply", "-f", writeFile(t, "zones.json", exampleFile2), "--yes", "--allow-destroy", "--rate", "0", "--concurrency", "1")
 
 	so.waitFor(t, zoneC+" old.example.: done: disable, delete\n")
 	assert.Nil(t, c.ProcessState, "the command still runs")
