@@ -67,7 +67,7 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	stopWatch := context.AfterFunc(a.sig, a.tracker.interrupt)
 	opts = append(opts, secondarydns.WithHTTPClient(&http.Client{Transport: a.tracker}))
 	if a.rate > 0 {
-		opts = append(opts, secondarydns.WithRateLimiter(pacer{rate.NewLimiter(rate.Limit(a.rate), 1)}))
+		opts = append(opts, secondarydns.WithRateLimiter(pacer{rate.NewLimiter(rate.Limit(a.rate), 1), &a.pacedOut}))
 	}
 	if a.log != nil {
 		opts = append(opts, secondarydns.WithLogger(a.log))
@@ -118,8 +118,13 @@ func (a *app) optionError(err error) error {
 }
 
 // pacer spaces requests evenly: a limiter with a burst of 1 lets one
-// request through every 1/rate seconds, never a burst.
-type pacer struct{ l *rate.Limiter }
+// request through every 1/rate seconds, never a burst. early is set when
+// it refuses a turn that would come after --timeout, so the timeout line
+// says the run stopped early however long the run then takes to end.
+type pacer struct {
+	l     *rate.Limiter
+	early *atomic.Bool
+}
 
 // Wait waits for the next request's turn. The limiter refuses at once when
 // that turn comes after the context's deadline; this says so in terms of
@@ -128,6 +133,7 @@ func (p pacer) Wait(ctx context.Context) error {
 	err := p.l.Wait(ctx)
 	if err != nil && ctx.Err() == nil {
 		if _, ok := ctx.Deadline(); ok {
+			p.early.Store(true)
 			return fmt.Errorf("--timeout would pass before the next request's turn under --rate: %w", context.DeadlineExceeded)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -73,6 +74,9 @@ type app struct {
 	exp          exportFlags // export's flags (export.go)
 	secondaries  int         // fake --secondaries
 
+	// pacedOut is set when the pacing refused a request whose turn would
+	// come after --timeout (see pacer, timeoutHow).
+	pacedOut atomic.Bool
 	// maxInput is the most bytes read from a file or standard input
 	// (defaultMaxInput; tests lower it).
 	maxInput int64

@@ -45,9 +45,12 @@ func (a *app) timedOut(outs []outcome) {
 // stopped the run before it, having seen that the next request's turn
 // would come after it. Every command's timeout line starts with it.
 func (a *app) timeoutHow() string {
-	// The deadline itself, not a.limit.Err(): the request context, which
-	// has the same deadline, may end a moment before a.limit does.
-	if deadline, ok := a.limit.Deadline(); ok && time.Now().Before(deadline) {
+	// The pacing's own record first: the run may take longer to end than
+	// what was left before the deadline, so the clock at report time can
+	// say "passed" of a run the pacing stopped. Else the deadline itself,
+	// not a.limit.Err(): the request context, which has the same deadline,
+	// may end a moment before a.limit does.
+	if deadline, ok := a.limit.Deadline(); a.pacedOut.Load() || ok && time.Now().Before(deadline) {
 		if a.rate > 0 {
 			return fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests' turns under --rate %g", a.timeout, a.rate)
 		}
