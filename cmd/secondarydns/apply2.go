@@ -49,7 +49,7 @@ func accountDestroys(p *secondarydns.AccountPlan) []string {
 // (resultStream), then the deletes' and the summary. It returns the exit
 // code.
 func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, outs []outcome) int {
-	run := newStepRun(r.acct, r.skip)
+	run := newStepRun(r)
 	// If a zone could not be planned (or re-read), nothing is changed.
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
@@ -175,25 +175,40 @@ func splitAt(steps []secondarydns.Step) int {
 
 // stepRun is what apply did to each account step shown: the plan's steps
 // (with the ID a create gave), whether each is done, and its error (stale,
-// failed, not run).
+// failed, not run); and the stale objects the plan has no step for, each a
+// failure as a stale step is.
 type stepRun struct {
 	accountID string
 	steps     []secondarydns.Step
 	done      []bool
 	errs      stepErrs
+	stale     []staleObject
 }
 
-// newStepRun is p's steps, none run; skip holds the errors of those that
-// will not be (copied).
-func newStepRun(p *secondarydns.AccountPlan, skip stepErrs) *stepRun {
-	run := &stepRun{accountID: p.AccountID, steps: slices.Clone(p.Steps), done: make([]bool, len(p.Steps)), errs: stepErrs{}}
+// newStepRun is r's account steps, none run; r.skip holds the errors of
+// those that will not be (copied).
+func newStepRun(r *resolved) *stepRun {
+	p := r.acct
+	run := &stepRun{accountID: p.AccountID, steps: slices.Clone(p.Steps), done: make([]bool, len(p.Steps)), errs: stepErrs{}, stale: r.staleOnly}
 	for i := range p.Done {
 		run.done[i] = true
 	}
-	for i, err := range skip {
+	for i, err := range r.skip {
 		run.errs[i] = err
 	}
 	return run
+}
+
+// left says whether apply left account work for the next plan: a step
+// stale, not run or not reached, or a stale object with no step.
+func (run *stepRun) left() bool {
+	for i := range run.steps {
+		var nr *notRunError
+		if err := run.errs[i]; !run.done[i] && (err == nil || errors.Is(err, secondarydns.ErrStale) || errors.As(err, &nr)) {
+			return true
+		}
+	}
+	return len(run.stale) > 0
 }
 
 // runnable lists the steps in [from, to) neither done nor given an error.
@@ -277,13 +292,16 @@ func (a *app) finish2(r *resolved, run *stepRun, outs []outcome, streamed map[st
 	}
 	writeZoneLines(w, outs, a.interrupted(), streamed)
 	writeStepLines(w, run, max(from, cut), len(run.steps))
+	for _, o := range run.stale {
+		fmt.Fprintf(w, "%s %s: stale: no step: %s; not touched\n", o.kind, o.name, o)
+	}
 	writeStepCount(w, run)
-	writeAppliedSummary(w, outs, a.interrupted())
+	writeAppliedSummary(w, outs, a.interrupted(), run.left())
 	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		return exitInterrupted
-	case len(run.errs) > 0 || anyFailed(outs):
+	case len(run.errs) > 0 || len(run.stale) > 0 || anyFailed(outs):
 		return exitFailed
 	}
 	return exitOK
@@ -310,12 +328,13 @@ func writeStepLines(w io.Writer, run *stepRun, from, to int) {
 }
 
 // writeStepCount writes the line counting the steps: "account: 3 done, 1
-// failed (1 stale)"; nothing when the account had no step.
+// failed (1 stale)", a stale object with no step counted as a failed
+// step; nothing when the account had neither.
 func writeStepCount(w io.Writer, run *stepRun) {
-	if len(run.steps) == 0 {
+	if len(run.steps)+len(run.stale) == 0 {
 		return
 	}
-	done, stale := 0, 0
+	done, stale := 0, len(run.stale)
 	for i := range run.steps {
 		if run.done[i] {
 			done++
@@ -323,7 +342,7 @@ func writeStepCount(w io.Writer, run *stepRun) {
 			stale++
 		}
 	}
-	s := fmt.Sprintf("account: %d done, %d failed", done, len(run.steps)-done)
+	s := fmt.Sprintf("account: %d done, %d failed", done, len(run.steps)+len(run.stale)-done)
 	if stale > 0 {
 		s += fmt.Sprintf(" (%d stale)", stale)
 	}

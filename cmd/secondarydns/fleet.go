@@ -419,7 +419,7 @@ func appliedLine(o outcome, interrupted bool) string {
 // but those in streamed (written as they finished), then the final summary.
 func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
 	writeZoneLines(w, outs, interrupted, streamed)
-	writeAppliedSummary(w, outs, interrupted)
+	writeAppliedSummary(w, outs, interrupted, false)
 }
 
 // writeZoneLines writes the result line of each zone that has one, but
@@ -432,8 +432,9 @@ func writeZoneLines(w io.Writer, outs []outcome, interrupted bool, streamed map[
 	}
 }
 
-// writeAppliedSummary writes apply's summary of the zones.
-func writeAppliedSummary(w io.Writer, outs []outcome, interrupted bool) {
+// writeAppliedSummary writes apply's summary of the zones; more says the
+// account too has work left for the next plan.
+func writeAppliedSummary(w io.Writer, outs []outcome, interrupted, more bool) {
 	n := map[appliedState]int{}
 	for _, o := range outs {
 		n[appliedStateOf(o, interrupted)]++
@@ -465,7 +466,7 @@ func writeAppliedSummary(w io.Writer, outs []outcome, interrupted bool) {
 		s = "interrupted: " + s
 	}
 	fmt.Fprintln(w, s)
-	if notStarted+partial+stale+unknown+left > 0 {
+	if notStarted+partial+stale+unknown+left > 0 || more {
 		fmt.Fprintln(w, "run plan again to see what is left to do")
 	}
 }

@@ -91,7 +91,7 @@ func (a *app) runPlan2(f *file2) int {
 		saved = &savedFile{Path: a.out, SHA256: sum}
 	}
 	if a.json() {
-		writeJSON2(a.stdout, r, newStepRun(r.acct, r.skip), outs, false, saved)
+		writeJSON2(a.stdout, r, newStepRun(r), outs, false, saved)
 	} else {
 		writePlan2(a.stdout, r, outs)
 	}
@@ -203,8 +203,8 @@ func writeSteps(w io.Writer, r *resolved, p *secondarydns.AccountPlan) {
 			fmt.Fprintf(w, "  stale: %s\n", err)
 		}
 	}
-	for _, s := range r.staleOnly {
-		fmt.Fprintf(w, "%s (the plan has no step for it)\n", s)
+	for _, o := range r.staleOnly {
+		fmt.Fprintf(w, "%s (the plan has no step for it)\n", o)
 	}
 }
 
@@ -381,10 +381,18 @@ type jsonPlan2 struct {
 // stepErrs are the errors of an account run's steps, by index in Steps.
 type stepErrs map[int]error
 
+// actionNone is the action of a stale object apply --plan reports with no
+// step of the plan's (run.stale): one entry of "steps", never done, with
+// its error, so a reader of the steps finds every failure there.
+const actionNone secondarydns.Action = "none"
+
 func accountJSON(run *stepRun) jsonAccount {
-	doc := jsonAccount{ID: run.accountID, InSync: len(run.steps) == 0, Steps: []jsonStep{}}
+	doc := jsonAccount{ID: run.accountID, InSync: len(run.steps)+len(run.stale) == 0, Steps: []jsonStep{}}
 	for i, st := range run.steps {
 		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Done: run.done[i], Error: errorJSON(run.errs[i])})
+	}
+	for _, o := range run.stale {
+		doc.Steps = append(doc.Steps, jsonStep{Kind: o.kind, Name: o.name, Action: actionNone, ID: o.id, Error: errorJSON(&staleStepError{o.String()})})
 	}
 	return doc
 }

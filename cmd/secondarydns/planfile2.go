@@ -487,7 +487,10 @@ func (e *dependsError) Is(target error) bool { return target == secondarydns.Err
 // with a wrong TSIG ID; a TSIG's delete while a peer that used it is not
 // changed as planned); and a zone whose wanted peers include a stale peer
 // or one whose create does not run (outs[i].err). Stale objects with no
-// step go in r.staleOnly, to be shown.
+// step go in r.staleOnly: shown, reported and counted as failed as a stale
+// step is. A peer with no step whose wanted TSIG is stale is blocked too
+// (the peer in the account no longer uses the TSIG the plan saw), so the
+// zones using it are not touched.
 func (r *resolved) skipStale(sa *savedAccount, stale map[objKey]string, outs []outcome) {
 	r.skip = stepErrs{}
 	// blocked says, for each object whose state is not the one planned,
@@ -502,12 +505,19 @@ func (r *resolved) skipStale(sa *savedAccount, stale map[objKey]string, outs []o
 	}
 	for _, k := range sortedObjKeys(stale) {
 		if !hasStep[k] {
-			r.staleOnly = append(r.staleOnly, fmt.Sprintf("%s %s %s", k.kind, clip(k.name), stale[k]))
+			r.staleOnly = append(r.staleOnly, staleObject{kind: k.kind, name: k.name, id: readID(sa.Read, k), what: stale[k]})
 		}
 	}
 	wantTSIG := map[string]string{} // peer name → its TSIG's name
 	for _, p := range sa.Want.Peers {
 		wantTSIG[p.Name] = p.TSIG
+	}
+	for _, p := range sa.Want.Peers {
+		k := objKey{secondarydns.KindPeer, p.Name}
+		on := blocked[objKey{secondarydns.KindTSIG, p.TSIG}]
+		if p.TSIG != "" && on != "" && !hasStep[k] && blocked[k] == "" {
+			blocked[k] = fmt.Sprintf("peer %s, which depends on %s", clip(p.Name), on)
+		}
 	}
 	peersNamed := func(name string) []savedPeer {
 		var out []savedPeer
@@ -564,6 +574,46 @@ func (r *resolved) skipStale(sa *savedAccount, stale map[objKey]string, outs []o
 			}
 		}
 	}
+}
+
+// staleObject is an object that changed since a saved plan was made and
+// that the plan has no step for: it is reported as a stale step is.
+type staleObject struct {
+	kind     secondarydns.ObjectKind
+	name, id string // id: as the plan read it ("" when it read none or several)
+	what     string // "was changed since the plan was made"
+}
+
+func (o staleObject) String() string { return fmt.Sprintf("%s %s %s", o.kind, clip(o.name), o.what) }
+
+// readID is the ID of the one object of k's kind and name the plan read,
+// or "" when it read none or several.
+func readID(read savedObjects, k objKey) string {
+	var ids []string
+	switch k.kind {
+	case secondarydns.KindTSIG:
+		for _, t := range read.TSIGs {
+			if t.Name == k.name {
+				ids = append(ids, t.ID)
+			}
+		}
+	case secondarydns.KindPeer:
+		for _, p := range read.Peers {
+			if p.Name == k.name {
+				ids = append(ids, p.ID)
+			}
+		}
+	case secondarydns.KindACL:
+		for _, a := range read.ACLs {
+			if a.Name == k.name {
+				ids = append(ids, a.ID)
+			}
+		}
+	}
+	if len(ids) != 1 {
+		return ""
+	}
+	return ids[0]
 }
 
 func sortedObjKeys[V any](m map[objKey]V) []objKey {

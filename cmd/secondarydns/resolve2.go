@@ -48,9 +48,9 @@ type resolved struct {
 	// but does not run: stale since the plan was made, or depending on
 	// one that is (see skipStale). staleOnly lists the stale objects the
 	// plan has no step for ("peer bind-a was changed since the plan was
-	// made"), shown in the plan.
+	// made"), shown in the plan and reported as failed.
 	skip      stepErrs
-	staleOnly []string
+	staleOnly []staleObject
 }
 
 // placeholder is the stand-in peer ID of the i-th peer a plan creates. It

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -150,7 +151,9 @@ acl ns1-xfr: done: create (id `)+`\w{32}\)
 		dep := "depends on stale peer bind-a, which was changed since the plan was made; not touched"
 		assert.Contains(t, r.stdout, zoneA+" example.com.: stale (nothing done): "+dep+"\n")
 		assert.Contains(t, r.stdout, zoneE+" example.net.: stale (nothing done): "+dep+"\n")
-		assert.Contains(t, r.stdout, "account: 3 done, 1 failed\n2 changed, 2 failed (2 stale), 0 in sync\n")
+		assert.Contains(t, r.stdout, "peer old: not run: delete (not every zone was changed)\n"+
+			"peer bind-a: stale: no step: peer bind-a was changed since the plan was made; not touched\n"+
+			"account: 3 done, 2 failed (1 stale)\n2 changed, 2 failed (2 stale), 0 in sync\n")
 	})
 
 	t.Run("a peer to delete changed", func(t *testing.T) {
@@ -166,7 +169,8 @@ acl ns1-xfr: done: create (id `)+`\w{32}\)
 		assert.Equal(t, []string{"POST " + p + "tsigs", "POST " + p + "peers", "POST " + p + "acls",
 			"PUT " + a, "POST " + b, "POST " + b + "/enable", "POST " + c + "/disable", "DELETE " + c, "POST " + e, "POST " + e + "/enable"}, writes(f.srv),
 			"everything but the stale delete")
-		assert.Contains(t, r.stdout, "peer old: stale: delete: peer old was changed since the plan was made; not touched\naccount: 3 done, 1 failed (1 stale)\n4 changed, 0 failed, 0 in sync\n")
+		assert.Contains(t, r.stdout, "peer old: stale: delete: peer old was changed since the plan was made; not touched\naccount: 3 done, 1 failed (1 stale)\n4 changed, 0 failed, 0 in sync\n"+
+			"run plan again to see what is left to do\n")
 	})
 
 	t.Run("a TSIG delete waits for the peer that used it", func(t *testing.T) {
@@ -223,4 +227,77 @@ func cutAt(s, prefix string) (before, after string, ok bool) {
 		return s, "", false
 	}
 	return s[:loc[0]], s[loc[0]:], true
+}
+
+// TestFormat2SavedPlanStaleNoStep: an object the saved plan has no step
+// for, changed since the plan was made, is stale too: it is reported (a
+// result line, the account's count, an account step with action "none"
+// and its error in JSON), exit 1 with "run plan again"; a peer whose TSIG
+// is such an object is not usable, so a zone using it is not touched.
+func TestFormat2SavedPlanStaleNoStep(t *testing.T) {
+	acct := secondarydnstest.DefaultAccountID
+	ctx := context.Background()
+
+	t.Run("an ACL in sync changed", func(t *testing.T) {
+		f := newFmt2(t)
+		x, err := sdkClient(t, f.srv).ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "x", IPRange: "198.51.100.0/24"})
+		require.NoError(t, err)
+		file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "acls": {"x": {"ip_range": "198.51.100.0/24"}},
+  "zones": {"example.com.": {"peers": ["bind-a"], "status": "Enabled"}}}`)
+		out := savePlan2(t, f, file)
+		_, err = sdkClient(t, f.srv).ACLs.Update(ctx, acct, x.ID, secondarydns.ACLParams{Name: "x", IPRange: "198.51.101.0/24"})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		assert.Empty(t, writes(f.srv))
+		assert.Contains(t, r.stdout, "acl x was changed since the plan was made (the plan has no step for it)\n", "the plan shown")
+		assert.True(t, strings.HasSuffix(r.stdout, "acl x: stale: no step: acl x was changed since the plan was made; not touched\n"+
+			"account: 0 done, 1 failed (1 stale)\n0 changed, 0 failed, 1 in sync\nrun plan again to see what is left to do\n"), r.stdout)
+
+		r = f.run(t, "apply", "--plan", out, "--yes", "-o", "json", "--quiet")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		var doc struct {
+			Account jsonAccount `json:"account"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+		assert.Equal(t, jsonAccount{ID: acct, InSync: false, Steps: []jsonStep{{Kind: secondarydns.KindACL, Name: "x", Action: "none", ID: x.ID,
+			Error: &jsonError{Message: "acl x was changed since the plan was made; not touched", Codes: []int{}}}}}, doc.Account)
+	})
+
+	t.Run("the TSIG of a peer in sync was deleted", func(t *testing.T) {
+		f := newFmt2(t)
+		sdk := sdkClient(t, f.srv)
+		key, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		ns1, err := sdk.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "ns1", IP: "192.0.2.53", Port: 53, TSIGID: key.ID})
+		require.NoError(t, err)
+		f.srv.Seed(zoneB, secondarydnstest.Config{Name: "example.org.", Peers: []string{ns1.ID}, Status: "Disabled"})
+		file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "tsigs": {"ns1-key": {"algo": "hmac-sha256.", "secret_env": "NS1_TSIG_SECRET"}},
+  "peers": {"ns1": {"ip": "192.0.2.53", "port": 53, "tsig": "ns1-key"}},
+  "zones": {"example.org.": {"peers": ["ns1"], "status": "Enabled"}}}`)
+		out := savePlan2(t, f, file)
+		_, err = sdk.TSIGs.Delete(ctx, acct, key.ID)
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "-o", "json")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		assert.Empty(t, writes(f.srv), "example.org is not enabled with a peer whose TSIG is gone")
+		cfg, ok := f.srv.Config(zoneB)
+		require.True(t, ok)
+		assert.Equal(t, "Disabled", cfg.Status)
+		var doc apply2JSON
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+		dep := "depends on peer ns1, which depends on stale tsig ns1-key, which was deleted since the plan was made; not touched"
+		assert.Equal(t, map[string]string{
+			"tsig ns1-key": "tsig ns1-key was deleted since the plan was made; not touched",
+			zoneB:          dep,
+		}, doc.errs())
+		assert.Contains(t, r.stderr, zoneB+" example.org.: stale (nothing done): "+dep+"\n")
+		assert.Contains(t, r.stderr, "run plan again to see what is left to do\n")
+	})
 }
