@@ -328,7 +328,7 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	f := sa.file(name)
 	fresh, err := c.PlanAccount(ctx, account, f.accountDesired(secrets))
 	if err != nil {
-		return a.failure(exitFailed, fmt.Sprintf("re-reading the account: %s; nothing was changed", unprefixed(err.Error())))
+		return a.failure(exitFailed, replanError(ctx, c, account, sa, err))
 	}
 	// What changed since the plan is not run, per object (skipStale); the
 	// steps of the others must be what the plan's want gives, else the
@@ -381,6 +381,42 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	}
 	r.skipStale(sa, stale, outs)
 	return a.apply2(ctx, c, r, outs)
+}
+
+// replanError is the message when the account's plan cannot be made
+// again. What the plan's want refers to may have changed so that it can
+// no longer be planned at all (a TSIG a peer names deleted, a second ACL
+// of a name): then the three lists are read once more and compared with
+// the plan's reads, and the message names what changed since the plan
+// was made, instead of the SDK's invalid input, which would read as a
+// fault of the plan's. The whole plan is refused then: no step or zone
+// of it runs.
+func replanError(ctx context.Context, c *secondarydns.Client, account string, sa *savedAccount, err error) string {
+	msg := fmt.Sprintf("re-reading the account: %s; nothing was changed", unprefixed(err.Error()))
+	if !errors.Is(err, secondarydns.ErrInvalidInput) {
+		return msg
+	}
+	now := &secondarydns.AccountPlan{}
+	var lerr error
+	if now.TSIGs, lerr = c.TSIGs.List(ctx, account); lerr != nil {
+		return msg
+	}
+	if now.Peers, lerr = c.Peers.List(ctx, account); lerr != nil {
+		return msg
+	}
+	if now.ACLs, lerr = c.ACLs.List(ctx, account); lerr != nil {
+		return msg
+	}
+	stale := staleObjects(sa, now)
+	if len(stale) == 0 {
+		return msg
+	}
+	var what []string
+	for _, k := range sortedObjKeys(stale) {
+		what = append(what, fmt.Sprintf("%s %s %s", k.kind, clip(k.name), stale[k]))
+	}
+	return fmt.Sprintf("the account changed since the plan was made (%s), and the plan can no longer run (%s); nothing was changed. Run plan again",
+		strings.Join(what, "; "), unprefixed(reason(err, "")))
 }
 
 // stepList is the steps as "[create peer ns1, delete tsig old]".

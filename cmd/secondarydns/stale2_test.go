@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,5 +300,63 @@ func TestFormat2SavedPlanStaleNoStep(t *testing.T) {
 		}, doc.errs())
 		assert.Contains(t, r.stderr, zoneB+" example.org.: stale (nothing done): "+dep+"\n")
 		assert.Contains(t, r.stderr, "run plan again to see what is left to do\n")
+	})
+}
+
+// TestFormat2SavedPlanNoLongerPlannable: a change since the plan was made
+// that leaves the plan's want impossible to plan (a TSIG a peer names,
+// declared only in the account, deleted; a second ACL of a name the file
+// uses) refuses the whole plan, exit 1, naming what changed since the plan
+// and saying nothing was changed: the SDK's "invalid input" would read as
+// a fault of the plan's.
+func TestFormat2SavedPlanNoLongerPlannable(t *testing.T) {
+	acct := secondarydnstest.DefaultAccountID
+	ctx := context.Background()
+	p := "/accounts/" + acct + "/secondary_dns/"
+	reads := []string{"GET " + p + "tsigs", "GET " + p + "peers", "GET " + p + "acls"}
+
+	t.Run("a TSIG a peer names was deleted", func(t *testing.T) {
+		f := newFmt2(t)
+		sdk := sdkClient(t, f.srv)
+		k, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "k", Algo: "hmac-sha256.", Secret: tsigSecret2})
+		require.NoError(t, err)
+		_, err = sdk.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "p1", IP: "192.0.2.9", TSIGID: k.ID})
+		require.NoError(t, err)
+		file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "peers": {"p1": {"ip": "192.0.2.10", "tsig": "k"}},
+  "acls": {"x": {"ip_range": "198.51.100.0/24"}},
+  "zones": {"example.com.": {"peers": ["bind-a"], "status": "Enabled"}}}`)
+		out := savePlan2(t, f, file)
+		_, err = sdk.TSIGs.Delete(ctx, acct, k.ID)
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		assert.Equal(t, "secondarydns apply: the account changed since the plan was made (tsig k was deleted since the plan was made), "+
+			`and the plan can no longer run (peer "p1": TSIG "k" is neither in the desired state nor in the account); nothing was changed. Run plan again`+"\n", r.stderr)
+		assert.Empty(t, r.stdout)
+		assert.Equal(t, slices.Concat(reads, reads), requestList(f.srv), "the plan's reads, then the lists once more to see what changed; no write")
+	})
+
+	t.Run("a second ACL of a name the file uses", func(t *testing.T) {
+		f := newFmt2(t)
+		sdk := sdkClient(t, f.srv)
+		_, err := sdk.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "x", IPRange: "198.51.100.0/24"})
+		require.NoError(t, err)
+		file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "peers": {"p1": {"ip": "192.0.2.10"}},
+  "acls": {"x": {"ip_range": "198.51.100.0/24"}},
+  "zones": {"example.com.": {"peers": ["bind-a"], "status": "Enabled"}}}`)
+		out := savePlan2(t, f, file)
+		_, err = sdk.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "x", IPRange: "198.51.101.0/24"})
+		require.NoError(t, err)
+		f.srv.ResetRequests()
+
+		r := f.run(t, "apply", "--plan", out, "--yes", "-o", "json")
+		require.Equal(t, exitFailed, r.code, r.stderr)
+		assert.Contains(t, errorMessage(t, r.stdout), "the account changed since the plan was made (acl x now has 2 of that name, not 1), and the plan can no longer run (ACL name \"x\" is ambiguous")
+		assert.Contains(t, errorMessage(t, r.stdout), "; nothing was changed. Run plan again")
+		assert.Empty(t, writes(f.srv))
 	})
 }
