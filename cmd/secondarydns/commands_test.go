@@ -56,6 +56,7 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, exitOK, r.code)
 	assert.Contains(t, r.stdout, "Usage: secondarydns apply -f FILE | --plan PLAN [--yes] [--allow-destroy]\n")
 	golden(t, "help_plan", cli(t, srv, "plan", "--help").stdout)
+	golden(t, "help_apply", cli(t, srv, "apply", "--help").stdout)
 	// fake sends no request: of the global flags only --quiet does anything.
 	golden(t, "help_fake", cli(t, srv, "fake", "--help").stdout)
 	// help's own --help, and help of help, are the overview.

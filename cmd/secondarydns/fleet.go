@@ -42,8 +42,9 @@ var cmdApply = &command{
 	detail: `Plan every zone (or re-read the zones of a saved plan), show the plan, ask for
 confirmation (on a terminal; else --yes is required), then run exactly that
 plan. A zone, or an account object, that changed since it was planned is
-reported stale and not touched, nor is what depends on it. Disabling or deleting transfers on any zone, or removing every peer
-of a zone whose transfers are (or may be) enabled, needs --allow-destroy.
+reported stale and not touched, nor is what depends on it. Disabling or
+deleting transfers on any zone, or removing every peer of a zone whose
+transfers are (or may be) enabled, needs --allow-destroy.
 With a format-2 file (see plan --help), the account's creates and updates run
 first, then the zones, then the peer and TSIG deletes; deleting a peer, TSIG
 or ACL needs --allow-destroy too.`,
