@@ -412,6 +412,15 @@ func TestFormat2SavedPlan(t *testing.T) {
 	assert.Contains(t, r.stderr, "the account's steps [create tsig ns1-key, create peer ns1, create acl ns1-xfr, update peer old] are not what")
 	assert.Equal(t, lookups()[1:], requestList(f.srv))
 
+	// Every step taken out: the same refusal, the empty list said as one.
+	emptied := regexp.MustCompile(`(?s)"steps": \[.*?\]`).ReplaceAllString(saved, `"steps": []`)
+	require.NotEqual(t, saved, emptied)
+	f.srv.ResetRequests()
+	r = f.run(t, "apply", "--plan", writeFile(t, "emptied.json", emptied), "--yes", "--allow-destroy")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "the account's steps [] are not what its \"want\" and \"read\" give ([create tsig ns1-key, create peer ns1, create acl ns1-xfr, delete peer old]): the file was edited")
+	assert.Equal(t, lookups()[1:], requestList(f.srv))
+
 	f.srv.ResetRequests()
 	r = f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy", "--checksum", sum, "--concurrency", "1")
 	require.Equal(t, exitOK, r.code, r.stderr)

@@ -422,7 +422,7 @@ func replanError(ctx context.Context, c *secondarydns.Client, account string, sa
 // stepList is the steps as "[create peer ns1, delete tsig old]".
 func stepList(steps []savedStep) string {
 	if len(steps) == 0 {
-		return "no step"
+		return "[]" // "the account's steps [] are not what …"
 	}
 	s := make([]string, len(steps))
 	for i, st := range steps {
