@@ -25,13 +25,14 @@ var cmdFake = &command{
 SIGINT or SIGTERM (then exit 0). The first two lines on standard output are
   CLOUDFLARE_BASE_URL=<url>
   CLOUDFLARE_API_TOKEN=<token>
-so a shell can take them with eval or export. Zones are seeded from -f (the
-desired-state format; "absent" zones are known to the fake, as zones without
-a configuration); --rate-limit makes it
-answer 429 as Cloudflare does when over N requests per DURATION. The fake's
-zone IDs are 32 lowercase hexadecimal characters. -o is ignored; --timeout
-is refused (exit 2): the fake runs until it is told to stop. SIGINT or
-SIGTERM while seeding a large file stops it there (exit 0, nothing served).
+so a shell can take them with eval or export. Zones are seeded from -f, a
+desired-state file in format 1 (zones keyed by ID, peers by ID; a format-2
+file is exit 2); "absent" zones are known to the fake, as zones without a
+configuration. --rate-limit makes it answer 429 as Cloudflare does when over
+N requests per DURATION. The fake's zone IDs are 32 lowercase hexadecimal
+characters. -o is ignored; --timeout is refused (exit 2): the fake runs
+until it is told to stop. SIGINT or SIGTERM while seeding a large file
+stops it there (exit 0, nothing served).
 
 --secondaries N also starts N DNS secondaries on 127.0.0.1 that follow the
 fake (a NOTIFY from enable or notify makes them take the zone's serial),
@@ -43,7 +44,7 @@ third line then gives the account:
 	example: "secondarydns fake --addr 127.0.0.1:8787 -f zones.json --rate-limit 1200/5m",
 	flags: func(a *app, fs *flag.FlagSet) {
 		fs.StringVar(&a.addr, "addr", a.addr, "`HOST:PORT` to listen on")
-		fs.StringVar(&a.file, "f", "", "seed the zones from a desired-state `FILE`; - reads standard input")
+		fs.StringVar(&a.file, "f", "", "seed the zones from a desired-state `FILE` in format 1; - reads standard input")
 		fs.StringVar(&a.rateLimit, "rate-limit", "", "answer 429 beyond `N/DURATION` requests per credential, e.g. 1200/5m")
 		fs.IntVar(&a.secondaries, "secondaries", 0, "also start `N` DNS secondaries that follow the fake, as peers of every seeded zone")
 	},
@@ -98,6 +99,11 @@ func runFake(a *app, _ []string) int {
 		d, err := a.loadDesired(a.file)
 		if err != nil {
 			return a.inputFailed(err)
+		}
+		if d.v2 != nil {
+			// Seeding it would need zone IDs for its names and the
+			// account's peers made first; ignoring it served no zone.
+			return a.inputError(fmt.Sprintf("%s is a format-2 file; fake -f reads format 1 only (zones keyed by ID, each with \"name\" and \"peers\" as peer IDs, no \"account\", \"peers\", \"tsigs\", \"acls\" or \"defaults\"); nothing was served", a.file))
 		}
 		ids := d.ids()
 		for i, id := range ids {

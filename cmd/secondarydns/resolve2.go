@@ -222,33 +222,15 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 		}
 	}
 
-	byName := map[string][]secondarydns.Zone{}
-	for _, z := range listed {
-		byName[normName(z.Name)] = append(byName[normName(z.Name)], z)
+	ids, err := f.zoneIDs(account, listed)
+	if err != nil {
+		return nil, err
 	}
-	type place struct {
-		key  string
-		line int
-	}
-	seen := map[string]place{}
-	for _, z := range f.zones {
+	seen := make(map[string]bool, len(ids))
+	for i, z := range f.zones {
 		p := path2("zones", z.key, "", 0)
-		id := z.key
-		if z.byName {
-			found := byName[normName(z.key)]
-			switch len(found) {
-			case 0:
-				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has no zone named %q (checked with the zone list: %d zones); nothing was read or written", account, clip(z.key), len(listed)).Error()}
-			case 1:
-				id = found[0].ID
-			default:
-				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has %d zones named %q (%s and %s); key the zone by its ID", account, len(found), clip(z.key), found[0].ID, found[1].ID).Error()}
-			}
-		}
-		if first, dup := seen[id]; dup {
-			return nil, &inputErr{errorAt(f.name, z.line, p, "the same zone (%s) as zones[%q] on line %d: a zone appears once, by name or by ID", id, clip(first.key), first.line).Error()}
-		}
-		seen[id] = place{z.key, z.line}
+		id := ids[i]
+		seen[id] = true
 		if z.absent {
 			r.zones[id] = secondarydns.Desired{Absent: true}
 			continue
@@ -270,13 +252,51 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 	if r.listed {
 		r.unmanaged = []string{}
 		for _, z := range listed {
-			if _, ok := seen[z.ID]; !ok {
+			if !seen[z.ID] {
 				r.unmanaged = append(r.unmanaged, z.Name)
 			}
 		}
 		slices.Sort(r.unmanaged)
 	}
 	return r, nil
+}
+
+// zoneIDs resolves each zone of the file, in the file's order, to its ID: a
+// zone keyed by name through listed, the account's zone list (plan and
+// verify read it the same way). A name the account does not have, or has
+// twice, and a zone given twice (by name and by ID) are an *inputErr.
+func (f *file2) zoneIDs(account string, listed []secondarydns.Zone) ([]string, error) {
+	byName := map[string][]secondarydns.Zone{}
+	for _, z := range listed {
+		byName[normName(z.Name)] = append(byName[normName(z.Name)], z)
+	}
+	type place struct {
+		key  string
+		line int
+	}
+	seen := map[string]place{}
+	ids := make([]string, 0, len(f.zones))
+	for _, z := range f.zones {
+		p := path2("zones", z.key, "", 0)
+		id := z.key
+		if z.byName {
+			found := byName[normName(z.key)]
+			switch len(found) {
+			case 0:
+				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has no zone named %q (checked with the zone list: %d zones); nothing was read or written", account, clip(z.key), len(listed)).Error()}
+			case 1:
+				id = found[0].ID
+			default:
+				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has %d zones named %q (%s and %s); key the zone by its ID", account, len(found), clip(z.key), found[0].ID, found[1].ID).Error()}
+			}
+		}
+		if first, dup := seen[id]; dup {
+			return nil, &inputErr{errorAt(f.name, z.line, p, "the same zone (%s) as zones[%q] on line %d: a zone appears once, by name or by ID", id, clip(first.key), first.line).Error()}
+		}
+		seen[id] = place{z.key, z.line}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // closestExact is the candidate nearest to s (case counts: peer names are

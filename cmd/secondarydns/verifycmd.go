@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,15 +26,18 @@ var cmdVerify = &command{
 	detail: `Ask each secondary, over DNS, which SOA serial it serves for each zone, and
 compare it with the serial Cloudflare reports (RFC 1982 order). ZONE is a zone
 ID or a zone name (names are looked up in the account); -f checks every zone of
-a desired-state file that is not absent. The targets of a zone are its peers
-that have an IP (at their port, else 53) and every --ns (a host name is
-resolved once). The account (--account or ` + envAccountID + `) is required: its
-peers list gives each peer's name, IP and port.
+a desired-state file (format 1 or 2) that is not absent. The targets of a zone
+are its peers that have an IP (at their port, else 53) and every --ns (a host
+name is resolved once). The account (--account, a format-2 file's "account",
+or ` + envAccountID + `) is required: its peers list gives each peer's name,
+IP and port.
 
 API cost: one request per zone (its outgoing configuration) and one per run
 (the peers list), plus, with --notify, one force_notify per zone not in sync.
-They are paced by --rate like every other command; DNS queries are not (at
-most 64 in flight).
+Zone names cost a zone list each (more than 10: the account's list once, 50
+zones a page); a format-2 file keying zones by name costs the account's zone
+list once. They are paced by --rate like every other command; DNS queries are
+not (at most 64 in flight).
 
 Each target is in_sync (the serial Cloudflare reports, or later), behind (an
 earlier serial), not_serving (it answered without an authoritative SOA:
@@ -171,19 +175,27 @@ func runVerify(a *app, args []string) int {
 		}
 		nsArgs = append(nsArgs, n)
 	}
-	var fileIDs []string
+	var (
+		fileIDs []string
+		file2   *file2 // a format-2 file: its zones are resolved after the account is known
+	)
 	if a.file != "" {
 		d, err := a.loadDesired(a.file)
 		if err != nil {
 			return a.inputFailed(err)
 		}
+		file2 = d.v2
 		for _, id := range d.ids() {
 			if !d.zones[id].Absent {
 				fileIDs = append(fileIDs, id)
 			}
 		}
 	}
-	acct, code := a.needAccount("")
+	fileAccount := ""
+	if file2 != nil {
+		fileAccount = file2.account
+	}
+	acct, code := a.needAccount(fileAccount)
 	if code >= 0 {
 		return code
 	}
@@ -202,10 +214,8 @@ func runVerify(a *app, args []string) int {
 	}
 	defer cancel()
 
-	peers, err := c.Peers.List(ctx, acct)
-	if err != nil {
-		return a.verifyStopped("listing the account's peers", err)
-	}
+	// The names first: one that does not resolve is exit 2 after the
+	// zone-list lookups alone.
 	byName, err := a.lookupZones(ctx, c, acct, names)
 	if err != nil {
 		var ue *unresolvedError
@@ -213,6 +223,21 @@ func runVerify(a *app, args []string) int {
 			return a.inputError(err.Error())
 		}
 		return a.verifyStopped("looking up zone names", err)
+	}
+	var file2Zones []zoneCheck
+	if file2 != nil {
+		file2Zones, err = verifyZones2(ctx, c, file2, acct)
+		if err != nil {
+			var ie *inputErr
+			if errors.As(err, &ie) {
+				return a.inputError(err.Error())
+			}
+			return a.verifyStopped("listing the account's zones", err)
+		}
+	}
+	peers, err := c.Peers.List(ctx, acct)
+	if err != nil {
+		return a.verifyStopped("listing the account's peers", err)
 	}
 
 	// The zones, in the order given, each once.
@@ -234,6 +259,9 @@ func runVerify(a *app, args []string) int {
 	for _, id := range fileIDs {
 		add(id, "")
 	}
+	for _, z := range file2Zones {
+		add(z.id, z.name)
+	}
 
 	h := a.verifyHooks()
 	r := &verifyRun{a: a, c: c, peers: peers, extra: extra, zones: zones,
@@ -252,6 +280,32 @@ func runVerify(a *app, args []string) int {
 		r.wait(dnsCtx, wait, h)
 	}
 	return r.report()
+}
+
+// verifyZones2 is the zones of a format-2 file that are not absent, in the
+// file's order, resolved to IDs as plan resolves them (file2.zoneIDs): when
+// the file keys a zone by name, through the account's zone list, read once
+// (50 zones a page); nothing else is read. A name that does not resolve is
+// an *inputErr.
+func verifyZones2(ctx context.Context, c *secondarydns.Client, f *file2, acct string) ([]zoneCheck, error) {
+	var listed []secondarydns.Zone
+	if slices.ContainsFunc(f.zones, func(z zoneEntry) bool { return z.byName }) {
+		var err error
+		if listed, err = c.Zones.List(ctx, secondarydns.ZoneListOptions{AccountID: acct}); err != nil {
+			return nil, err
+		}
+	}
+	ids, err := f.zoneIDs(acct, listed)
+	if err != nil {
+		return nil, err
+	}
+	var out []zoneCheck
+	for i, z := range f.zones {
+		if !z.absent {
+			out = append(out, zoneCheck{id: ids[i], name: z.name})
+		}
+	}
+	return out, nil
 }
 
 // validZoneID is a well-formed zone ID, for checking a zone name with the
