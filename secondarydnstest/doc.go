@@ -15,7 +15,8 @@
 // zone: Create makes it (id = the zone ID, status "Disabled"), Get returns it,
 // Update replaces its name and peers, Delete removes it, Enable and Disable set
 // the status that Status reports, and ForceNotify answers "OK" and records the
-// time as checked_time and last_transferred_time.
+// time as checked_time and, when the zone's transfers are enabled (a disabled
+// zone is transferred to nobody), as last_transferred_time.
 //
 // # Account objects
 //

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -499,4 +500,48 @@ func TestNotifyMessage(t *testing.T) {
 	assert.Equal(t, dnsmessage.Question{Name: dnsmessage.MustNewName("example.com."), Type: dnsmessage.TypeSOA, Class: dnsmessage.ClassINET}, m.Questions[0])
 	require.Len(t, m.Answers, 1)
 	assert.Equal(t, uint32(2026120409), m.Answers[0].Body.(*dnsmessage.SOAResource).Serial)
+}
+
+// TestForceNotifyDisabledTransfersNothing: force_notify of a zone whose
+// transfers are disabled answers "OK" and stamps checked_time, but no
+// secondary can transfer the zone, so last_transferred_time keeps the last
+// real transfer and a following secondary keeps its serial.
+func TestForceNotifyDisabledTransfersNothing(t *testing.T) {
+	start := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	var hours atomic.Int64 // the fake's clock: start, plus this many hours
+	now := func() time.Time { return start.Add(time.Duration(hours.Load()) * time.Hour) }
+	srv := secondarydnstest.NewServer(secondarydnstest.WithClock(now))
+	t.Cleanup(srv.Close)
+	sec := newSecondary(t)
+	sec.Follow(srv)
+	zoneID := secondarydnstest.ZoneID(3)
+	srv.Seed(zoneID, secondarydnstest.Config{Name: "example.net.", Peers: []string{addPeer(t, srv, "s", sec.Addr)}, Status: "Enabled", SOASerial: 10})
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ctx := t.Context()
+
+	// Enabled: the NOTIFY is followed by a transfer.
+	transferred := now()
+	_, err = c.Outgoing.ForceNotify(ctx, zoneID)
+	require.NoError(t, err)
+	o, err := c.Outgoing.Get(ctx, zoneID)
+	require.NoError(t, err)
+	assert.True(t, o.LastTransferredTime.Equal(transferred), "%v", o.LastTransferredTime)
+	serial, _ := sec.Serial("example.net.")
+	assert.Equal(t, uint32(10), serial)
+
+	// Disabled: "OK", but nothing is transferred.
+	_, err = c.Outgoing.Disable(ctx, zoneID)
+	require.NoError(t, err)
+	srv.BumpSerial(zoneID)
+	hours.Add(1)
+	ok, err := c.Outgoing.ForceNotify(ctx, zoneID)
+	require.NoError(t, err)
+	assert.Equal(t, "OK", ok)
+	o, err = c.Outgoing.Get(ctx, zoneID)
+	require.NoError(t, err)
+	assert.True(t, o.LastTransferredTime.Equal(transferred), "last_transferred_time is the last real transfer, not %v", o.LastTransferredTime)
+	assert.True(t, o.CheckedTime.Equal(now()), "%v", o.CheckedTime)
+	serial, _ = sec.Serial("example.net.")
+	assert.Equal(t, uint32(10), serial, "the secondary did not take serial 11")
 }

@@ -576,7 +576,12 @@ func (s *Server) action(zoneID, action string, body []byte) response {
 		return success(c.Status)
 	default: // force_notify: the secondaries are told, and (in this fake) transfer at once.
 		now := s.now()
-		c.CheckedTime, c.LastTransferredTime = now, now
+		c.CheckedTime = now
+		// A zone whose transfers are disabled is refused to the
+		// secondaries (transferSerial): none transferred it.
+		if c.Status == statusEnabled {
+			c.LastTransferredTime = now
+		}
 		resp := success("OK")
 		resp.notify = s.noticeFor(zoneID, c)
 		return resp

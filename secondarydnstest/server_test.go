@@ -529,6 +529,7 @@ func TestForceNotifyStampsTimes(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	srv := newServer(t, secondarydnstest.WithClock(clock))
 	send(t, srv, "POST", outgoingPath(zoneA), `{"name":"example.com","peers":[]}`)
+	send(t, srv, "POST", outgoingPath(zoneA, "enable"), "{}") // a disabled zone transfers nothing
 	mu.Lock()
 	now = now.Add(time.Hour)
 	mu.Unlock()
