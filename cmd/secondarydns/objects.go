@@ -40,6 +40,19 @@ type objectFlags struct {
 	// by --generate, so the output shows it, once.
 	secret    string
 	generated bool
+
+	// set is the flag set the command's flags were parsed with, so that
+	// peers update can tell a flag given ("--port 0") from one left out.
+	set *flag.FlagSet
+}
+
+// given reports whether the flag was on the command line.
+func (o *objectFlags) given(name string) bool {
+	found := false
+	if o.set != nil {
+		o.set.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	}
+	return found
 }
 
 // accountID is the account the command works on: --account, else the
@@ -105,6 +118,13 @@ type objectKind[T, P any] struct {
 	check        func(a *app) string
 	params       func(a *app) (P, int)
 
+	// merge, when set, makes update safe: it reads the object first (one
+	// GET) and merge fills the body's fields whose flags were not given
+	// from what it read, so an update changes only what was asked.
+	// updateDetail is then update's description.
+	merge        func(a *app, old T, p P) P
+	updateDetail string
+
 	// showSecret registers --show-secret(s) on list and get (TSIGs only).
 	showSecret func(a *app, fs *flag.FlagSet, plural bool)
 	view       func(a *app, v T) objectView
@@ -138,6 +158,18 @@ func (k *objectKind[T, P]) group() *command {
 		detail:  k.about,
 		example: ex + "list --account " + exampleAccountID,
 	}
+	update := &command{
+		name: k.plural + " update", args: k.idArg + " " + k.writeArgs, minArgs: 1, maxArgs: 1, flags: withAccount(k.writeFlags),
+		summary: "replace a " + k.noun,
+		detail: "Replace a " + k.noun + " (PUT " + path + "/{id}): the flags give the whole object, and a\n" +
+			"field not given is cleared." + k.writeDetail,
+		example: ex + "update " + k.exampleID + " " + k.writeExample,
+		run:     k.runUpdate,
+	}
+	if k.merge != nil {
+		update.summary = "change a " + k.noun
+		update.detail = strings.ReplaceAll(k.updateDetail, "{path}", path)
+	}
 	listArgs := ""
 	getArgs := k.idArg
 	if k.showSecret != nil {
@@ -161,14 +193,7 @@ func (k *objectKind[T, P]) group() *command {
 		detail:  "Create a " + k.noun + " (POST " + path + ")." + k.writeDetail,
 		example: ex + "create " + k.writeExample,
 		run:     k.runCreate,
-	}, {
-		name: k.plural + " update", args: k.idArg + " " + k.writeArgs, minArgs: 1, maxArgs: 1, flags: withAccount(k.writeFlags),
-		summary: "replace a " + k.noun,
-		detail: "Replace a " + k.noun + " (PUT " + path + "/{id}): the flags give the whole object, and a\n" +
-			"field not given is cleared." + k.writeDetail,
-		example: ex + "update " + k.exampleID + " " + k.writeExample,
-		run:     k.runUpdate,
-	}, {
+	}, update, {
 		name: k.plural + " delete", args: k.idArg + " [--yes]", minArgs: 1, maxArgs: 1, flags: withAccount(yes),
 		summary: "delete a " + k.noun,
 		detail: "Delete a " + k.noun + " (DELETE " + path + "/{id}). On a terminal it asks first;\n" +
@@ -239,10 +264,40 @@ func (k *objectKind[T, P]) runUpdate(a *app, args []string) int {
 	if code >= 0 {
 		return code
 	}
+	if k.merge != nil {
+		return a.objectCall(args[0], nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
+			return k.mergedUpdate(ctx, a, c, acct, args[0], p)
+		})
+	}
 	return a.objectCall(args[0], nil, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
 		v, err := k.api(c).Update(ctx, acct, args[0], p)
 		return k.one(a, v), err
 	})
+}
+
+// mergedUpdate is update for a kind with merge: GET the object, PUT it
+// back with the given flags' fields replaced, and print it with each
+// changed field as "old → new" (under -o json, the updated object).
+func (k *objectKind[T, P]) mergedUpdate(ctx context.Context, a *app, c *secondarydns.Client, acct, id string, p P) (*output, error) {
+	api := k.api(c)
+	old, err := api.Get(ctx, acct, id)
+	if errors.Is(err, errValidOnly) {
+		// objectCall's check, which sends nothing: the ID passed the GET's
+		// rules; check the flags as given (a field left out is empty,
+		// which every field allows).
+		_, err = api.Update(ctx, acct, id, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := api.Update(ctx, acct, id, k.merge(a, *old, p))
+	out := k.one(a, v)
+	if out != nil {
+		was := k.view(a, *old)
+		now := k.view(a, *v)
+		out.text = func(w io.Writer) { changedView(was, now).writeText(w) }
+	}
+	return out, err
 }
 
 func (k *objectKind[T, P]) runDelete(a *app, args []string) int {
@@ -468,6 +523,7 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 	api:       func(c *secondarydns.Client) objectAPI[secondarydns.Peer, secondarydns.PeerParams] { return c.Peers },
 	writeArgs: "--name NAME [--ip IP] [--port N] [--ixfr] [--tsig TSIG_ID]",
 	writeFlags: func(a *app, fs *flag.FlagSet) {
+		a.obj.set = fs
 		fs.StringVar(&a.obj.name, "name", "", "the peer's `NAME` (required)")
 		fs.StringVar(&a.obj.ip, "ip", "", "the `IP` address NOTIFY is sent to (IPv4 or IPv6, no port)")
 		fs.IntVar(&a.obj.port, "port", 0, "the NOTIFY port `N` (default none: DNS's 53)")
@@ -484,6 +540,28 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 	params: func(a *app) (secondarydns.PeerParams, int) {
 		return secondarydns.PeerParams{Name: a.obj.name, IP: a.obj.ip, Port: a.obj.port, IXFREnable: a.obj.ixfr, TSIGID: a.obj.tsig}, -1
 	},
+	merge: func(a *app, old secondarydns.Peer, p secondarydns.PeerParams) secondarydns.PeerParams {
+		// --name is required, so always given.
+		if !a.obj.given("ip") {
+			p.IP = old.IP
+		}
+		if !a.obj.given("port") {
+			p.Port = old.Port
+		}
+		if !a.obj.given("ixfr") {
+			p.IXFREnable = old.IXFREnable
+		}
+		if !a.obj.given("tsig") {
+			p.TSIGID = old.TSIGID
+		}
+		return p
+	},
+	updateDetail: `Change a peer: read it (GET {path}/{id})
+and send it back (PUT, same path) with the given flags' fields replaced;
+every other field keeps its value. --ip "" removes the IP, --port 0 unsets
+the port (DNS's 53), --ixfr=false turns IXFR off, --tsig "" removes the TSIG
+key. It prints the peer with each changed field as "old → new" (-o json:
+the updated peer).`,
 	view: func(_ *app, p secondarydns.Peer) objectView {
 		port := ""
 		if p.Port != 0 {

@@ -122,12 +122,13 @@ func TestPeersCommands(t *testing.T) {
 	r = run("peers", "get", p1.ID, "-o", "json")
 	assert.Equal(t, p1, decode[secondarydns.Peer](t, r.stdout))
 
-	// Update is the whole object: what is not given is cleared.
+	// Update reads the peer and keeps what is not given (see
+	// TestPeersUpdateKeepsWhatIsNotGiven).
 	n = len(srv.Requests())
 	r = run("peers", "update", p1.ID, "--name", "ns1-v6", "--ip", "2001:db8::53", "-o", "json")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	oneRequest(t, srv, n, http.MethodPut, path+"/"+p1.ID, `{"name": "ns1-v6", "ip": "2001:db8::53"}`)
-	assert.JSONEq(t, `{"id": "`+p1.ID+`", "name": "ns1-v6", "ip": "2001:db8::53"}`, r.stdout)
+	assert.Equal(t, []sent{{http.MethodGet, path + "/" + p1.ID, ""}, {http.MethodPut, path + "/" + p1.ID, sentSince(srv, n)[1].body}}, sentSince(srv, n))
+	assert.JSONEq(t, `{"id": "`+p1.ID+`", "name": "ns1-v6", "ip": "2001:db8::53", "port": 5353, "ixfr_enable": true}`, r.stdout)
 
 	n = len(srv.Requests())
 	r = run("peers", "delete", p1.ID, "--yes")

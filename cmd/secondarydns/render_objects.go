@@ -33,6 +33,26 @@ func (v objectView) writeText(w io.Writer) {
 	}
 }
 
+// changedView is now with each field whose value differs from was's
+// shown as "old → new" (was and now are views of one object), and a line
+// saying so when none does.
+func changedView(was, now objectView) objectView {
+	out := now
+	out.fields = make([]viewField, len(now.fields))
+	changed := false
+	for i, f := range now.fields {
+		out.fields[i] = f
+		if i < len(was.fields) && was.fields[i].label == f.label && was.fields[i].value != f.value {
+			out.fields[i].value = dash(was.fields[i].value) + " → " + dash(f.value)
+			changed = true
+		}
+	}
+	if !changed && out.after == "" {
+		out.after = "(nothing changed)"
+	}
+	return out
+}
+
 // listOutput is a list: a JSON array, or a table with a header row.
 func listOutput(plural string, views []objectView) *output {
 	docs := make([]any, len(views))
