@@ -125,6 +125,13 @@ type objectKind[T, P any] struct {
 	merge        func(a *app, old T, p P) P
 	updateDetail string
 
+	// deleteWarning, when set, is what deleting the object would break
+	// ("" for nothing), asked before the delete: it goes into the
+	// confirmation's question, and on stderr under --yes. deleteDetail
+	// says so in delete's help.
+	deleteWarning func(ctx context.Context, c *secondarydns.Client, acct, id string) (string, error)
+	deleteDetail  string
+
 	// showSecret registers --show-secret(s) on list and get (TSIGs only).
 	showSecret func(a *app, fs *flag.FlagSet, plural bool)
 	view       func(a *app, v T) objectView
@@ -197,7 +204,7 @@ func (k *objectKind[T, P]) group() *command {
 		name: k.plural + " delete", args: k.idArg + " [--yes]", minArgs: 1, maxArgs: 1, flags: withAccount(yes),
 		summary: "delete a " + k.noun,
 		detail: "Delete a " + k.noun + " (DELETE " + path + "/{id}). On a terminal it asks first;\n" +
-			"otherwise --yes is required.",
+			"otherwise --yes is required." + k.deleteDetail,
 		example: ex + "delete " + k.exampleID + " --yes",
 		run:     k.runDelete,
 	}}
@@ -305,9 +312,24 @@ func (k *objectKind[T, P]) runDelete(a *app, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	ask := func() int {
-		return a.confirm(confirmation{question: fmt.Sprintf("Delete %s %s of account %s?", k.noun, args[0], acct),
-			verb: "delete", noTerminal: "nothing was sent", stopped: "nothing was deleted"})
+	ask := func(ctx context.Context, c *secondarydns.Client) int {
+		conf := confirmation{question: fmt.Sprintf("Delete %s %s of account %s?", k.noun, args[0], acct),
+			verb: "delete", noTerminal: "nothing was sent", stopped: "nothing was deleted"}
+		if k.deleteWarning == nil || (!a.yes && !a.stdinTTY) {
+			// Without a terminal or --yes it refuses before any request.
+			return a.confirm(conf)
+		}
+		warning, err := k.deleteWarning(ctx, c, acct, args[0])
+		if err != nil {
+			return a.objectError(args[0], nil, fmt.Errorf("checking what uses the %s first: %w; nothing was deleted", k.noun, err))
+		}
+		if warning != "" {
+			conf.question = warning + ".\n" + conf.question
+			if a.yes {
+				fmt.Fprintf(a.stderr, "secondarydns %s: warning: %s\n", a.cmd.name, warning)
+			}
+		}
+		return a.confirm(conf)
 	}
 	return a.objectCall(args[0], ask, func(ctx context.Context, c *secondarydns.Client) (*output, error) {
 		id, err := k.api(c).Delete(ctx, acct, args[0])
@@ -343,7 +365,7 @@ type output struct {
 // exit 2 and nothing is sent), opens the client, asks ask (delete's
 // confirmation; nil for none), runs call and prints its output or error.
 // id names the object the command is about ("" for list and create).
-func (a *app) objectCall(id string, ask func() int, call func(context.Context, *secondarydns.Client) (*output, error)) int {
+func (a *app) objectCall(id string, ask func(context.Context, *secondarydns.Client) int, call func(context.Context, *secondarydns.Client) (*output, error)) int {
 	v, err := newValidator()
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
@@ -358,7 +380,7 @@ func (a *app) objectCall(id string, ask func() int, call func(context.Context, *
 	}
 	defer cancel()
 	if ask != nil {
-		if code := ask(); code >= 0 {
+		if code := ask(ctx, c); code >= 0 {
 			return code
 		}
 	}
@@ -616,7 +638,39 @@ of the output, under -o json as "secret"; give it to the secondary.`,
 			fs.BoolVar(&a.obj.showSecret, "show-secret", false, "print the secret instead of [redacted]")
 		}
 	},
-	view: tsigView,
+	view:          tsigView,
+	deleteWarning: tsigUsers,
+	deleteDetail: `
+Before that it lists the account's peers (GET /accounts/{account_id}/secondary_dns/peers)
+and names those that use the key, whose transfers would fail: in the question,
+or on stderr under --yes.`,
+}
+
+// tsigUsers lists the account's peers (one request) and names those that
+// sign their transfers with TSIG key id: deleting it breaks them. A zone
+// names its peers by ID, so which zones a peer delete would break is not
+// checked: that would read every zone.
+func tsigUsers(ctx context.Context, c *secondarydns.Client, acct, id string) (string, error) {
+	peers, err := c.Peers.List(ctx, acct)
+	if err != nil {
+		return "", err
+	}
+	const most = 5 // named; the rest counted
+	var names []string
+	for _, p := range peers {
+		if p.TSIGID == id {
+			names = append(names, fmt.Sprintf("%s (%s)", p.Name, p.ID))
+		}
+	}
+	switch n := len(names); {
+	case n == 0:
+		return "", nil
+	case n == 1:
+		return "peer " + names[0] + " uses this key; its transfers will fail", nil
+	case n > most:
+		names = append(names[:most], fmt.Sprintf("%d more", n-most))
+	}
+	return "peers " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " use this key; their transfers will fail", nil
 }
 
 var aclKind = &objectKind[secondarydns.ACL, secondarydns.ACLParams]{

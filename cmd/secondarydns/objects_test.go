@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,7 @@ func TestObjectsHelp(t *testing.T) {
 	golden(t, "help_tsigs", cli(t, srv, "tsigs", "--help").stdout)
 	golden(t, "help_tsigs_create", cli(t, srv, "tsigs", "create", "--help").stdout)
 	golden(t, "help_peers_update", cli(t, srv, "peers", "update", "--help").stdout)
+	golden(t, "help_tsigs_delete", cli(t, srv, "tsigs", "delete", "--help").stdout)
 	assert.Empty(t, srv.Requests())
 }
 
@@ -266,5 +268,10 @@ func TestDeleteConfirmation(t *testing.T) {
 		assert.Equal(t, exitFailed, r.code, r.stderr)
 		assert.Contains(t, r.stderr, "--timeout 200ms passed while waiting for the confirmation; nothing was deleted")
 	}
-	assert.Empty(t, srv.Requests())
+	// Nothing written: only tsigs delete's peers list, asked on a terminal
+	// before the question (TestTSIGDeleteInUse).
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet+" /accounts/"+acctX+"/secondary_dns/peers", r.Method+" "+r.Path)
+	}
+	assert.Len(t, srv.Requests(), 4)
 }
