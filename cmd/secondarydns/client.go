@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dnsxfer/secondarydns"
 	"golang.org/x/time/rate"
@@ -69,9 +71,16 @@ func (a *app) client() (*secondarydns.Client, context.Context, context.CancelFun
 	if a.rate > 0 {
 		opts = append(opts, secondarydns.WithRateLimiter(pacer{rate.NewLimiter(rate.Limit(a.rate), 1), &a.pacedOut}))
 	}
+	// Always a logger: it announces the SDK's Retry-After waits (see
+	// retryWaits), and under --verbose writes the log.
+	var next slog.Handler
 	if a.log != nil {
-		opts = append(opts, secondarydns.WithLogger(a.log))
+		next = a.log.Handler()
 	}
+	if a.waits == nil {
+		a.waits = &retryWaits{a: a, now: time.Now}
+	}
+	opts = append(opts, secondarydns.WithLogger(a.waits.logger(next)))
 	opts = append(opts, a.sdkOptions...)
 	c, err := secondarydns.NewClient(opts...)
 	if err != nil {

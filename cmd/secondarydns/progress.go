@@ -100,6 +100,7 @@ func (p *progress) lockout(until time.Time, retryAfter time.Duration) {
 	p.mu.Lock()
 	p.paused = until
 	p.mu.Unlock()
+	p.a.waits.lockedOut(until)
 	fmt.Fprintf(p.a.stderr, "rate limited by Cloudflare: every request paused until %s (Retry-After %d s)\n",
 		until.Format(time.TimeOnly), int64(retryAfter.Round(time.Second)/time.Second))
 }
@@ -109,6 +110,9 @@ func (p *progress) line() string {
 	p.mu.Lock()
 	done, paused := p.done, p.paused
 	p.mu.Unlock()
+	if w := p.a.waits.pausedUntil(); w.After(paused) {
+		paused = w // a Retry-After waited in a call (retryWaits)
+	}
 	now := time.Now()
 	elapsed := now.Sub(p.start)
 	// Under a second of data says nothing about the rate (the first frame

@@ -85,7 +85,8 @@ type app struct {
 	plainEvery time.Duration
 
 	cmd     *command
-	tracker *tracker // set by a command that sends requests
+	tracker *tracker    // set by a command that sends requests
+	waits   *retryWaits // likewise: announces Retry-After waits
 	log     *slog.Logger
 
 	// onInterrupt, when set (by tests), is called once SIGINT/SIGTERM has
