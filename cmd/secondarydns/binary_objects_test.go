@@ -65,7 +65,8 @@ func TestBinaryObjects(t *testing.T) {
 	assert.Equal(t, "[redacted]", key.Secret)
 	code, stdout, stderr = cmd("", "peers", "update", peer.ID, "--name", "ns1", "--ip", "192.0.2.53", "--tsig", key.ID)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "tsig  "+key.ID+"\n")
+	assert.Contains(t, stdout, "tsig  - → "+key.ID+"\n", "the change, old → new")
+	assert.Contains(t, stdout, "port  53\n", "kept: --port not given")
 
 	// Deleting needs --yes without a terminal.
 	code, _, stderr = cmd("yes\n", "peers", "delete", peer.ID)
