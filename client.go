@@ -594,6 +594,10 @@ func (r *run) logAttempt(ctx context.Context, a *attempt, d time.Duration) {
 	l.LogAttrs(ctx, slog.LevelDebug, "secondarydns: request", attrs...)
 }
 
+// logDecision logs a retry decision, before any wait. cmd/secondarydns
+// reads this record (its message, and the reason decide gives a 429 whose
+// Retry-After is waited out) to announce the wait: keep them in step with
+// its retrywait.go.
 func (r *run) logDecision(ctx context.Context, retry bool, wait time.Duration, reason string) {
 	l := r.cfg.logger
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
