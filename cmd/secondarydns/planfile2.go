@@ -12,9 +12,15 @@ package main
 //	  "steps": [{"kind", "name", "action", "id"}]
 //	}
 //
-// Never a secret: a TSIG's secret, wanted or read, is kept as its SHA-256.
-// apply --plan reads the wanted secret from its secret_env again and
-// refuses the plan (exit 2, before any request) when its SHA-256 differs.
+// Never a secret: a TSIG the file declares with secret_env keeps its
+// wanted secret as its SHA-256 (apply --plan reads it from its secret_env
+// again and refuses the plan, exit 2 before any request, when its SHA-256
+// differs), and its read secret as the same SHA-256 only when the account
+// holds that secret already (the staleness check's question). Every other
+// secret is kept without any hash: an unsalted SHA-256 of a low-entropy
+// secret can be confirmed offline. (A version-2 plan written before holds
+// a read SHA-256 for every TSIG; those the check does not use are
+// ignored.)
 // A zone that uses a peer the steps create holds the placeholder
 // new-peer-N- (the N-th peer create among the steps) among its peers.
 
@@ -123,18 +129,41 @@ func savedAccountOf(r *resolved) *savedAccount {
 		w := f.acls[n].want
 		sa.Want.ACLs = append(sa.Want.ACLs, savedACL{Name: n, IPRange: w.IPRange, Absent: w.Absent})
 	}
-	sa.Read = readObjects(p)
+	sa.Read = readObjects(p, hashedTSIGs(sa.Want))
 	for _, st := range p.Steps {
 		sa.Steps = append(sa.Steps, savedStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID})
 	}
 	return sa
 }
 
-// readObjects is what an account plan read, as a saved plan keeps it.
-func readObjects(p *secondarydns.AccountPlan) savedObjects {
+// hashedTSIGs maps each TSIG the want gives a secret_env to the SHA-256
+// of its wanted secret. A saved plan keeps a read secret's SHA-256 only
+// for these TSIGs and only when it is that one (the account already holds
+// the wanted secret): the staleness check needs to know whether the secret
+// is the wanted one then and now (that decides the steps), never which
+// other secret it is. So no hash of a secret the file does not hold leaves
+// the account in a saved plan.
+func hashedTSIGs(want savedObjects) map[string]string {
+	out := map[string]string{}
+	for _, t := range want.TSIGs {
+		if t.SecretEnv != "" && t.SecretSHA256 != "" {
+			out[t.Name] = t.SecretSHA256
+		}
+	}
+	return out
+}
+
+// readObjects is what an account plan read, as a saved plan keeps it: a
+// TSIG's secret as its SHA-256 when that is the one hashed gives for its
+// name (hashedTSIGs), else without any.
+func readObjects(p *secondarydns.AccountPlan, hashed map[string]string) savedObjects {
 	o := savedObjects{TSIGs: []savedTSIG{}, Peers: []savedPeer{}, ACLs: []savedACL{}}
 	for _, t := range p.TSIGs {
-		o.TSIGs = append(o.TSIGs, savedTSIG{ID: t.ID, Name: t.Name, Algo: t.Algo, SecretSHA256: secretSum(t.Secret)})
+		st := savedTSIG{ID: t.ID, Name: t.Name, Algo: t.Algo}
+		if sum, ok := hashed[t.Name]; ok && secretSum(t.Secret) == sum {
+			st.SecretSHA256 = sum
+		}
+		o.TSIGs = append(o.TSIGs, st)
 	}
 	for _, x := range p.Peers {
 		o.Peers = append(o.Peers, savedPeer{ID: x.ID, Name: x.Name, IP: x.IP, Port: x.Port, IXFREnable: x.IXFREnable, TSIGID: x.TSIGID})
@@ -440,9 +469,19 @@ type objKey struct {
 // staleObjects says how each object the plan manages (the names in its
 // want, and the TSIGs its peers name) differs between the plan's read and
 // now ("was changed since the plan was made", …); those that do not differ are not
-// in it. Secrets compare by their SHA-256.
+// in it. A secret compares as "the wanted one or not" (hashedTSIGs); a
+// hash an older plan kept otherwise (of every TSIG's read secret) is
+// ignored, so that such a plan still loads and compares alike.
 func staleObjects(sa *savedAccount, now *secondarydns.AccountPlan) map[objKey]string {
-	cur := readObjects(now)
+	hashed := hashedTSIGs(sa.Want)
+	cur := readObjects(now, hashed)
+	then := sa.Read
+	then.TSIGs = slices.Clone(then.TSIGs)
+	for i := range then.TSIGs {
+		if sum, ok := hashed[then.TSIGs[i].Name]; !ok || then.TSIGs[i].SecretSHA256 != sum {
+			then.TSIGs[i].SecretSHA256 = ""
+		}
+	}
 	tsigs, peers, acls := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, t := range sa.Want.TSIGs {
 		tsigs[t.Name] = true
@@ -457,7 +496,7 @@ func staleObjects(sa *savedAccount, now *secondarydns.AccountPlan) map[objKey]st
 		acls[a.Name] = true
 	}
 	out := map[objKey]string{}
-	diffNamed(out, secondarydns.KindTSIG, tsigs, sa.Read.TSIGs, cur.TSIGs, func(t savedTSIG) string { return t.Name })
+	diffNamed(out, secondarydns.KindTSIG, tsigs, then.TSIGs, cur.TSIGs, func(t savedTSIG) string { return t.Name })
 	diffNamed(out, secondarydns.KindPeer, peers, sa.Read.Peers, cur.Peers, func(p savedPeer) string { return p.Name })
 	diffNamed(out, secondarydns.KindACL, acls, sa.Read.ACLs, cur.ACLs, func(a savedACL) string { return a.Name })
 	return out
@@ -557,7 +596,7 @@ func (r *resolved) skipStale(sa *savedAccount, stale map[objKey]string, outs []o
 	}
 	peersNamed := func(name string) []savedPeer {
 		var out []savedPeer
-		for _, p := range slices.Concat(sa.Read.Peers, readObjects(r.acct).Peers) {
+		for _, p := range slices.Concat(sa.Read.Peers, readObjects(r.acct, nil).Peers) {
 			if p.Name == name {
 				out = append(out, p)
 			}
