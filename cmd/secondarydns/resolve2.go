@@ -152,7 +152,7 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 			deleting[st.ID] = st.Name
 		}
 	}
-	peerID := func(line int, path, e string) (string, error) {
+	peerID := func(line int, path, e string, hinting bool) (string, error) {
 		if fp, ok := f.peers[e]; ok && !fp.want.Absent {
 			if ph, ok := creating[e]; ok {
 				return ph, nil
@@ -194,7 +194,9 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 				}
 			})
 			hint := ""
-			if s := closestExact(e, names); s != "" {
+			if !hinting {
+				// Past the names a message lists: no search for a hint.
+			} else if s := closestExact(e, names); s != "" {
 				hint = fmt.Sprintf("; did you mean %q?", s)
 			}
 			return "", errorAt(f.name, line, path, "%q is neither a peer in \"peers\" nor a peer of account %s (by name or ID)%s", clip(e), account, hint)
@@ -204,32 +206,34 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 		}
 		return id, nil
 	}
-	resolvePeers := func(line int, path string, entries []string) ([]string, error) {
+	// Every name that does not resolve is collected, so that one exit 2
+	// names them all (a file of 200 zones with 3 typos needs one run, not
+	// three).
+	var bad nameErrs
+	resolvePeers := func(line int, path string, entries []string) []string {
 		out := make([]string, 0, len(entries))
 		for i, e := range entries {
-			id, err := peerID(line, fmt.Sprintf("%s[%d]", path, i), e)
+			id, err := peerID(line, fmt.Sprintf("%s[%d]", path, i), e, bad.hinting())
 			if err != nil {
-				return nil, err
+				bad.add(line, err)
 			}
 			out = append(out, id)
 		}
-		return out, nil
+		return out
 	}
 	var defPeers []string
 	if f.defPeers != nil {
-		if defPeers, err = resolvePeers(f.defLine, "defaults.peers", f.defPeers); err != nil {
-			return nil, &inputErr{err.Error()}
-		}
+		defPeers = resolvePeers(f.defLine, "defaults.peers", f.defPeers)
 	}
 
-	ids, err := f.zoneIDs(account, listed)
-	if err != nil {
-		return nil, err
-	}
+	ids := f.resolveZones(account, listed, &bad)
 	seen := make(map[string]bool, len(ids))
 	for i, z := range f.zones {
 		p := path2("zones", z.key, "", 0)
 		id := ids[i]
+		if id == "" {
+			continue // in bad
+		}
 		seen[id] = true
 		if z.absent {
 			r.zones[id] = secondarydns.Desired{Absent: true}
@@ -240,14 +244,15 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 			want.Status = f.defStatus
 		}
 		if z.hasPeers {
-			if want.Peers, err = resolvePeers(z.line, p+".peers", z.peers); err != nil {
-				return nil, &inputErr{err.Error()}
-			}
+			want.Peers = resolvePeers(z.line, p+".peers", z.peers)
 		}
 		if want.Peers == nil {
 			want.Peers = []string{}
 		}
 		r.zones[id] = want
+	}
+	if err := bad.err(f.name, len(listed)); err != nil {
+		return nil, err
 	}
 	if r.listed {
 		r.unmanaged = []string{}
@@ -263,9 +268,21 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 
 // zoneIDs resolves each zone of the file, in the file's order, to its ID: a
 // zone keyed by name through listed, the account's zone list (plan and
-// verify read it the same way). A name the account does not have, or has
-// twice, and a zone given twice (by name and by ID) are an *inputErr.
+// verify read it the same way). Names the account does not have, or has
+// twice, and a zone given twice (by name and by ID) are one *inputErr
+// naming all of them (nameErrs).
 func (f *file2) zoneIDs(account string, listed []secondarydns.Zone) ([]string, error) {
+	var bad nameErrs
+	ids := f.resolveZones(account, listed, &bad)
+	if err := bad.err(f.name, len(listed)); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// resolveZones is zoneIDs collecting into bad: a zone that does not
+// resolve has the ID "".
+func (f *file2) resolveZones(account string, listed []secondarydns.Zone, bad *nameErrs) []string {
 	byName := map[string][]secondarydns.Zone{}
 	for _, z := range listed {
 		byName[normName(z.Name)] = append(byName[normName(z.Name)], z)
@@ -283,20 +300,137 @@ func (f *file2) zoneIDs(account string, listed []secondarydns.Zone) ([]string, e
 			found := byName[normName(z.key)]
 			switch len(found) {
 			case 0:
-				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has no zone named %q (checked with the zone list: %d zones); nothing was read or written", account, clip(z.key), len(listed)).Error()}
+				hint := ""
+				if bad.hinting() {
+					if s := closestZone(z.key, listed); s != "" {
+						hint = fmt.Sprintf("; did you mean %q?", s)
+					}
+				}
+				bad.addZone(z.line, p, fmt.Sprintf("account %s has no zone named %q", account, clip(z.key)), hint)
+				ids = append(ids, "")
+				continue
 			case 1:
 				id = found[0].ID
 			default:
-				return nil, &inputErr{errorAt(f.name, z.line, p, "account %s has %d zones named %q (%s and %s); key the zone by its ID", account, len(found), clip(z.key), found[0].ID, found[1].ID).Error()}
+				bad.add(z.line, errorAt(f.name, z.line, p, "account %s has %d zones named %q (%s and %s); key the zone by its ID", account, len(found), clip(z.key), found[0].ID, found[1].ID))
+				ids = append(ids, "")
+				continue
 			}
 		}
 		if first, dup := seen[id]; dup {
-			return nil, &inputErr{errorAt(f.name, z.line, p, "the same zone (%s) as zones[%q] on line %d: a zone appears once, by name or by ID", id, clip(first.key), first.line).Error()}
+			bad.add(z.line, errorAt(f.name, z.line, p, "the same zone (%s) as zones[%q] on line %d: a zone appears once, by name or by ID", id, clip(first.key), first.line))
+			ids = append(ids, "")
+			continue
 		}
 		seen[id] = place{z.key, z.line}
 		ids = append(ids, id)
 	}
-	return ids, nil
+	return ids
+}
+
+// maxNamesListed is how many names that do not resolve one message lists
+// ("… and 12 more"); a hint is searched for those only.
+const maxNamesListed = 10
+
+// nameErrs collects the file's names that do not resolve against the
+// account: exit 2 for all of them at once, after the lookups.
+type nameErrs struct {
+	errs      []nameErr
+	zoneNames bool // some are zone names: the message says how they were checked
+}
+
+// nameErr is one, at line: err (FILE:LINE: PATH: why), or a zone name the account
+// does not have (line, path, msg and its "; did you mean" hint apart, so
+// that the zone list's size can go between them).
+type nameErr struct {
+	err             error
+	line            int
+	path, msg, hint string
+}
+
+func (b *nameErrs) add(line int, err error) {
+	b.errs = append(b.errs, nameErr{err: err, line: line})
+}
+
+func (b *nameErrs) addZone(line int, path, msg, hint string) {
+	b.zoneNames = true
+	b.errs = append(b.errs, nameErr{line: line, path: path, msg: msg, hint: hint})
+}
+
+// hinting says whether the next name is one the message lists, so worth
+// a "did you mean" (a search over every zone or peer name).
+func (b *nameErrs) hinting() bool { return len(b.errs) < maxNamesListed }
+
+// err is the one message for every name collected (nil for none): for
+// one, its own message ("FILE:LINE: PATH: account … has no zone named …
+// (checked with the zone list: N zones); did you mean …?; nothing was
+// read or written"); for several, "FILE: N names in the file do not
+// resolve (…); nothing was read or written: line LINE: PATH: why; …; and
+// M more", the first maxNamesListed of them in the file's order. listed
+// is the zone list's length, said when a zone name did not resolve.
+func (b *nameErrs) err(file string, listed int) error {
+	if len(b.errs) == 0 {
+		return nil
+	}
+	const nothing = "; nothing was read or written"
+	// Zone keys are collected before the zones' peer entries: the
+	// message goes in the file's order.
+	slices.SortStableFunc(b.errs, func(x, y nameErr) int { return x.line - y.line })
+	if len(b.errs) == 1 {
+		e := b.errs[0]
+		if e.err != nil {
+			return &inputErr{e.err.Error() + nothing}
+		}
+		return &inputErr{errorAt(file, e.line, e.path, "%s (checked with the zone list: %d zones)%s%s", e.msg, listed, e.hint, nothing).Error()}
+	}
+	var parts []string
+	for _, e := range b.errs[:min(len(b.errs), maxNamesListed)] {
+		if e.err != nil {
+			parts = append(parts, "line "+strings.TrimPrefix(e.err.Error(), file+":"))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("line %d: %s: %s%s", e.line, e.path, e.msg, e.hint))
+	}
+	more := ""
+	if n := len(b.errs) - maxNamesListed; n > 0 {
+		more = fmt.Sprintf("; and %d more", n)
+	}
+	checked := ""
+	if b.zoneNames {
+		checked = fmt.Sprintf(" (zone names checked with the zone list: %d zones)", listed)
+	}
+	return &inputErr{fmt.Sprintf("%s: %d names in the file do not resolve%s%s: %s%s", file, len(b.errs), checked, nothing, strings.Join(parts, "; "), more)}
+}
+
+// closestZone is the account's zone name nearest to name, as zone names
+// compare (case and a trailing dot aside), if close; written with a
+// trailing dot when name has one.
+func closestZone(name string, zones []secondarydns.Zone) string {
+	if len(name) > maxEcho {
+		return ""
+	}
+	want := normName(name)
+	best, bestD := "", 3
+	for _, z := range zones {
+		c := normName(z.Name)
+		if len(c) > maxEcho || c == want || abs(len(c)-len(want)) >= bestD {
+			continue
+		}
+		if d := distance(want, c); d < bestD {
+			best, bestD = strings.TrimSuffix(z.Name, "."), d
+		}
+	}
+	if best != "" && strings.HasSuffix(name, ".") {
+		best += "."
+	}
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // closestExact is the candidate nearest to s (case counts: peer names are
