@@ -103,7 +103,7 @@ func requestList(srv *secondarydnstest.Server) []string {
 }
 
 // TestFormat2Plan: the text plan shows the account's steps before the
-// zones, +ns1 (new) for the peer being created, one summary line counting
+// zones (by name: the file keys zones by name), +ns1 (new) for the peer being created, one summary line counting
 // both and the unmanaged zones; the JSON has "account" and "unmanaged";
 // the requests are the lookups and one read per zone, nothing written.
 func TestFormat2Plan(t *testing.T) {
@@ -122,15 +122,15 @@ peer old
   delete   remove the peer (ip 192.0.2.1)
 `+zoneA+` example.com.
   update   peers +ns1 (new)
+`+zoneE+` example.net.
+  create   name example.net., peers bind-a
+  enable   status Disabled (new) → Enabled
 `+zoneB+` example.org.
   create   name example.org., peers ns1 (new)
   enable   status Disabled (new) → Enabled
 `+zoneC+` old.example.
   disable  status Enabled → Disabled
   delete   remove the configuration (name old.example., peers old)
-`+zoneE+` example.net.
-  create   name example.net., peers bind-a
-  enable   status Disabled (new) → Enabled
 account: 4 to change (3 create, 1 delete); zones: 4 to change (2 create, 1 update, 2 enable, 1 disable, 1 delete), 0 in sync; 1 unmanaged zone(s) (in the account, not in the file)
 `, r.stdout)
 	assert.NotContains(t, r.stdout+r.stderr, tsigSecret2)

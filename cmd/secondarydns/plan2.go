@@ -69,6 +69,7 @@ func (a *app) start2(f *file2) (r *resolved, outs []outcome, c *secondarydns.Cli
 	if err != nil {
 		return nil, nil, nil, nil, cancel, a.failure(exitFailed, err.Error())
 	}
+	r.orderByName(outs)
 	return r, outs, c, ctx, cancel, -1
 }
 

@@ -408,6 +408,7 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	if err != nil {
 		return a.failure(exitFailed, err.Error())
 	}
+	keepSavedOrder(outs, sp)
 	r.skipStale(sa, stale, outs)
 	return a.apply2(ctx, c, r, outs)
 }
@@ -715,4 +716,16 @@ func writePlanFile(path string, sp savedPlan) (string, error) {
 		return "", fmt.Errorf("saving the plan: %w", err)
 	}
 	return sum, nil
+}
+
+// keepSavedOrder puts the zones of a version-2 plan back in the plan's
+// order (replan sorts them by ID): by name when the file keyed zones by
+// name (the order plan showed and saved), so that apply --plan reports
+// them as plan did.
+func keepSavedOrder(outs []outcome, sp *savedPlan) {
+	at := make(map[string]int, len(sp.Zones))
+	for i, z := range sp.Zones {
+		at[z.ZoneID] = i
+	}
+	slices.SortStableFunc(outs, func(x, y outcome) int { return at[x.id] - at[y.id] })
 }

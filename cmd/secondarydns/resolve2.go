@@ -51,6 +51,11 @@ type resolved struct {
 	// made"), shown in the plan and reported as failed.
 	skip      stepErrs
 	staleOnly []staleObject
+	// orderName is, when the file keys a zone by name, the name each zone
+	// is reported by (its key, or the "name" of one keyed by ID), by zone
+	// ID: the report then goes by name (orderByName). nil otherwise: by
+	// ID, as format 1.
+	orderName map[string]string
 }
 
 // placeholder is the stand-in peer ID of the i-th peer a plan creates. It
@@ -228,6 +233,9 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 
 	ids := f.resolveZones(account, listed, &bad)
 	seen := make(map[string]bool, len(ids))
+	if slices.ContainsFunc(f.zones, func(z zoneEntry) bool { return z.byName }) {
+		r.orderName = map[string]string{}
+	}
 	for i, z := range f.zones {
 		p := path2("zones", z.key, "", 0)
 		id := ids[i]
@@ -235,6 +243,12 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 			continue // in bad
 		}
 		seen[id] = true
+		if r.orderName != nil {
+			r.orderName[id] = z.name
+			if z.byName {
+				r.orderName[id] = z.key
+			}
+		}
 		if z.absent {
 			r.zones[id] = secondarydns.Desired{Absent: true}
 			continue
@@ -431,6 +445,30 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// orderByName sorts a report of a file that keys zones by name by the
+// zones' names (as zone names compare; the ID breaks a tie), so that a
+// file written z001…z200 reads z001…z200, not in the order of IDs. A
+// zone the file gives no name (absent, keyed by ID) goes by the name
+// read. Format 1, and a format-2 file keying every zone by ID, keep the
+// ID order.
+func (r *resolved) orderByName(outs []outcome) {
+	if r.orderName == nil {
+		return
+	}
+	key := func(o outcome) string {
+		if n := r.orderName[o.id]; n != "" {
+			return normName(n)
+		}
+		return normName(jsonZoneName(o))
+	}
+	slices.SortStableFunc(outs, func(x, y outcome) int {
+		if c := strings.Compare(key(x), key(y)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.id, y.id)
+	})
 }
 
 // closestExact is the candidate nearest to s (case counts: peer names are

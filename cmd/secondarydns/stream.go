@@ -8,9 +8,12 @@ import (
 
 // resultStream writes apply's result lines as zones finish, so that a CI
 // log keeps what an apply changed even if the job is killed before the
-// end. Lines come in the report's order (zone-ID order): a zone's line
-// waits for the zones before it, at most the few in flight, so the log
-// reads the same on every run. They go on stdout in text mode, on stderr
+// end. Lines come in the report's order (zone-ID order; by name for a
+// format-2 file that keys zones by name, see orderByName): a zone's line
+// waits for the zones before it, so the log reads the same on every run
+// and as the plan did. The SDK runs zones in zone-ID order, so in that
+// order a line waits at most for the few in flight; by name it may also
+// wait for zones not run yet. They go on stdout in text mode, on stderr
 // under -o json (whose stdout holds the one JSON document), nowhere under
 // -o json --quiet (as the final report). written notes the zones written,
 // which the final report leaves out.
