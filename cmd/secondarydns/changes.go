@@ -20,11 +20,15 @@ type jsonFromTo struct {
 	To   string `json:"to"`
 }
 
-// jsonPeerSet is the peers an action adds and removes; an empty side is
-// left out.
+// jsonPeerSet is the peers an action adds and removes, by ID; an empty
+// side is left out. A format-2 plan names them too (namePeers): AddNames
+// and RemoveNames, in the order of Add and Remove, left out of format 1's
+// document (which reads no peer names) so that it stays as it was.
 type jsonPeerSet struct {
-	Add    []string `json:"add,omitempty"`
-	Remove []string `json:"remove,omitempty"`
+	Add         []string `json:"add,omitempty"`
+	Remove      []string `json:"remove,omitempty"`
+	AddNames    []string `json:"add_names,omitempty"`
+	RemoveNames []string `json:"remove_names,omitempty"`
 }
 
 // planChanges is what p's actions change, taken from the actions (not from a

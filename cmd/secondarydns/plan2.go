@@ -117,7 +117,8 @@ func (a *app) runPlan2(f *file2) int {
 // labeller replaces, in the zones' text, the placeholders of peers still
 // to create with "name (new)", and the ID of each peer of the account with
 // its name where no other peer has that name: a reviewer reads "+ns1",
-// not a 32-digit ID. (JSON keeps the IDs.)
+// not a 32-digit ID. (JSON keeps the IDs and names them beside:
+// namePeers.)
 func (r *resolved) labeller() *strings.Replacer {
 	var pairs []string
 	for ph, name := range r.newPeers {
@@ -361,8 +362,11 @@ type jsonStep struct {
 	Name   string                  `json:"name"`
 	Action secondarydns.Action     `json:"action"`
 	ID     string                  `json:"id"` // as read; for a create, set once done
-	Done   bool                    `json:"done"`
-	Error  *jsonError              `json:"error"`
+	// Changes is what the step changes, field by field (stepChanges); {}
+	// for a stale object with no step.
+	Changes map[string]jsonValueChange `json:"changes"`
+	Done    bool                       `json:"done"`
+	Error   *jsonError                 `json:"error"`
 }
 
 type jsonAccount struct {
@@ -387,20 +391,22 @@ type stepErrs map[int]error
 // its error, so a reader of the steps finds every failure there.
 const actionNone secondarydns.Action = "none"
 
-func accountJSON(run *stepRun) jsonAccount {
+func accountJSON(r *resolved, run *stepRun) jsonAccount {
 	doc := jsonAccount{ID: run.accountID, InSync: len(run.steps)+len(run.stale) == 0, Steps: []jsonStep{}}
 	for i, st := range run.steps {
-		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Done: run.done[i], Error: errorJSON(run.errs[i])})
+		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Changes: stepChanges(r, r.acct, st), Done: run.done[i], Error: errorJSON(run.errs[i])})
 	}
 	for _, o := range run.stale {
-		doc.Steps = append(doc.Steps, jsonStep{Kind: o.kind, Name: o.name, Action: actionNone, ID: o.id, Error: errorJSON(&staleStepError{o.String()})})
+		doc.Steps = append(doc.Steps, jsonStep{Kind: o.kind, Name: o.name, Action: actionNone, ID: o.id, Changes: map[string]jsonValueChange{}, Error: errorJSON(&staleStepError{o.String()})})
 	}
 	return doc
 }
 
-// writeJSON2 writes the document, with "name (new)" for placeholders.
+// writeJSON2 writes the document: the zones' peers named (namePeers), and
+// "name (new)" for a placeholder left in a message.
 func writeJSON2(w io.Writer, r *resolved, run *stepRun, outs []outcome, applied bool, saved *savedFile) {
-	doc := jsonPlan2{Account: accountJSON(run), jsonFleet: fleetJSON(outs, applied), PlanFile: saved}
+	doc := jsonPlan2{Account: accountJSON(r, run), jsonFleet: fleetJSON(outs, applied), PlanFile: saved}
+	r.namePeers(&doc.jsonFleet, run)
 	if r.reportUnmanaged {
 		doc.Unmanaged = &r.unmanaged
 	}

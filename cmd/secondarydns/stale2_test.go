@@ -264,7 +264,7 @@ func TestFormat2SavedPlanStaleNoStep(t *testing.T) {
 			Account jsonAccount `json:"account"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
-		assert.Equal(t, jsonAccount{ID: acct, InSync: false, Steps: []jsonStep{{Kind: secondarydns.KindACL, Name: "x", Action: "none", ID: x.ID,
+		assert.Equal(t, jsonAccount{ID: acct, InSync: false, Steps: []jsonStep{{Kind: secondarydns.KindACL, Name: "x", Action: "none", ID: x.ID, Changes: map[string]jsonValueChange{},
 			Error: &jsonError{Message: "acl x was changed since the plan was made; not touched", Codes: []int{}}}}}, doc.Account)
 	})
 
