@@ -67,17 +67,24 @@ func peerNamed(t *testing.T, srv *secondarydnstest.Server, name string) (string,
 func TestFormat2StepChanges(t *testing.T) {
 	acct := secondarydnstest.DefaultAccountID
 	ctx := context.Background()
-	f := newFmt2(t)
-	sdk := sdkClient(t, f.srv)
 	oldSecret := base64.StdEncoding.EncodeToString([]byte("the old secret of ns1-key, 32 b."))
-	_, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha512.", Secret: oldSecret})
-	require.NoError(t, err)
-	_, err = sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "gone", Algo: "hmac-sha256.", Secret: oldSecret})
-	require.NoError(t, err)
-	ns3, err := sdk.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "ns3", IP: "198.51.100.99", Port: 53})
-	require.NoError(t, err)
-	x, err := sdk.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "x", IPRange: "198.51.100.0/24"})
-	require.NoError(t, err)
+	// setup seeds a fake with the objects the file changes; it returns
+	// ns3's and ACL x's IDs.
+	setup := func() (*fmt2, string, string) {
+		f := newFmt2(t)
+		sdk := sdkClient(t, f.srv)
+		_, err := sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "ns1-key", Algo: "hmac-sha512.", Secret: oldSecret})
+		require.NoError(t, err)
+		_, err = sdk.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "gone", Algo: "hmac-sha256.", Secret: oldSecret})
+		require.NoError(t, err)
+		ns3, err := sdk.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "ns3", IP: "198.51.100.99", Port: 53})
+		require.NoError(t, err)
+		x, err := sdk.ACLs.Create(ctx, acct, secondarydns.ACLParams{Name: "x", IPRange: "198.51.100.0/24"})
+		require.NoError(t, err)
+		return f, ns3.ID, x.ID
+	}
+	f, ns3, x := setup()
+	sdk := sdkClient(t, f.srv)
 	file := writeFile(t, "zones.json", `{"account": "`+acct+`",
   "tsigs": {"ns1-key": {"algo": "hmac-sha256.", "secret_env": "NS1_TSIG_SECRET"}, "gone": {"absent": true}},
   "peers": {"ns3": {"ip": "198.51.100.54", "port": 5353, "ixfr_enable": true, "tsig": "ns1-key"},
@@ -148,10 +155,19 @@ account: 7 to change (2 create, 3 update, 2 delete); zones: 0 to change, 1 in sy
 	assert.Contains(t, r.stderr, text+"\n", "the plan shown")
 	assert.NotContains(t, r.stdout+r.stderr, oldSecret)
 	assert.NotContains(t, r.stdout+r.stderr, tsigSecret2)
-	got, err := sdk.Peers.Get(ctx, acct, ns3.ID)
+	got, err := sdk.Peers.Get(ctx, acct, ns3)
 	require.NoError(t, err)
 	assert.Equal(t, "198.51.100.54", got.IP)
-	gotACL, err := sdk.ACLs.Get(ctx, acct, x.ID)
+	gotACL, err := sdk.ACLs.Get(ctx, acct, x)
 	require.NoError(t, err)
 	assert.Equal(t, "198.51.101.0/24", gotACL.IPRange)
+
+	// apply -f: the same.
+	f, _, _ = setup()
+	r = f.run(t, "apply", "-f", file, "--yes", "--allow-destroy", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, want, steps(r.stdout))
+	assert.Contains(t, r.stderr, text+"; 4 unmanaged zone(s) (in the account, not in the file)\n", "the plan shown")
+	assert.NotContains(t, r.stdout+r.stderr, oldSecret)
+	assert.NotContains(t, r.stdout+r.stderr, tsigSecret2)
 }
