@@ -108,10 +108,10 @@ peer old
 		assert.Regexp(t, regexp.QuoteMeta(`tsig ns1-key: stale: create: tsig ns1-key was created since the plan was made; not touched
 peer ns1: not run: create (`+dep+`)
 acl ns1-xfr: done: create (id `)+`\w{32}\)
-`+regexp.QuoteMeta(zoneA+" example.com.: stale (nothing done): "+zoneDep+"\n"+
-			zoneE+" example.net.: done: create, enable\n"+
+`+regexp.QuoteMeta(zoneA+" example.com.: stale (nothing done): "+zoneDep+"\n"+ // the result lines: zone-ID order
 			zoneB+" example.org.: stale (nothing done): "+zoneDep+"\n"+
 			zoneC+" old.example.: done: disable, delete\n"+
+			zoneE+" example.net.: done: create, enable\n"+
 			"peer old: not run: delete (not every zone was changed)\n"+
 			"account: 1 done, 3 failed (1 stale)\n"+
 			"2 changed, 2 failed (2 stale), 0 in sync\nrun plan again to see what is left to do\n")+"$", r.stdout)

@@ -2,21 +2,23 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/dnsxfer/secondarydns"
 )
 
 // resultStream writes apply's result lines as zones finish, so that a CI
 // log keeps what an apply changed even if the job is killed before the
-// end. Lines come in the report's order (zone-ID order; by name for a
-// format-2 file that keys zones by name, see orderByName): a zone's line
-// waits for the zones before it, so the log reads the same on every run
-// and as the plan did. The SDK runs zones in zone-ID order, so in that
-// order a line waits at most for the few in flight; by name it may also
-// wait for zones not run yet. They go on stdout in text mode, on stderr
-// under -o json (whose stdout holds the one JSON document), nowhere under
-// -o json --quiet (as the final report). written notes the zones written,
-// which the final report leaves out.
+// end. Lines come in zone-ID order, the order the SDK runs the zones in,
+// whatever order the plan was shown in (by name for a format-2 file that
+// keys zones by name): a zone's line waits for the zones before it, at most
+// the few in flight, so the log reads the same on every run. In the plan's
+// order by name a line could wait for zones not run yet, and a job killed
+// midway would lose the lines of zones already changed. They go on stdout
+// in text mode, on stderr under -o json (whose stdout holds the one JSON
+// document), nowhere under -o json --quiet (as the final report). written
+// notes the zones written, which the final report leaves out.
 type resultStream struct {
 	a       *app
 	outs    []outcome // the report, each zone's outcome final once ready
@@ -31,6 +33,8 @@ type resultStream struct {
 func (a *app) newResultStream(outs []outcome, todo []*secondarydns.Plan) *resultStream {
 	s := &resultStream{a: a, outs: append([]outcome(nil), outs...), index: make(map[string]int, len(outs)),
 		ready: make([]bool, len(outs)), written: make(map[string]bool, len(outs))}
+	// The SDK's order (ApplyAll and ExecuteAll start zones by zone ID).
+	slices.SortStableFunc(s.outs, func(x, y outcome) int { return strings.Compare(x.id, y.id) })
 	running := make(map[string]bool, len(todo))
 	for _, p := range todo {
 		running[p.ZoneID] = true
