@@ -54,7 +54,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
 			if a.json() {
-				why := "nothing was changed: not every zone could be read"
+				why := "nothing was changed: " + a.unreadWhy(outs)
 				if a.interrupted() {
 					why = "nothing was changed: interrupted while planning"
 				}
@@ -63,11 +63,12 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 			} else {
 				writePlan2(a.stdout, r, outs)
 			}
+			a.timedOut(outs)
 			if a.interrupted() {
 				a.note("interrupted while planning: nothing was changed\n")
 				return exitInterrupted
 			}
-			fmt.Fprintf(a.stderr, "secondarydns apply: not every zone could be read: nothing was changed\n")
+			fmt.Fprintf(a.stderr, "secondarydns apply: %s: nothing was changed\n", a.unreadWhy(outs))
 			return exitFailed
 		}
 	}

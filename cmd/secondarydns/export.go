@@ -214,6 +214,8 @@ func (a *app) exportStopped(what string, err error) int {
 	switch {
 	case a.interrupted():
 		return a.failure(exitInterrupted, "interrupted while "+what+"; nothing was written")
+	case a.cutByTimeout(err):
+		return a.failure(exitFailed, a.timeoutWhile(what, "nothing was written"))
 	case errors.Is(err, secondarydns.ErrInvalidInput):
 		return a.inputError(err.Error() + "; check --account or " + envAccountID)
 	case errors.Is(err, secondarydns.ErrUnknownID):

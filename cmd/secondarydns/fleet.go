@@ -209,7 +209,7 @@ func runApply(a *app, _ []string) int {
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
 			if a.json() {
-				why := "nothing was changed: not every zone could be read"
+				why := "nothing was changed: " + a.unreadWhy(outs)
 				if a.interrupted() {
 					why = "nothing was changed: interrupted while planning"
 				}
@@ -222,7 +222,7 @@ func runApply(a *app, _ []string) int {
 				a.note("interrupted while planning: nothing was changed\n")
 				return exitInterrupted
 			}
-			fmt.Fprintf(a.stderr, "secondarydns apply: not every zone could be read: nothing was changed\n")
+			fmt.Fprintf(a.stderr, "secondarydns apply: %s: nothing was changed\n", a.unreadWhy(outs))
 			return exitFailed
 		}
 	}

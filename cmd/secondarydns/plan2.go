@@ -62,6 +62,8 @@ func (a *app) start2(f *file2) (r *resolved, outs []outcome, c *secondarydns.Cli
 		return nil, nil, nil, nil, cancel, a.failure(exitInterrupted, "interrupted while reading the account's lists: nothing was changed")
 	case errors.As(err, &ie):
 		return nil, nil, nil, nil, cancel, a.inputError(err.Error())
+	case a.cutByTimeout(err):
+		return nil, nil, nil, nil, cancel, a.failure(exitFailed, a.timeoutWhile("reading the account's lists", "no zone was read, nothing was changed"))
 	case err != nil:
 		return nil, nil, nil, nil, cancel, a.failure(exitFailed, err.Error())
 	}
@@ -96,6 +98,7 @@ func (a *app) runPlan2(f *file2) int {
 	} else {
 		writePlan2(a.stdout, r, outs)
 	}
+	a.timedOut(outs)
 	switch {
 	case a.interrupted():
 		a.note("interrupted: no further zone was read\n")

@@ -356,6 +356,9 @@ func (a *app) runApplySaved2(sp *savedPlan) int {
 	defer cancel()
 	f := sa.file(name)
 	fresh, err := c.PlanAccount(ctx, account, f.accountDesired(secrets))
+	if a.cutByTimeout(err) {
+		return a.failure(exitFailed, a.timeoutWhile("re-reading the account", "no zone was read, nothing was changed"))
+	}
 	if err != nil {
 		return a.failure(exitFailed, replanError(ctx, c, account, sa, err))
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/dnsxfer/secondarydns"
 )
 
 // unfinished reports a zone that --timeout cut: it passed, or the pacing
@@ -57,4 +59,41 @@ func (a *app) timeoutHow() string {
 		return fmt.Sprintf("stopped early: --timeout %s would pass before the remaining requests could be sent", a.timeout)
 	}
 	return fmt.Sprintf("--timeout %s passed", a.timeout)
+}
+
+// cutByTimeout says that err is --timeout's doing: the command has one and
+// err is (or wraps) its deadline. An interrupted run says so itself.
+func (a *app) cutByTimeout(err error) bool {
+	return a.timeout > 0 && errors.Is(err, context.DeadlineExceeded) && !a.interrupted()
+}
+
+// timeoutWhile is the one --timeout line of a command that --timeout cut
+// outside the zones' reads and writes (which timedOut counts): "--timeout
+// 8s passed while listing the account's zones; nothing was written".
+// Without it the line would read "context deadline exceeded", which does
+// not say that --timeout is why, nor which.
+func (a *app) timeoutWhile(what, outcome string) string {
+	return fmt.Sprintf("%s while %s; %s", a.timeoutHow(), what, outcome)
+}
+
+// unreadWhy is why apply changed nothing when not every zone could be
+// planned: "not every zone could be read", and when --timeout cut the
+// reads, that it did (the --timeout line counts the zones it left).
+func (a *app) unreadWhy(outs []outcome) string {
+	left, failed := 0, 0
+	for _, o := range outs {
+		switch {
+		case unfinished(o):
+			left++
+		case o.err != nil && !errors.Is(o.err, secondarydns.ErrStale):
+			failed++
+		}
+	}
+	switch {
+	case left == 0 || a.interrupted():
+		return "not every zone could be read"
+	case failed == 0:
+		return fmt.Sprintf("not every zone could be read before --timeout %s", a.timeout)
+	}
+	return fmt.Sprintf("not every zone could be read (%d failed; %d unfinished: --timeout %s)", failed, left, a.timeout)
 }

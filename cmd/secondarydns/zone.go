@@ -195,13 +195,17 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 		if errors.Is(err, secondarydns.ErrInvalidInput) {
 			return a.inputError(strings.TrimPrefix(err.Error(), secondarydns.ErrInvalidInput.Error()+": "))
 		}
+		jerr := errorJSON(err)
+		if a.cutByTimeout(err) {
+			jerr.Message = a.timeoutHow() // one line, not "context deadline exceeded"
+		}
 		if a.json() {
 			writeJSON(a.stdout, struct {
 				ZoneID string     `json:"zone_id"`
 				Error  *jsonError `json:"error"`
-			}{zoneID, errorJSON(err)})
+			}{zoneID, jerr})
 		}
-		fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(err.Error()))
+		fmt.Fprintf(a.stderr, "secondarydns %s: %s\n", a.cmd.name, unprefixed(jerr.Message))
 		if hint := errorHint(a.cmd.name, err); hint != "" {
 			fmt.Fprintf(a.stderr, "%s\n", hint)
 		}
