@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/dnsxfer/secondarydns"
 )
@@ -83,7 +82,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 		}
 		todo = append(todo, o.plan)
 		if why := planDestroys(o.plan); why != "" {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", o.id, r.labeller().Replace(why)))
+			destroy = append(destroy, destroyEntry(o.id, jsonZoneName(o), r.labeller().Replace(why)))
 		}
 	}
 	steps := run.runnable(0, len(run.steps))
@@ -91,7 +90,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 		return a.finish2(r, run, outs, nil, 0)
 	}
 	if len(destroy) > 0 && !a.allowDestroy {
-		return a.inputError(destroyRefusal2(destroy, "nothing was changed"))
+		return a.inputError(destroyRefusal2(destroy, "nothing was changed", !a.yes && !a.stdinTTY))
 	}
 	if code := a.confirmQ(fmt.Sprintf("Apply these changes to the account (%d step(s)) and to %d zone(s)?", len(steps), len(todo))); code >= 0 {
 		return code
@@ -270,12 +269,6 @@ func (run *stepRun) execute(ctx context.Context, c *secondarydns.Client, base *s
 type notRunError struct{ why string }
 
 func (e *notRunError) Error() string { return "not run: " + e.why }
-
-// destroyRefusal2 is destroyRefusal for account objects and zones.
-func destroyRefusal2(destroy []string, outcome string) string {
-	return fmt.Sprintf("refusing to delete account objects, disable or delete transfers, or remove every peer of a zone, without --allow-destroy; %s. %d change(s): %s",
-		outcome, len(destroy), strings.Join(destroy, ", "))
-}
 
 // finish2 reports what apply did to the account and the zones, and
 // returns the exit code: the JSON document, then the result lines not

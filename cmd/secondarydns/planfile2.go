@@ -315,12 +315,12 @@ func (a *app) refuseSaved2(sp *savedPlan) int {
 			todo++
 		}
 		if why := savedDestroys(z); why != "" {
-			destroy = append(destroy, fmt.Sprintf("%s (%s)", z.ZoneID, why))
+			destroy = append(destroy, destroyEntry(z.ZoneID, z.name(), why))
 		}
 	}
 	switch {
 	case len(destroy) > 0 && !a.allowDestroy:
-		return a.inputError(destroyRefusal2(destroy, "nothing was sent"))
+		return a.inputError(destroyRefusal2(destroy, "nothing was sent", !a.yes && !a.stdinTTY))
 	case todo > 0 && !a.yes && !a.stdinTTY:
 		return a.inputError(noTerminalRefusal("apply", "nothing was sent"))
 	}

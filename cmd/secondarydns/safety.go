@@ -47,12 +47,24 @@ func savedDestroys(z savedZone) string {
 // holds destroyEntry's. needYes adds that --yes is missing too (no terminal
 // to ask on), so that one run says everything to add, not one flag per run.
 func destroyRefusal(destroy []string, outcome string, needYes bool) string {
-	yes := ""
-	if needYes {
-		yes = "; standard input is not a terminal, so --yes is needed too (pass --allow-destroy --yes)"
-	}
 	return fmt.Sprintf("refusing to disable or delete transfers, or remove every peer of a zone, without --allow-destroy%s; %s. %d zone(s): %s",
-		yes, outcome, len(destroy), strings.Join(destroy, ", "))
+		yesToo(needYes), outcome, len(destroy), strings.Join(destroy, ", "))
+}
+
+// destroyRefusal2 is destroyRefusal for a format-2 file or plan, whose
+// account deletes count too: destroy holds accountDestroys' and
+// destroyEntry's.
+func destroyRefusal2(destroy []string, outcome string, needYes bool) string {
+	return fmt.Sprintf("refusing to delete account objects, disable or delete transfers, or remove every peer of a zone, without --allow-destroy%s; %s. %d change(s): %s",
+		yesToo(needYes), outcome, len(destroy), strings.Join(destroy, ", "))
+}
+
+// yesToo is what the --allow-destroy refusal adds when --yes is missing too.
+func yesToo(needYes bool) string {
+	if needYes {
+		return "; standard input is not a terminal, so --yes is needed too (pass --allow-destroy --yes)"
+	}
+	return ""
 }
 
 // destroyEntry is one zone of the refusal: its ID, its name (a reader of
