@@ -198,7 +198,7 @@ func TestFormat2Apply(t *testing.T) {
 	// written.
 	r := f.run(t, "apply", "-f", file, "--yes")
 	require.Equal(t, exitUsage, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "without --allow-destroy; nothing was changed. 2 change(s): peer old (delete), "+zoneC+" (disable, delete)")
+	assert.Contains(t, r.stderr, "without --allow-destroy; nothing was changed. 2 change(s): peer old (delete), "+zoneC+" old.example. (disable, delete)")
 	assert.Empty(t, writes(f.srv))
 
 	f.srv.ResetRequests()
@@ -558,7 +558,7 @@ func TestFormat2RemoveEveryPeer(t *testing.T) {
 	file := writeFile(t, "zones.json", `{"account": "`+secondarydnstest.DefaultAccountID+`", "zones": {"example.com.": {"peers": []}}}`)
 	r := f.run(t, "apply", "-f", file, "--yes")
 	assert.Equal(t, exitUsage, r.code, r.stderr)
-	assert.Contains(t, r.stderr, zoneA+" (update: removes every peer)")
+	assert.Contains(t, r.stderr, zoneA+" example.com. (update: removes every peer)")
 	assert.Empty(t, writes(f.srv))
 	r = f.run(t, "apply", "-f", file, "--yes", "--allow-destroy")
 	assert.Equal(t, exitOK, r.code, r.stderr)

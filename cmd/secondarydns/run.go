@@ -74,6 +74,12 @@ type app struct {
 	exp          exportFlags // export's flags (export.go)
 	secondaries  int         // fake --secondaries
 
+	// sets holds the first value of each single-value flag given, and
+	// twice says the first given again with another value (see
+	// countSets).
+	sets  map[string]string
+	twice string
+
 	// pacedOut is set when the pacing refused a request whose turn would
 	// come after --timeout (see pacer, timeoutHow).
 	pacedOut atomic.Bool
@@ -176,6 +182,7 @@ func (a *app) runArgs(args []string) int {
 	a.output = scanOutput(args)
 	// Global flags may come before the command's name.
 	fs := a.newFlagSet("secondarydns")
+	a.countSets(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			// "secondarydns --help plan" is plan's help.
@@ -255,7 +262,12 @@ func (a *app) runArgs(args []string) int {
 	case len(pos) < c.minArgs:
 		return a.usageError(c, "missing "+strings.Fields(c.args)[len(pos)])
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
-		return a.usageError(c, fmt.Sprintf("unexpected argument %q", clip(pos[c.maxArgs])))
+		hint := ""
+		if c.maxArgs == 0 && a.file == "" && c.flags != nil && a.flagSetFor(c).Lookup("f") != nil {
+			// plan zones.json: the file is a flag's value here.
+			hint = "; pass the file with -f: secondarydns " + c.name + " -f " + clip(pos[0])
+		}
+		return a.usageError(c, fmt.Sprintf("unexpected argument %q%s", clip(pos[c.maxArgs]), hint))
 	}
 	if a.verbose {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -309,6 +321,14 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 	if c.flags != nil {
 		c.flags(a, fs)
 	}
+	a.countSets(fs)
+	all := args
+	defer func() {
+		if err == nil && !help && a.twice != "" {
+			name, vals, _ := strings.Cut(a.twice, " ")
+			err = fmt.Errorf("%s given twice %s: give it once", typed(name, all), vals)
+		}
+	}()
 	for {
 		before := len(args)
 		if err := fs.Parse(args); err != nil {
@@ -361,7 +381,12 @@ func (a *app) usageError(c *command, msg string) int {
 func flagError(err error, fs *flag.FlagSet, args []string) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return "unknown flag " + clip(typed(strings.TrimLeft(name, "-"), args))
+		name = strings.TrimLeft(name, "-")
+		msg := "unknown flag " + clip(typed(name, args))
+		if s := suggestFlag(name, fs); s != "" {
+			msg += "; did you mean " + s + "?"
+		}
+		return msg
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return "flag needs an argument: " + clip(typed(strings.TrimLeft(name, "-"), args))
@@ -612,6 +637,29 @@ func suggest(name string) string {
 	return best
 }
 
+// suggestFlag returns the flag of fs (the command's own and the globals)
+// closest to a mistyped name, as the help lists it (--exit-code), if one
+// is close: as for commands, fewer than 3 edits, and fewer than the name
+// has letters (-x is no typo of -f).
+func suggestFlag(name string, fs *flag.FlagSet) string {
+	if len(name) > maxEcho {
+		return ""
+	}
+	best, bestD := "", min(3, len(name))
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := distance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	switch {
+	case best == "":
+		return ""
+	case len(best) == 1:
+		return "-" + best
+	}
+	return "--" + best
+}
+
 // distance is the Levenshtein distance between a and b.
 func distance(a, b string) int {
 	prev := make([]int, len(b)+1)
@@ -631,6 +679,54 @@ func distance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// countSets makes each single-value flag of fs note, in a.twice, the
+// first one given twice with different values (-f a.json -f b.json): the
+// flag package keeps the last, which silently drops the other. The same
+// value again (a wrapper that always adds -o json) changes nothing and
+// is let be; so are repeatable flags (stringList: --peer, --ns) and
+// switches (--yes). The values are kept in a.sets, across the flag set
+// of the global flags given before the command's name and the command's
+// own.
+func (a *app) countSets(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(*stringList); ok {
+			return
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			return
+		}
+		f.Value = &countedValue{Value: f.Value, name: f.Name, a: a}
+	})
+}
+
+// countedValue is a flag's value that counts how often it is set.
+type countedValue struct {
+	flag.Value
+	name string
+	a    *app
+}
+
+func (v *countedValue) Set(s string) error {
+	if v.a.sets == nil {
+		v.a.sets = map[string]string{}
+	}
+	if first, ok := v.a.sets[v.name]; ok && first != s && v.a.twice == "" {
+		v.a.twice = fmt.Sprintf("%s (%s, then %s)", v.name, clip(first), clip(s))
+	}
+	if _, ok := v.a.sets[v.name]; !ok {
+		v.a.sets[v.name] = s
+	}
+	return v.Value.Set(s)
+}
+
+// Get keeps the value's type visible to flagError's "want" hints.
+func (v *countedValue) Get() any {
+	if g, ok := v.Value.(flag.Getter); ok {
+		return g.Get()
+	}
+	return nil
 }
 
 // stringList is a repeatable string flag (--peer A --peer B).

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dnsxfer/secondarydns/secondarydnstest"
+)
+
+// TestUnknownFlagSuggests: a mistyped flag gets "did you mean" naming the
+// closest of the command's own flags and the globals, as a mistyped
+// command does; a flag close to none gets none (nor does a one-letter
+// flag: -x is no typo of -f). A file given where -f is expected says to
+// pass it with -f. Exit 2, nothing sent.
+func TestUnknownFlagSuggests(t *testing.T) {
+	srv := newFake(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "-f", "x.json", "--exitcode"}, "secondarydns plan: unknown flag --exitcode; did you mean --exit-code? (see 'secondarydns plan --help')\n"},
+		{[]string{"tsigs", "get", peer1, "--show-secrets"}, "secondarydns tsigs get: unknown flag --show-secrets; did you mean --show-secret? (see 'secondarydns tsigs get --help')\n"},
+		{[]string{"tsigs", "list", "--show-secret"}, "secondarydns tsigs list: unknown flag --show-secret; did you mean --show-secrets? (see 'secondarydns tsigs list --help')\n"},
+		{[]string{"apply", "-f", "x.json", "--allow-destory"}, "secondarydns apply: unknown flag --allow-destory; did you mean --allow-destroy? (see 'secondarydns apply --help')\n"},
+		{[]string{"get", zoneA, "--concurency", "2"}, "secondarydns get: unknown flag --concurency; did you mean --concurrency? (see 'secondarydns get --help')\n"},
+		{[]string{"--verbos", "get", zoneA}, "secondarydns get: unknown flag --verbos; did you mean --verbose? (see 'secondarydns get --help')\n"},
+		{[]string{"get", zoneA, "-x"}, "secondarydns get: unknown flag -x (see 'secondarydns get --help')\n"},
+		{[]string{"peers", "list", "--ip", "192.0.2.1"}, "secondarydns peers list: unknown flag --ip (see 'secondarydns peers list --help')\n"},
+		{[]string{"plan", "zones.json"}, `secondarydns plan: unexpected argument "zones.json"; pass the file with -f: secondarydns plan -f zones.json (see 'secondarydns plan --help')` + "\n"},
+		{[]string{"apply", "zones.json", "--yes"}, `secondarydns apply: unexpected argument "zones.json"; pass the file with -f: secondarydns apply -f zones.json (see 'secondarydns apply --help')` + "\n"},
+		{[]string{"plan", "-f", "a.json", "b.json"}, `secondarydns plan: unexpected argument "b.json" (see 'secondarydns plan --help')` + "\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := cli(t, srv, tc.args...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Equal(t, tc.want, r.stderr)
+		})
+	}
+	assert.Empty(t, srv.Requests())
+}
+
+// TestRepeatedFlag: a single-value flag given twice is exit 2 naming it
+// with different values (the flag package would keep the last and drop
+// the other silently), before or after the command's name, -o json
+// included; nothing is sent. The same value again is accepted.
+// Repeatable flags (--peer) and switches (--quiet) may be given again.
+func TestRepeatedFlag(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	a := writeFile(t, "a.json", safeFile)
+	b := writeFile(t, "b.json", fleetFile)
+	dir := t.TempDir() // --out's, which no run writes
+	env := fakeEnv(srv)
+	env["CLOUDFLARE_ACCOUNT_ID"] = secondarydnstest.DefaultAccountID
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "-f", a, "-f", b}, "secondarydns plan: -f given twice (" + a + ", then " + b + "): give it once (see 'secondarydns plan --help')\n"},
+		{[]string{"plan", "-f", a, "--out", dir + "/p1.json", "--out=" + dir + "/p2.json"}, "secondarydns plan: --out given twice (" + dir + "/p1.json, then " + dir + "/p2.json): give it once (see 'secondarydns plan --help')\n"},
+		{[]string{"peers", "list", "--account", secondarydnstest.DefaultAccountID, "--account", "0123456789abcdef0123456789abcdef"}, "secondarydns peers list: --account given twice (" + secondarydnstest.DefaultAccountID + ", then 0123456789abcdef0123456789abcdef): give it once (see 'secondarydns peers list --help')\n"},
+		{[]string{"--rate", "3", "plan", "-f", a, "--rate", "5"}, "secondarydns plan: --rate given twice (3, then 5): give it once (see 'secondarydns plan --help')\n"},
+		{[]string{"apply", "--plan", a, "--checksum", "x", "-checksum", "y"}, "secondarydns apply: --checksum given twice (x, then y): give it once (see 'secondarydns apply --help')\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := invoke(t, invocation{args: tc.args, env: env})
+			assert.Equal(t, exitUsage, r.code)
+			assert.Equal(t, tc.want, r.stderr)
+		})
+	}
+	r := invoke(t, invocation{args: []string{"plan", "-f", a, "-f", b, "-o", "json"}, env: env})
+	assert.Equal(t, exitUsage, r.code)
+	assert.JSONEq(t, `{"error": {"message": "-f given twice (`+a+`, then `+b+`): give it once"}}`, r.stdout)
+	assert.Empty(t, srv.Requests())
+
+	// The same value again changes nothing: accepted.
+	r = invoke(t, invocation{args: []string{"plan", "-f", a, "-o", "json", "-f", a, "-o", "json"}, env: env})
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"zones"`)
+
+	// Repeatable and switches: accepted.
+	r = invoke(t, invocation{args: []string{"create", zoneB, "--name", "b.example.", "--peer", peer1, "--peer", peer2, "--quiet", "--quiet"}, env: env})
+	require.Equal(t, exitOK, r.code, r.stderr)
+	cfg, ok := srv.Config(zoneB)
+	require.True(t, ok)
+	assert.ElementsMatch(t, []string{peer1, peer2}, cfg.Peers)
+}
