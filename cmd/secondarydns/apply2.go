@@ -292,6 +292,7 @@ func (a *app) finish2(r *resolved, run *stepRun, outs []outcome, streamed map[st
 	writeStepCount(w, run)
 	writeAppliedSummary(w, outs, a.interrupted(), run.left())
 	a.timedOut(outs)
+	a.stepsTimedOut(run, outs)
 	switch {
 	case a.interrupted():
 		return exitInterrupted

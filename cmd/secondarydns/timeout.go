@@ -97,3 +97,18 @@ func (a *app) unreadWhy(outs []outcome) string {
 	}
 	return fmt.Sprintf("not every zone could be read (%d failed; %d unfinished: --timeout %s)", failed, left, a.timeout)
 }
+
+// stepsTimedOut is the --timeout line of a format-2 apply that --timeout
+// cut in the account's steps and in no zone (which timedOut would count):
+// the step's own line says only "context deadline exceeded".
+func (a *app) stepsTimedOut(run *stepRun, outs []outcome) {
+	if len(unfinishedIDs(outs)) > 0 {
+		return
+	}
+	for _, err := range run.errs {
+		if a.cutByTimeout(err) {
+			fmt.Fprintf(a.stderr, "secondarydns %s: %s while running the account's steps\n", a.cmd.name, a.timeoutHow())
+			return
+		}
+	}
+}

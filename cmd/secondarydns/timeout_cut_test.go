@@ -200,3 +200,17 @@ func TestUnreadWhy(t *testing.T) {
 	assert.Equal(t, "not every zone could be read before --timeout 15s", a.unreadWhy([]outcome{{err: cut}, {err: stale}, {}}))
 	assert.Equal(t, "not every zone could be read (1 failed; 2 unfinished: --timeout 15s)", a.unreadWhy([]outcome{{err: cut}, {err: failed}, {err: cut}}))
 }
+
+// TestTimeoutInAccountSteps: --timeout that cuts a format-2 apply in the
+// account's steps (before any zone is written) says so in one line, as
+// it does for zones; no zone is written.
+func TestTimeoutInAccountSteps(t *testing.T) {
+	f2 := newFmt2(t)
+	file2 := writeFile(t, "zones2.json", exampleFile2)
+	env := map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken, "NS1_TSIG_SECRET": tsigSecret2,
+		"CLOUDFLARE_BASE_URL": stallURL(t, f2.srv, func(r *http.Request) bool { return r.Method == http.MethodPost })}
+	r := invoke(t, invocation{args: []string{"apply", "-f", file2, "--yes", "--allow-destroy", "--timeout", "300ms"}, env: env})
+	assert.Equal(t, exitFailed, r.code)
+	assert.Equal(t, "secondarydns apply: --timeout 300ms passed while running the account's steps\n", r.stderr)
+	assert.Empty(t, writes(f2.srv))
+}
