@@ -309,7 +309,7 @@ func (a *app) newFlagSet(name string) *flag.FlagSet {
 	fs.DurationVar(&a.timeout, "timeout", a.timeout, "stop the whole command after `DURATION`, e.g. 30s (default none)")
 	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "work on `N` zones at once, at most 64")
 	fs.Float64Var(&a.rate, "rate", a.rate, rateHelp)
-	fs.BoolVar(&a.quiet, "quiet", a.quiet, "no progress line and no remarks on stderr (errors, a rate-limit lockout and the --timeout line still print)")
+	fs.BoolVar(&a.quiet, "quiet", a.quiet, "no progress line and no remarks on stderr (errors, rate-limit pauses, warnings and the --timeout line still print)")
 	fs.BoolVar(&a.verbose, "verbose", a.verbose, "log every HTTP attempt (the SDK's debug log) on stderr")
 	return fs
 }
