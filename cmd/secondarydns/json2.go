@@ -73,12 +73,7 @@ func stepChanges(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step)
 	switch st.Kind {
 	case secondarydns.KindTSIG:
 		want := f.tsigs[st.Name]
-		var cur *secondarydns.TSIG
-		for i := range p.TSIGs {
-			if p.TSIGs[i].ID == st.ID && st.ID != "" {
-				cur = &p.TSIGs[i]
-			}
-		}
+		cur := readByID(p.TSIGs, st.ID, func(o *secondarydns.TSIG) string { return o.ID })
 		switch {
 		case st.Action == secondarydns.ActionCreate:
 			set("algo", nil, want.algo)
@@ -95,12 +90,7 @@ func stepChanges(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step)
 		}
 	case secondarydns.KindPeer:
 		want := f.peers[st.Name].want
-		var cur *secondarydns.Peer
-		for i := range p.Peers {
-			if p.Peers[i].ID == st.ID && st.ID != "" {
-				cur = &p.Peers[i]
-			}
-		}
+		cur := readByID(p.Peers, st.ID, func(o *secondarydns.Peer) string { return o.ID })
 		switch {
 		case st.Action == secondarydns.ActionCreate:
 			peerValues(want.IP, want.Port, want.IXFREnable, want.TSIG, func(field string, v any) { set(field, nil, v) })
@@ -122,12 +112,7 @@ func stepChanges(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step)
 		}
 	case secondarydns.KindACL:
 		want := f.acls[st.Name].want
-		var cur *secondarydns.ACL
-		for i := range p.ACLs {
-			if p.ACLs[i].ID == st.ID && st.ID != "" {
-				cur = &p.ACLs[i]
-			}
-		}
+		cur := readByID(p.ACLs, st.ID, func(o *secondarydns.ACL) string { return o.ID })
 		switch {
 		case st.Action == secondarydns.ActionCreate:
 			set("ip_range", nil, want.IPRange)

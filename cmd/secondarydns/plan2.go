@@ -219,12 +219,7 @@ func describeStep(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step
 	switch st.Kind {
 	case secondarydns.KindTSIG:
 		want := f.tsigs[st.Name]
-		var cur *secondarydns.TSIG
-		for i := range p.TSIGs {
-			if p.TSIGs[i].ID == st.ID && st.ID != "" {
-				cur = &p.TSIGs[i]
-			}
-		}
+		cur := readByID(p.TSIGs, st.ID, func(o *secondarydns.TSIG) string { return o.ID })
 		switch st.Action {
 		case secondarydns.ActionCreate:
 			return fmt.Sprintf("algo %s, secret from $%s", want.algo, want.secretEnv)
@@ -244,12 +239,7 @@ func describeStep(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step
 		return orSame(parts)
 	case secondarydns.KindPeer:
 		want := f.peers[st.Name].want
-		var cur *secondarydns.Peer
-		for i := range p.Peers {
-			if p.Peers[i].ID == st.ID && st.ID != "" {
-				cur = &p.Peers[i]
-			}
-		}
+		cur := readByID(p.Peers, st.ID, func(o *secondarydns.Peer) string { return o.ID })
 		switch st.Action {
 		case secondarydns.ActionCreate:
 			return peerFields(want.IP, want.Port, want.IXFREnable, want.TSIG)
@@ -276,12 +266,7 @@ func describeStep(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step
 		return orSame(parts)
 	case secondarydns.KindACL:
 		want := f.acls[st.Name].want
-		var cur *secondarydns.ACL
-		for i := range p.ACLs {
-			if p.ACLs[i].ID == st.ID && st.ID != "" {
-				cur = &p.ACLs[i]
-			}
-		}
+		cur := readByID(p.ACLs, st.ID, func(o *secondarydns.ACL) string { return o.ID })
 		switch {
 		case st.Action == secondarydns.ActionCreate:
 			return "ip_range " + want.IPRange
@@ -420,4 +405,18 @@ func writeJSON2(w io.Writer, r *resolved, run *stepRun, outs []outcome, applied 
 		pairs = append(pairs, ph, strings.Trim(quote(name+" (new)"), `"`))
 	}
 	_, _ = io.WriteString(w, strings.NewReplacer(pairs...).Replace(buf.String()))
+}
+
+// readByID is the object of the plan's reads whose ID is id, or nil; a
+// step's ID is "" before its create ran, and matches nothing.
+func readByID[T any](objs []T, id string, idOf func(*T) string) *T {
+	if id == "" {
+		return nil
+	}
+	for i := range objs {
+		if idOf(&objs[i]) == id {
+			return &objs[i]
+		}
+	}
+	return nil
 }
