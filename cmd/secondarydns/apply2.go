@@ -120,21 +120,10 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 	}
 	var streamed map[string]bool
 	if len(ready) > 0 {
-		prog := a.startProgress("applying", len(ready))
-		stream := a.newResultStream(outs, ready)
-		res, err := c.Outgoing.ExecuteAll(ctx, ready, secondarydns.FleetOptions{
-			Concurrency: a.concurrency, Lockout: prog.lockout,
-			Progress: func(r secondarydns.ZoneResult) {
-				prog.zoneDone(r)
-				stream.done(r)
-			},
-		})
-		prog.stop()
-		if res == nil && err != nil {
-			return a.failure(exitFailed, err.Error())
+		var code int
+		if streamed, code = a.executeZones(ctx, c, outs, ready); code >= 0 {
+			return code
 		}
-		a.takeResults(outs, res)
-		streamed = stream.written
 	}
 
 	// The peer and TSIG deletes, once every zone is done: a zone that

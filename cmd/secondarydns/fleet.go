@@ -251,6 +251,18 @@ func runApply(a *app, _ []string) int {
 		return code
 	}
 
+	written, code := a.executeZones(ctx, c, outs, todo)
+	if code >= 0 {
+		return code
+	}
+	return a.finishApply(outs, written)
+}
+
+// executeZones runs todo with ExecuteAll under the progress line, streams
+// each zone's result line as it finishes, and takes the results into outs.
+// It returns the zones whose lines were written, and -1 to go on or the
+// exit code to stop with (ExecuteAll refused the plans).
+func (a *app) executeZones(ctx context.Context, c *secondarydns.Client, outs []outcome, todo []*secondarydns.Plan) (map[string]bool, int) {
 	prog := a.startProgress("applying", len(todo))
 	stream := a.newResultStream(outs, todo)
 	res, err := c.Outgoing.ExecuteAll(ctx, todo, secondarydns.FleetOptions{
@@ -262,10 +274,10 @@ func runApply(a *app, _ []string) int {
 	})
 	prog.stop()
 	if res == nil && err != nil {
-		return a.failure(exitFailed, err.Error())
+		return nil, a.failure(exitFailed, err.Error())
 	}
 	a.takeResults(outs, res)
-	return a.finishApply(outs, stream.written)
+	return stream.written, -1
 }
 
 // takeResults puts ExecuteAll's results into apply's report: each zone that
