@@ -56,8 +56,10 @@ type Plan struct {
 	readAfter int
 }
 
-// InSync reports whether the plan has nothing to do.
-func (p *Plan) InSync() bool { return len(p.Actions) == 0 }
+// InSync reports whether the plan has nothing to do. A nil plan (none
+// was made: a ZoneResult of a zone that could not be planned, say) is not
+// in sync.
+func (p *Plan) InSync() bool { return p != nil && len(p.Actions) == 0 }
 
 // ErrStale reports that the zone changed since it was planned: Execute's
 // check before its first write found it other than the plan read it (the

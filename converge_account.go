@@ -99,14 +99,18 @@ type AccountPlan struct {
 	unsettled int
 }
 
-// InSync reports whether the plan has nothing to do.
-func (p *AccountPlan) InSync() bool { return len(p.Steps) == 0 }
+// InSync reports whether the plan has nothing to do. A nil plan (none
+// was made: PlanAccount failed) is not in sync.
+func (p *AccountPlan) InSync() bool { return p != nil && len(p.Steps) == 0 }
 
 // PeerID returns the ID a peer name has: the ID of a done create of that
 // name, else of the one peer the plan read with that name. It reports
 // false for a name no peer has (one still to create, one deleted by a done
 // step, one that two peers share).
 func (p *AccountPlan) PeerID(name string) (string, bool) {
+	if p == nil {
+		return "", false
+	}
 	return p.idOf(KindPeer, name)
 }
 
@@ -512,6 +516,16 @@ func differs(want, got object, how int) string {
 	field := func(name, got, want string) {
 		d = append(d, "the "+name+" is "+quoteShort(got)+", not "+quoteShort(want))
 	}
+	// Numbers and booleans as they are, unquoted; port 0 is "unset".
+	value := func(name, got, want string) {
+		d = append(d, "the "+name+" is "+got+", not "+want)
+	}
+	port := func(p int) string {
+		if p == 0 {
+			return "unset"
+		}
+		return strconv.Itoa(p)
+	}
 	if how == compareRead && got.name != want.name {
 		field("name", got.name, want.name)
 	}
@@ -528,10 +542,10 @@ func differs(want, got object, how int) string {
 			field("ip", got.ip, want.ip)
 		}
 		if got.port != want.port {
-			field("port", strconv.Itoa(got.port), strconv.Itoa(want.port))
+			value("port", port(got.port), port(want.port))
 		}
 		if got.ixfr != want.ixfr {
-			field("ixfr_enable", strconv.FormatBool(got.ixfr), strconv.FormatBool(want.ixfr))
+			value("ixfr_enable", strconv.FormatBool(got.ixfr), strconv.FormatBool(want.ixfr))
 		}
 		if got.tsigID != want.tsigID {
 			field("tsig_id", got.tsigID, want.tsigID)
@@ -1064,7 +1078,9 @@ func (d DesiredTSIG) LogValue() slog.Value {
 
 // MarshalJSON writes the desired TSIG with its secret redacted, so a
 // DesiredTSIG that reaches a JSON log or file (slog's JSON handler encodes
-// maps this way) never carries the key: {"algo","secret","absent"}.
+// maps this way) never carries the key: {"algo":"hmac-sha256.",
+// "secret":"[redacted]","absent":true}, "secret" left out when there is
+// none and "absent" when it is false.
 func (d DesiredTSIG) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Algo   string `json:"algo"`

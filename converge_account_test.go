@@ -522,6 +522,10 @@ func TestExecuteAccountChecksEachObject(t *testing.T) {
 			must[*secondarydns.Peer](t)(c.Peers.Update(ctx, acct, peerID(1), secondarydns.PeerParams{Name: "p", IP: "192.0.2.7", TSIGID: tsigID(1)}))
 		}, []string{"GET /peers/" + peerID(1)},
 			`peer "p": update: the peer changed since it was planned: the ip is "192.0.2.7", not "192.0.2.1"`},
+		{"peer port set and IXFR on: numbers and booleans unquoted, port 0 unset", peerUpdate, func(c *secondarydns.Client) {
+			must[*secondarydns.Peer](t)(c.Peers.Update(ctx, acct, peerID(1), secondarydns.PeerParams{Name: "p", IP: "192.0.2.1", Port: 53, IXFREnable: true, TSIGID: tsigID(1)}))
+		}, []string{"GET /peers/" + peerID(1)},
+			`peer "p": update: the peer changed since it was planned: the port is 53, not unset; the ixfr_enable is true, not false`},
 		{"peer renamed and its TSIG dropped", peerDelete, func(c *secondarydns.Client) {
 			must[*secondarydns.Peer](t)(c.Peers.Update(ctx, acct, peerID(1), secondarydns.PeerParams{Name: "p2", IP: "192.0.2.1"}))
 		}, []string{"GET /peers/" + peerID(1)},
@@ -1213,4 +1217,20 @@ func TestExecuteAccountUnsettledCreateKept(t *testing.T) {
 	assert.Equal(t, []string{"GET /peers/" + peerID(1), "DELETE /peers/" + peerID(1)}, accountSeen(t, srv), "the after half carries no mark")
 	peers := must[[]secondarydns.Peer](t)(c.Peers.List(ctx, acct))
 	assert.Equal(t, []secondarydns.Peer{{ID: peerID(2), Name: "p", IP: "192.0.2.1"}}, peers)
+}
+
+// TestNilPlans: a nil plan (a zone that could not be planned, a failed
+// PlanAccount) answers instead of panicking: not in sync, no peer ID, and
+// Split gives two nils.
+func TestNilPlans(t *testing.T) {
+	var p *secondarydns.Plan
+	assert.False(t, p.InSync())
+	var ap *secondarydns.AccountPlan
+	assert.False(t, ap.InSync())
+	id, ok := ap.PeerID("ns1")
+	assert.Equal(t, "", id)
+	assert.False(t, ok)
+	before, after := ap.Split()
+	assert.Nil(t, before)
+	assert.Nil(t, after)
 }
