@@ -28,8 +28,8 @@ type SOA struct {
 // use, and a Querier is safe for concurrent use (it holds no state between
 // queries).
 type Querier struct {
-	Timeout time.Duration // per try; 0 means 2 s
-	Tries   int           // UDP tries before giving up; 0 means 2
+	Timeout time.Duration // per try; 0 means 2 s; negative is invalid input
+	Tries   int           // UDP tries before giving up; 0 means 2; negative is invalid input
 }
 
 // ErrNotServing means the server answered, but not with an authoritative SOA
@@ -105,6 +105,11 @@ func (q *Querier) SOA(ctx context.Context, zone string, server netip.AddrPort) (
 	}
 	if !server.IsValid() || server.Port() == 0 {
 		return nil, invalid("verify: SOA %s: invalid server address %q", name, server)
+	}
+	// A negative value is a mistake, as Checker's Concurrency: refused
+	// rather than read as the default.
+	if q != nil && (q.Timeout < 0 || q.Tries < 0) {
+		return nil, invalid("verify: SOA %s: negative Querier Timeout (%s) or Tries (%d)", name, q.Timeout, q.Tries)
 	}
 	fail := func(err error) error {
 		return fmt.Errorf("verify: SOA %s at %s: %w", name, server, err)

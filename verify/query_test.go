@@ -410,6 +410,13 @@ func TestSOAInvalidArguments(t *testing.T) {
 	//lint:ignore SA1012 a nil context is what is tested
 	_, err := q.SOA(nil, "example.com", good) //nolint:staticcheck
 	require.ErrorIs(t, err, secondarydns.ErrInvalidInput)
+	// Negative settings are refused, not read as the defaults (nothing is
+	// asked: good is port 53 of this machine, never reached).
+	for _, bad := range []Querier{{Timeout: -time.Second}, {Tries: -1}} {
+		_, err := bad.SOA(t.Context(), "example.com", good)
+		require.ErrorIs(t, err, secondarydns.ErrInvalidInput, "%+v", bad)
+		assert.ErrorContains(t, err, "negative Querier Timeout")
+	}
 }
 
 func TestSOANilQuerier(t *testing.T) {
