@@ -174,12 +174,21 @@ type tracker struct {
 	inflight int
 	stopped  bool
 	writes   map[string][]*writeAttempt // by zone ID, in the order sent (see unknownAction)
+
+	// lastKey ("METHOD /escaped/path") and lastTries are the attempts of
+	// the most recent request, for a single-request command's --timeout
+	// line (see cutLine): its requests come one after the other, so the
+	// request --timeout cut is this one or one never sent. Only the last
+	// is kept, so a long apply holds no more.
+	lastKey   string
+	lastTries []*writeAttempt
 }
 
 // RoundTrip sends req unless the command was interrupted.
 func (t *tracker) RoundTrip(req *http.Request) (*http.Response, error) {
 	zone, act, isWrite := zoneWrite(req)
-	var w *writeAttempt
+	w := &writeAttempt{action: act}
+	key := req.Method + " " + req.URL.EscapedPath()
 	t.mu.Lock()
 	if t.stopped {
 		t.mu.Unlock()
@@ -187,36 +196,50 @@ func (t *tracker) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.inflight++
 	if isWrite {
-		w = &writeAttempt{action: act}
 		if t.writes == nil {
 			t.writes = map[string][]*writeAttempt{}
 		}
 		t.writes[zone] = append(t.writes[zone], w)
 	}
-	t.mu.Unlock()
-	if w != nil {
-		// Whether the request left is what tells "not started" from
-		// "outcome unknown": a connection never made sent nothing.
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-			WroteRequest: func(httptrace.WroteRequestInfo) { w.sent.Store(true) },
-		}))
+	if key != t.lastKey {
+		t.lastKey, t.lastTries = key, nil
 	}
+	t.lastTries = append(t.lastTries, w)
+	t.mu.Unlock()
+	// Whether the request left is what tells "not started" from "outcome
+	// unknown": a connection never made sent nothing.
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { w.sent.Store(true) },
+	}))
 	t.sent.Add(1)
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		t.finished()
 		return nil, err
 	}
-	body := &trackedBody{ReadCloser: resp.Body, done: sync.OnceFunc(t.finished)}
-	if w != nil {
-		w.status.Store(int32(resp.StatusCode))
-		body.eof = func() { w.answered.Store(true) }
-	}
-	resp.Body = body
+	w.status.Store(int32(resp.StatusCode))
+	resp.Body = &trackedBody{ReadCloser: resp.Body, done: sync.OnceFunc(t.finished), eof: func() { w.answered.Store(true) }}
 	return resp, nil
 }
 
-// writeAttempt is one write request for a zone's outgoing configuration.
+// triesOf returns the attempts of the request method path (as the SDK's
+// errors write it) if it is the most recent request, else nil: it was
+// never sent.
+func (t *tracker) triesOf(method, path string) []*writeAttempt {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.lastKey != method+" "+path {
+		return nil
+	}
+	return append([]*writeAttempt(nil), t.lastTries...)
+}
+
+// writeAttempt is one attempt of a request: of a write for a zone's
+// outgoing configuration (action says which) in unknownAction, of any
+// request in triesOf.
 type writeAttempt struct {
 	action   secondarydns.Action
 	sent     atomic.Bool  // written to the connection, in whole or in part
@@ -281,10 +304,25 @@ func (t *tracker) unknownAction(r secondarydns.ZoneResult) secondarydns.Action {
 	t.mu.Lock()
 	attempts := t.writes[r.ZoneID]
 	t.mu.Unlock()
+	var same []*writeAttempt
+	for _, w := range attempts {
+		if w.action == act {
+			same = append(same, w)
+		}
+	}
+	if unknownAfter(same) {
+		return act
+	}
+	return ""
+}
+
+// unknownAfter reports that a write's attempts leave its outcome unknown:
+// one was sent, and no complete answer after it says it was refused.
+func unknownAfter(attempts []*writeAttempt) bool {
 	unknown := false
 	for _, w := range attempts {
 		switch {
-		case w.action != act || !w.sent.Load():
+		case !w.sent.Load():
 		case w.refused() && w.status.Load() == http.StatusTooManyRequests:
 		case w.refused():
 			unknown = false
@@ -292,10 +330,7 @@ func (t *tracker) unknownAction(r secondarydns.ZoneResult) secondarydns.Action {
 			unknown = true
 		}
 	}
-	if unknown {
-		return act
-	}
-	return ""
+	return unknown
 }
 
 func (t *tracker) finished() {
@@ -326,12 +361,12 @@ func (t *tracker) interrupt() {
 type trackedBody struct {
 	io.ReadCloser
 	done func()
-	eof  func() // nil but for writes
+	eof  func()
 }
 
 func (b *trackedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF && b.eof != nil {
+	if err == io.EOF {
 		b.eof()
 	}
 	return n, err

@@ -426,7 +426,7 @@ func (a *app) objectError(id string, out *output, err error) int {
 	jerr := errorJSON(err)
 	jerr.Message = a.scrub(jerr.Message)
 	if a.cutByTimeout(err) {
-		jerr.Message = a.timeoutHow() // one line, not "context deadline exceeded"
+		jerr.Message = a.scrub(a.cutLine(err, id)) // one line, not "context deadline exceeded"
 	}
 	if a.json() {
 		writeJSON(a.stdout, struct {

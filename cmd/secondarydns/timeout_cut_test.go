@@ -157,35 +157,79 @@ func TestTimeoutWhileReadingTheAccount(t *testing.T) {
 }
 
 // TestTimeoutSingleRequest: a single-zone or object command whose request
-// --timeout cuts says "--timeout 300ms passed" in one line (and as the
-// JSON error's message), exit 1.
+// --timeout cuts says so in one line (and as the JSON error's message),
+// exit 1: which request it cut; for a write that was sent, that its
+// outcome is unknown and how to check it; for a write never sent, that
+// nothing was changed; a caller's words around the request ("nothing was
+// deleted") stay.
 func TestTimeoutSingleRequest(t *testing.T) {
 	srv := newFake(t)
 	seedFleet(srv)
-	env := map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken,
-		"CLOUDFLARE_ACCOUNT_ID": secondarydnstest.DefaultAccountID, "CLOUDFLARE_BASE_URL": stallURL(t, srv, everything)}
-	for _, args := range [][]string{
-		{"get", zoneA}, {"status", zoneA}, {"disable", zoneA, "--yes"}, {"notify", zoneA},
-		{"peers", "list"}, {"tsigs", "get", peer1}, {"zones", "list"},
-	} {
-		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
-			t.Parallel()
-			r := invoke(t, invocation{args: append(args, "--timeout", "300ms"), env: env})
-			assert.Equal(t, exitFailed, r.code)
-			name := args[0]
-			if args[0] == "peers" || args[0] == "tsigs" || args[0] == "zones" {
-				name += " " + args[1]
-			}
-			assert.Equal(t, "secondarydns "+name+": --timeout 300ms passed\n", r.stderr)
+	acct := secondarydnstest.DefaultAccountID
+	direct := acctEnv(fakeEnv(srv), acct)
+	r := invoke(t, invocation{args: []string{"peers", "create", "--name", "ns1", "--ip", "192.0.2.53", "-o", "json"}, env: direct})
+	require.Equal(t, exitOK, r.code, r.stderr)
+	peer := decode[secondarydns.Peer](t, r.stdout).ID
+	peerPath := "/client/v4/accounts/" + acct + "/secondary_dns/peers"
 
-			r = invoke(t, invocation{args: append(args, "--timeout", "300ms", "-o", "json"), env: env})
+	stalled := func(stall func(*http.Request) bool) map[string]string {
+		return map[string]string{"CLOUDFLARE_API_TOKEN": secondarydnstest.DefaultToken,
+			"CLOUDFLARE_ACCOUNT_ID": acct, "CLOUDFLARE_BASE_URL": stallURL(t, srv, stall)}
+	}
+	all := stalled(everything)
+	puts := stalled(func(r *http.Request) bool { return r.Method == http.MethodPut })
+	zone := "/client/v4/zones/" + zoneA + "/secondary_dns/outgoing"
+	const passed = "--timeout 300ms passed; "
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"get", all, []string{"get", zoneA}, passed + "it cut GET " + zone},
+		{"status", all, []string{"status", zoneA}, passed + "it cut GET " + zone + "/status"},
+		{"disable", all, []string{"disable", zoneA, "--yes"},
+			passed + "it cut POST " + zone + "/disable, which was sent: its outcome is unknown (check with 'secondarydns status " + zoneA + "')"},
+		{"notify", all, []string{"notify", zoneA}, passed + "it cut POST " + zone + "/force_notify, which was sent: its outcome is unknown"},
+		{"peers list", all, []string{"peers", "list"}, passed + "it cut GET " + peerPath},
+		{"tsigs get", all, []string{"tsigs", "get", peer1}, passed + "it cut GET /client/v4/accounts/" + acct + "/secondary_dns/tsigs/" + peer1},
+		{"zones list", all, []string{"zones", "list"}, passed + "it cut GET /client/v4/zones"},
+		// peers update reads, then writes: which of the two was cut.
+		{"peers update GET", all, []string{"peers", "update", peer, "--name", "ns2"}, passed + "it cut GET " + peerPath + "/" + peer},
+		{"peers update PUT", puts, []string{"peers", "update", peer, "--name", "ns2"},
+			passed + "it cut PUT " + peerPath + "/" + peer + ", which was sent: its outcome is unknown (check with 'secondarydns peers get " + peer + "')"},
+		// --rate 1: the PUT's turn would come a second after the GET, past
+		// --timeout, so the pacing never sends it.
+		{"peers update PUT not sent", direct, []string{"peers", "update", peer, "--name", "ns2", "--rate", "1"},
+			"stopped early: --timeout 300ms would pass before the remaining requests' turns under --rate 1; PUT " + peerPath + "/" + peer + " was not sent: nothing was changed"},
+		{"tsigs delete", all, []string{"tsigs", "delete", peer1, "--yes"},
+			"checking what uses the TSIG key first: " + passed + "it cut GET " + peerPath + "; nothing was deleted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			name := tc.args[0]
+			if name == "peers" || name == "tsigs" || name == "zones" {
+				name += " " + tc.args[1]
+			}
+			r := invoke(t, invocation{args: append(tc.args, "--timeout", "300ms"), env: tc.env})
 			assert.Equal(t, exitFailed, r.code)
-			assert.Equal(t, "secondarydns "+name+": --timeout 300ms passed\n", r.stderr)
+			assert.Equal(t, "secondarydns "+name+": "+tc.want+"\n", r.stderr)
+
+			r = invoke(t, invocation{args: append(tc.args, "--timeout", "300ms", "-o", "json"), env: tc.env})
+			assert.Equal(t, exitFailed, r.code)
+			assert.Equal(t, "secondarydns "+name+": "+tc.want+"\n", r.stderr)
 			var doc struct{ Error struct{ Message string } }
 			require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
-			assert.Equal(t, "--timeout 300ms passed", doc.Error.Message)
+			assert.Equal(t, tc.want, doc.Error.Message)
 		})
 	}
+	t.Cleanup(func() {
+		// Nothing reached the fake but what the proxy let through: the
+		// peer's reads, never the stalled or unsent PUT.
+		for _, q := range srv.Requests() {
+			assert.NotEqual(t, http.MethodPut, q.Method, q.Path)
+		}
+	})
 }
 
 // TestUnreadWhy: apply's "nothing was changed" reason counts the zones
@@ -213,4 +257,36 @@ func TestTimeoutInAccountSteps(t *testing.T) {
 	assert.Equal(t, exitFailed, r.code)
 	assert.Equal(t, "secondarydns apply: --timeout 300ms passed while running the account's steps\n", r.stderr)
 	assert.Empty(t, writes(f2.srv))
+}
+
+// TestCutWhat: what the --timeout line says of the write it cut follows
+// the attempts the tracker saw: none sent, nothing changed; a 429 and no
+// retry, nothing changed; a 5xx (which may come after the change) or no
+// answer, unknown; a request that is not the last one was never sent.
+func TestCutWhat(t *testing.T) {
+	try := func(sent bool, status int) *writeAttempt {
+		w := &writeAttempt{}
+		w.sent.Store(sent)
+		w.status.Store(int32(status))
+		w.answered.Store(status != 0)
+		return w
+	}
+	const p = "/client/v4/zones/z/secondary_dns/outgoing"
+	for _, tc := range []struct {
+		tries []*writeAttempt
+		want  string
+	}{
+		{nil, "PUT " + p + " was not sent: nothing was changed"},
+		{[]*writeAttempt{try(false, 0)}, "PUT " + p + " was not sent: nothing was changed"},
+		{[]*writeAttempt{try(true, 429)}, "PUT " + p + " was refused and not sent again: nothing was changed"},
+		{[]*writeAttempt{try(true, 503)}, "it cut PUT " + p + ", which was sent: its outcome is unknown (check with 'secondarydns get z')"},
+		{[]*writeAttempt{try(true, 503), try(true, 429)}, "it cut PUT " + p + ", which was sent: its outcome is unknown (check with 'secondarydns get z')"},
+		{[]*writeAttempt{try(true, 0)}, "it cut PUT " + p + ", which was sent: its outcome is unknown (check with 'secondarydns get z')"},
+	} {
+		a := &app{cmd: cmdUpdate, tracker: &tracker{lastKey: "PUT " + p, lastTries: tc.tries}}
+		assert.Equal(t, tc.want, a.cutWhat("PUT", p, "z"))
+	}
+	a := &app{cmd: cmdUpdate, tracker: &tracker{lastKey: "GET " + p, lastTries: []*writeAttempt{try(true, 200)}}}
+	assert.Equal(t, "PUT "+p+" was not sent: nothing was changed", a.cutWhat("PUT", p, "z"), "another request was the last one")
+	assert.Equal(t, "it cut GET "+p, a.cutWhat("GET", p, "z"))
 }

@@ -197,7 +197,7 @@ func (a *app) zoneCall(zoneID string, call func(context.Context, *secondarydns.C
 		}
 		jerr := errorJSON(err)
 		if a.cutByTimeout(err) {
-			jerr.Message = a.timeoutHow() // one line, not "context deadline exceeded"
+			jerr.Message = a.cutLine(err, zoneID) // one line, not "context deadline exceeded"
 		}
 		if a.json() {
 			writeJSON(a.stdout, struct {
