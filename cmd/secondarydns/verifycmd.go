@@ -321,6 +321,10 @@ func (a *app) verifyStopped(what string, err error) int {
 		return a.failure(exitInterrupted, "interrupted while "+what+"; no zone was checked")
 	case errors.Is(err, secondarydns.ErrInvalidInput):
 		return a.inputError(err.Error() + "; check --account or " + envAccountID)
+	case a.cutByTimeout(err):
+		// One line, as the other commands' reads of the account, not
+		// "context deadline exceeded".
+		return a.failure(exitFailed, a.timeoutWhile(what, "no zone was checked"))
 	case errors.Is(err, secondarydns.ErrUnknownID):
 		return a.failure(exitFailed, fmt.Sprintf("%s: %v; no zone was checked (hint: the API does not know the account ID; check --account or %s)", what, err, envAccountID))
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +204,38 @@ func TestFakeRefusesFormat2(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code, res.stderr)
 		assert.Contains(t, res.stderr, "secondarydns fake: "+file+" is a format-2 file; fake -f reads format 1 only (zones keyed by ID")
 		assert.Empty(t, res.stdout, "nothing was served")
+	}
+}
+
+// TestVerifyTimeoutReadingTheAccount: --timeout that passes while verify
+// looks up zone names, lists the zones of a format-2 file keyed by name,
+// or lists the peers is said in one line naming what it cut, as the other
+// commands' reads of the account are, not as "context deadline exceeded".
+func TestVerifyTimeoutReadingTheAccount(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	r.zone(t, zoneA, "example.com.")
+	acct := secondarydnstest.DefaultAccountID
+	byName := writeFile(t, "byname.json", `{"account": "`+acct+`", "zones": {"example.com.": {"peers": ["secondary-1"]}}}`)
+	byID := writeFile(t, "byid.json", `{"account": "`+acct+`", "zones": {"`+zoneA+`": {"name": "example.com.", "peers": ["secondary-1"]}}}`)
+	isList := func(q *http.Request) bool { return q.Method == http.MethodGet && strings.HasSuffix(q.URL.Path, "/zones") }
+	isPeers := func(q *http.Request) bool { return strings.HasSuffix(q.URL.Path, "/secondary_dns/peers") }
+	for _, tc := range []struct {
+		name  string
+		stall func(*http.Request) bool
+		args  []string
+		what  string
+	}{
+		{"names", isList, []string{"example.com."}, "looking up zone names"},
+		{"format 2 zones", isList, []string{"-f", byName}, "listing the account's zones"},
+		{"peers", isPeers, []string{"-f", byID}, "listing the account's peers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := maps.Clone(r.env)
+			env["CLOUDFLARE_BASE_URL"] = stallURL(t, r.srv, tc.stall)
+			res := invoke(t, invocation{args: append([]string{"verify", "--timeout", "300ms"}, tc.args...), env: env})
+			assert.Equal(t, exitFailed, res.code)
+			assert.Equal(t, "secondarydns verify: --timeout 300ms passed while "+tc.what+"; no zone was checked\n", res.stderr)
+			assert.Empty(t, res.stdout)
+		})
 	}
 }
