@@ -29,6 +29,14 @@ func TestUnknownFlagSuggests(t *testing.T) {
 		{[]string{"--verbos", "get", zoneA}, "secondarydns get: unknown flag --verbos; did you mean --verbose? (see 'secondarydns get --help')\n"},
 		{[]string{"get", zoneA, "-x"}, "secondarydns get: unknown flag -x (see 'secondarydns get --help')\n"},
 		{[]string{"peers", "list", "--ip", "192.0.2.1"}, "secondarydns peers list: unknown flag --ip (see 'secondarydns peers list --help')\n"},
+		// Before the subcommand's name: only a flag that subcommand takes
+		// (list has no --name), or, with no name, one every subcommand
+		// takes.
+		{[]string{"peers", "--nmae", "x", "list"}, "secondarydns peers list: unknown flag --nmae (see 'secondarydns peers list --help')\n"},
+		{[]string{"peers", "--nmae", "x", "create"}, "secondarydns peers create: unknown flag --nmae; did you mean --name? (see 'secondarydns peers create --help')\n"},
+		{[]string{"peers", "--nmae", "x"}, "secondarydns peers: unknown flag --nmae (see 'secondarydns peers --help')\n"},
+		{[]string{"peers", "--acount", "x"}, "secondarydns peers: unknown flag --acount; did you mean --account? (see 'secondarydns peers --help')\n"},
+		{[]string{"tsigs", "--show-secret", "list"}, "secondarydns tsigs list: unknown flag --show-secret; did you mean --show-secrets? (see 'secondarydns tsigs list --help')\n"},
 		{[]string{"plan", "zones.json"}, `secondarydns plan: unexpected argument "zones.json"; pass the file with -f: secondarydns plan -f zones.json (see 'secondarydns plan --help')` + "\n"},
 		{[]string{"apply", "zones.json", "--yes"}, `secondarydns apply: unexpected argument "zones.json"; pass the file with -f: secondarydns apply -f zones.json (see 'secondarydns apply --help')` + "\n"},
 		{[]string{"plan", "-f", "a.json", "b.json"}, `secondarydns plan: unexpected argument "b.json" (see 'secondarydns plan --help')` + "\n"},

@@ -379,11 +379,18 @@ func (a *app) usageError(c *command, msg string) int {
 // flagError rewrites an error of the flag package for people: the flag as
 // it was typed (--rate, not -rate) and, for a bad value, what is wanted.
 func flagError(err error, fs *flag.FlagSet, args []string) string {
+	return flagErrorFrom(err, fs, fs, args)
+}
+
+// flagErrorFrom is flagError suggesting, for an unknown flag, only from
+// hints' flags: a group's scan parses with every subcommand's flags, and
+// must not suggest one the subcommand refuses (see subcommand).
+func flagErrorFrom(err error, fs, hints *flag.FlagSet, args []string) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		name = strings.TrimLeft(name, "-")
 		msg := "unknown flag " + clip(typed(name, args))
-		if s := suggestFlag(name, fs); s != "" {
+		if s := suggestFlag(name, hints); s != "" {
 			msg += "; did you mean " + s + "?"
 		}
 		return msg

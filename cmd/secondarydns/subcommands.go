@@ -35,7 +35,7 @@ func (a *app) subcommand(g *command, args []string) (*command, []string, int) {
 			a.help(c, a.stdout)
 			return nil, nil, exitOK
 		}
-		return nil, nil, a.usageError(c, flagError(err, fs, args))
+		return nil, nil, a.usageError(c, flagErrorFrom(err, fs, suggestable(g, c), args))
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -58,6 +58,42 @@ func (a *app) subcommand(g *command, args []string) (*command, []string, int) {
 		msg = fmt.Sprintf("unknown subcommand %q; did you mean %q?", rest[0], best)
 	}
 	return nil, nil, a.usageError(g, msg)
+}
+
+// suggestable is the flags a mistyped flag before g's subcommand name may
+// be taken for: those of the subcommand c, when the arguments name one,
+// else those every subcommand of g accepts (the globals and --account), so
+// that "did you mean" never names a flag the subcommand would refuse
+// ("peers --nmae x list": list has no --name).
+func suggestable(g, c *command) *flag.FlagSet {
+	flagsOf := func(s *command) *flag.FlagSet {
+		fs := scratchApp().newFlagSet(s.name)
+		if s.flags != nil {
+			s.flags(scratchApp(), fs)
+		}
+		return fs
+	}
+	if c != g {
+		return flagsOf(c)
+	}
+	every := scratchApp().newFlagSet(g.name)
+	sets := make([]*flag.FlagSet, len(g.subs))
+	for i, s := range g.subs {
+		sets[i] = flagsOf(s)
+	}
+	if len(sets) > 0 {
+		sets[0].VisitAll(func(f *flag.Flag) {
+			for _, other := range sets[1:] {
+				if other.Lookup(f.Name) == nil {
+					return
+				}
+			}
+			if every.Lookup(f.Name) == nil {
+				every.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+	}
+	return every
 }
 
 // subHelp is the subcommand of g that the first argument naming one names

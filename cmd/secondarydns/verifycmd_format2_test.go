@@ -217,7 +217,9 @@ func TestVerifyTimeoutReadingTheAccount(t *testing.T) {
 	acct := secondarydnstest.DefaultAccountID
 	byName := writeFile(t, "byname.json", `{"account": "`+acct+`", "zones": {"example.com.": {"peers": ["secondary-1"]}}}`)
 	byID := writeFile(t, "byid.json", `{"account": "`+acct+`", "zones": {"`+zoneA+`": {"name": "example.com.", "peers": ["secondary-1"]}}}`)
-	isList := func(q *http.Request) bool { return q.Method == http.MethodGet && strings.HasSuffix(q.URL.Path, "/zones") }
+	isList := func(q *http.Request) bool {
+		return q.Method == http.MethodGet && strings.HasSuffix(q.URL.Path, "/zones")
+	}
 	isPeers := func(q *http.Request) bool { return strings.HasSuffix(q.URL.Path, "/secondary_dns/peers") }
 	for _, tc := range []struct {
 		name  string
