@@ -157,7 +157,10 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 			deleting[st.ID] = st.Name
 		}
 	}
-	peerID := func(line int, path, e string, hinting bool) (string, error) {
+	// peerID resolves one peer entry: an entry that names no peer is
+	// collected in bad with its "did you mean" left to compute (see
+	// nameErrs.err), the other errors are returned.
+	peerID := func(line int, path, e string, bad *nameErrs) (string, error) {
 		if fp, ok := f.peers[e]; ok && !fp.want.Absent {
 			if ph, ok := creating[e]; ok {
 				return ph, nil
@@ -186,25 +189,26 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 		case len(byID) == 1:
 			id = byID[0].ID
 		default:
-			names := slices.Collect(func(yield func(string) bool) {
-				for n := range f.peers {
-					if !yield(n) {
-						return
+			hint := func() string {
+				names := slices.Collect(func(yield func(string) bool) {
+					for n := range f.peers {
+						if !yield(n) {
+							return
+						}
 					}
-				}
-				for _, p := range acct.Peers {
-					if !yield(p.Name) {
-						return
+					for _, p := range acct.Peers {
+						if !yield(p.Name) {
+							return
+						}
 					}
+				})
+				if s := closestExact(e, names); s != "" {
+					return fmt.Sprintf("; did you mean %q?", s)
 				}
-			})
-			hint := ""
-			if !hinting {
-				// Past the names a message lists: no search for a hint.
-			} else if s := closestExact(e, names); s != "" {
-				hint = fmt.Sprintf("; did you mean %q?", s)
+				return ""
 			}
-			return "", errorAt(f.name, line, path, "%q is neither a peer in \"peers\" nor a peer of account %s (by name or ID)%s", clip(e), account, hint)
+			bad.addName(line, path, fmt.Sprintf("%q is neither a peer in \"peers\" nor a peer of account %s (by name or ID)", clip(e), account), hint, false)
+			return "", nil
 		}
 		if name, ok := deleting[id]; ok {
 			return "", errorAt(f.name, line, path, "names peer %q, which \"peers\" marks absent; drop it from the list", clip(name))
@@ -218,7 +222,7 @@ func (a *app) resolve(ctx context.Context, c *secondarydns.Client, f *file2, acc
 	resolvePeers := func(line int, path string, entries []string) []string {
 		out := make([]string, 0, len(entries))
 		for i, e := range entries {
-			id, err := peerID(line, fmt.Sprintf("%s[%d]", path, i), e, bad.hinting())
+			id, err := peerID(line, fmt.Sprintf("%s[%d]", path, i), e, &bad)
 			if err != nil {
 				bad.add(line, err)
 			}
@@ -314,13 +318,13 @@ func (f *file2) resolveZones(account string, listed []secondarydns.Zone, bad *na
 			found := byName[normName(z.key)]
 			switch len(found) {
 			case 0:
-				hint := ""
-				if bad.hinting() {
+				hint := func() string {
 					if s := closestZone(z.key, listed); s != "" {
-						hint = fmt.Sprintf("; did you mean %q?", s)
+						return fmt.Sprintf("; did you mean %q?", s)
 					}
+					return ""
 				}
-				bad.addZone(z.line, p, fmt.Sprintf("account %s has no zone named %q", account, clip(z.key)), hint)
+				bad.addName(z.line, p, fmt.Sprintf("account %s has no zone named %q", account, clip(z.key)), hint, true)
 				ids = append(ids, "")
 				continue
 			case 1:
@@ -343,7 +347,8 @@ func (f *file2) resolveZones(account string, listed []secondarydns.Zone, bad *na
 }
 
 // maxNamesListed is how many names that do not resolve one message lists
-// ("… and 12 more"); a hint is searched for those only.
+// ("… and 12 more"); a hint is searched for those only, once they are in
+// the file's order (see nameErrs.err).
 const maxNamesListed = 10
 
 // nameErrs collects the file's names that do not resolve against the
@@ -353,27 +358,27 @@ type nameErrs struct {
 	zoneNames bool // some are zone names: the message says how they were checked
 }
 
-// nameErr is one, at line: err (FILE:LINE: PATH: why), or a zone name the account
-// does not have (line, path, msg and its "; did you mean" hint apart, so
-// that the zone list's size can go between them).
+// nameErr is one, at line: err (FILE:LINE: PATH: why), or a name that
+// names nothing (line, path, msg and its "; did you mean" hint apart: the
+// zone list's size goes between them for a zone, and the hint, a search
+// over every zone or peer name, is made only for the names listed).
 type nameErr struct {
-	err             error
-	line            int
-	path, msg, hint string
+	err       error
+	line      int
+	path, msg string
+	hint      func() string
+	zone      bool // a zone name the account does not have
 }
 
 func (b *nameErrs) add(line int, err error) {
 	b.errs = append(b.errs, nameErr{err: err, line: line})
 }
 
-func (b *nameErrs) addZone(line int, path, msg, hint string) {
-	b.zoneNames = true
-	b.errs = append(b.errs, nameErr{line: line, path: path, msg: msg, hint: hint})
+// addName collects a zone name (zone) or a peer entry that names nothing.
+func (b *nameErrs) addName(line int, path, msg string, hint func() string, zone bool) {
+	b.zoneNames = b.zoneNames || zone
+	b.errs = append(b.errs, nameErr{line: line, path: path, msg: msg, hint: hint, zone: zone})
 }
-
-// hinting says whether the next name is one the message lists, so worth
-// a "did you mean" (a search over every zone or peer name).
-func (b *nameErrs) hinting() bool { return len(b.errs) < maxNamesListed }
 
 // err is the one message for every name collected (nil for none): for
 // one, its own message ("FILE:LINE: PATH: account … has no zone named …
@@ -390,12 +395,24 @@ func (b *nameErrs) err(file string, listed int) error {
 	// Zone keys are collected before the zones' peer entries: the
 	// message goes in the file's order.
 	slices.SortStableFunc(b.errs, func(x, y nameErr) int { return x.line - y.line })
+	// The hints of the names listed, now that they are the first in the
+	// file's order: hinting in collection order (defaults' peers, zone
+	// keys, zones' peers) could leave a listed name without its hint.
+	hint := func(e nameErr) string {
+		if e.hint == nil {
+			return ""
+		}
+		return e.hint()
+	}
 	if len(b.errs) == 1 {
 		e := b.errs[0]
-		if e.err != nil {
+		switch {
+		case e.err != nil:
 			return &inputErr{e.err.Error() + nothing}
+		case !e.zone:
+			return &inputErr{errorAt(file, e.line, e.path, "%s%s%s", e.msg, hint(e), nothing).Error()}
 		}
-		return &inputErr{errorAt(file, e.line, e.path, "%s (checked with the zone list: %d zones)%s%s", e.msg, listed, e.hint, nothing).Error()}
+		return &inputErr{errorAt(file, e.line, e.path, "%s (checked with the zone list: %d zones)%s%s", e.msg, listed, hint(e), nothing).Error()}
 	}
 	var parts []string
 	for _, e := range b.errs[:min(len(b.errs), maxNamesListed)] {
@@ -403,7 +420,7 @@ func (b *nameErrs) err(file string, listed int) error {
 			parts = append(parts, "line "+strings.TrimPrefix(e.err.Error(), file+":"))
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("line %d: %s: %s%s", e.line, e.path, e.msg, e.hint))
+		parts = append(parts, fmt.Sprintf("line %d: %s: %s%s", e.line, e.path, e.msg, hint(e)))
 	}
 	more := ""
 	if n := len(b.errs) - maxNamesListed; n > 0 {

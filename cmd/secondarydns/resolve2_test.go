@@ -59,3 +59,24 @@ func TestFormat2UnresolvedNames(t *testing.T) {
 	assert.NotContains(t, r.stderr, "missing-10")
 	assert.Equal(t, 1, strings.Count(r.stderr, "\n"), r.stderr)
 }
+
+// TestFormat2UnresolvedHintsListed: with more than ten names that do not
+// resolve, each name listed keeps its "did you mean", whatever order the
+// names were collected in: a mistyped peer on an early line (collected
+// after every zone key) is listed first, with its hint.
+func TestFormat2UnresolvedHintsListed(t *testing.T) {
+	acct := secondarydnstest.DefaultAccountID
+	f := newFmt2(t)
+	zones := []string{`"example.com.": {"peers": ["bind-b"]}`}
+	for i := range 12 {
+		zones = append(zones, fmt.Sprintf(`"missing-%02d.example.": {"peers": []}`, i))
+	}
+	file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "zones": {`+"\n"+strings.Join(zones, ",\n")+`}}`)
+	r := f.run(t, "plan", "-f", file)
+	require.Equal(t, exitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, ": 13 names in the file do not resolve (zone names checked with the zone list: 5 zones); nothing was read or written: "+
+		`line 3: zones["example.com."].peers[0]: "bind-b" is neither a peer in "peers" nor a peer of account `+acct+` (by name or ID); did you mean "bind-a"?; `+
+		`line 4: zones["missing-00.example."]: account `+acct+` has no zone named "missing-00.example."; `)
+	assert.Contains(t, r.stderr, `line 12: zones["missing-08.example."]: account `+acct+` has no zone named "missing-08.example."; and 3 more`+"\n")
+}
