@@ -40,6 +40,13 @@ func TestUnknownFlagSuggests(t *testing.T) {
 		{[]string{"plan", "zones.json"}, `secondarydns plan: unexpected argument "zones.json"; pass the file with -f: secondarydns plan -f zones.json (see 'secondarydns plan --help')` + "\n"},
 		{[]string{"apply", "zones.json", "--yes"}, `secondarydns apply: unexpected argument "zones.json"; pass the file with -f: secondarydns apply -f zones.json (see 'secondarydns apply --help')` + "\n"},
 		{[]string{"plan", "-f", "a.json", "b.json"}, `secondarydns plan: unexpected argument "b.json" (see 'secondarydns plan --help')` + "\n"},
+		// An existing file without .json is one too; a word that names no
+		// file is not, nor is an argument beside apply's --plan (which
+		// takes no -f).
+		{[]string{"plan", "testdata/apply_text.golden"}, `secondarydns plan: unexpected argument "testdata/apply_text.golden"; pass the file with -f: secondarydns plan -f testdata/apply_text.golden (see 'secondarydns plan --help')` + "\n"},
+		{[]string{"plan", "testdata"}, `secondarydns plan: unexpected argument "testdata" (see 'secondarydns plan --help')` + "\n"},
+		{[]string{"fake", "foo"}, `secondarydns fake: unexpected argument "foo" (see 'secondarydns fake --help')` + "\n"},
+		{[]string{"apply", "x.json", "--plan", "p.json"}, `secondarydns apply: unexpected argument "x.json" (see 'secondarydns apply --help')` + "\n"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := cli(t, srv, tc.args...)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -263,8 +264,10 @@ func (a *app) runArgs(args []string) int {
 		return a.usageError(c, "missing "+strings.Fields(c.args)[len(pos)])
 	case c.maxArgs >= 0 && len(pos) > c.maxArgs:
 		hint := ""
-		if c.maxArgs == 0 && a.file == "" && c.flags != nil && a.flagSetFor(c).Lookup("f") != nil {
-			// plan zones.json: the file is a flag's value here.
+		if c.maxArgs == 0 && a.file == "" && a.planFile == "" && c.flags != nil && a.flagSetFor(c).Lookup("f") != nil && looksLikeFile(pos[0]) {
+			// plan zones.json: the file is a flag's value here. Not
+			// for a word that is no file ("fake foo"), nor beside
+			// apply's --plan, which takes no -f.
 			hint = "; pass the file with -f: secondarydns " + c.name + " -f " + clip(pos[0])
 		}
 		return a.usageError(c, fmt.Sprintf("unexpected argument %q%s", clip(pos[c.maxArgs]), hint))
@@ -273,6 +276,16 @@ func (a *app) runArgs(args []string) int {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return c.run(a, pos)
+}
+
+// looksLikeFile says that a stray argument is probably the file meant for
+// -f: it names a file (not a directory), or ends in .json.
+func looksLikeFile(arg string) bool {
+	if strings.HasSuffix(strings.ToLower(arg), ".json") {
+		return true
+	}
+	st, err := os.Stat(arg)
+	return err == nil && !st.IsDir()
 }
 
 // scanOutput finds the value of the last -o flag in args, "text" if none.
