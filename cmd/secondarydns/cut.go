@@ -14,15 +14,15 @@ import (
 // error in it, also when the limiter or a retry wait is what was cut).
 var sdkCall = regexp.MustCompile(`^secondarydns: ([A-Z]+) (/\S*): `)
 
-// cutCall finds, in err's chain, the SDK's error for the call --timeout
-// cut, and the request it names; nil if none.
-func cutCall(err error) (call error, method, path string) {
+// cutCall finds, in err's chain, the request the SDK's error for the call
+// --timeout cut names, and that error; nil if none.
+func cutCall(err error) (method, path string, call error) {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if m := sdkCall.FindStringSubmatch(e.Error()); m != nil {
-			return e, m[1], m[2]
+			return m[1], m[2], e
 		}
 	}
-	return nil, "", ""
+	return "", "", nil
 }
 
 // cutLine is the one line of a single-request command (get, disable, peers
@@ -34,7 +34,7 @@ func cutCall(err error) (call error, method, path string) {
 // first: …; nothing was deleted"). id is the zone's or object's ID, for the
 // command that checks the outcome.
 func (a *app) cutLine(err error, id string) string {
-	call, method, path := cutCall(err)
+	method, path, call := cutCall(err)
 	if call == nil {
 		return a.timeoutHow()
 	}
