@@ -344,7 +344,7 @@ func statusAndNotify(ctx context.Context, p printer, client *secondarydns.Client
 	if err != nil {
 		return fmt.Errorf("calling ForceNotify: %w", err)
 	}
-	p.line("   %s: a DNS NOTIFY went to the peers", answer)
+	p.line("   %s: Cloudflare accepted the NOTIFY request (it says nothing of whether a peer pulled; secondarydns verify asks them)", answer)
 	return nil
 }
 

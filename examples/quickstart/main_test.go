@@ -57,7 +57,7 @@ Set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID to read a real zone instead.
    Enabled (enabled: true)
 
 == ForceNotify
-   OK: a DNS NOTIFY went to the peers
+   OK: Cloudflare accepted the NOTIFY request (it says nothing of whether a peer pulled; secondarydns verify asks them)
 
 == Apply: the zone must have no configuration
    actions: disable, delete
