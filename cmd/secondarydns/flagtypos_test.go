@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,4 +104,45 @@ func TestRepeatedFlag(t *testing.T) {
 	cfg, ok := srv.Config(zoneB)
 	require.True(t, ok)
 	assert.ElementsMatch(t, []string{peer1, peer2}, cfg.Peers)
+}
+
+// TestFlagTakenAsValue: a flag that takes a value, followed by another of
+// the command's flags (an empty shell variable between them), is exit 2
+// naming both, and nothing is written or sent: the flag package alone would
+// save the plan to a file named "--exit-code" and drop the CI gate. A value
+// that starts with a dash is still accepted with "=", "-" is standard
+// input, and a negative number is a value for its own check.
+func TestFlagTakenAsValue(t *testing.T) {
+	srv := newFake(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "-f", "x.json", "--out", "--exit-code"}, "secondarydns plan: --out needs a value, but the next argument is the flag --exit-code (an empty variable?); write --out=VALUE for a value that starts with a dash (see 'secondarydns plan --help')\n"},
+		{[]string{"apply", "--plan", "p.json", "--checksum", "--rate", "0"}, "secondarydns apply: --checksum needs a value, but the next argument is the flag --rate (an empty variable?); write --checksum=VALUE for a value that starts with a dash (see 'secondarydns apply --help')\n"},
+		{[]string{"update", zoneA, "--peer", "-name=x"}, "secondarydns update: --peer needs a value, but the next argument is the flag -name=x (an empty variable?); write --peer=VALUE for a value that starts with a dash (see 'secondarydns update --help')\n"},
+		{[]string{"peers", "create", "--name", "--ip", "192.0.2.1"}, "secondarydns peers create: --name needs a value, but the next argument is the flag --ip (an empty variable?); write --name=VALUE for a value that starts with a dash (see 'secondarydns peers create --help')\n"},
+		// Not a flag of the command: left to the value's own checks.
+		{[]string{"plan", "-f", "x.json", "--rate", "-1"}, "secondarydns plan: --rate -1: want 0 (unpaced) or more (see 'secondarydns plan --help')\n"},
+		{[]string{"plan", "-f", "--exit-code", "x.json"}, "secondarydns plan: -f needs a value, but the next argument is the flag --exit-code (an empty variable?); write -f=VALUE for a value that starts with a dash (see 'secondarydns plan --help')\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := cli(t, srv, tc.args...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Equal(t, tc.want, r.stderr)
+			assert.Empty(t, r.stdout)
+		})
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "no plan file written")
+	assert.Empty(t, srv.Requests())
+
+	// --out=--x is a value: the plan is written to the file "--x".
+	f := writeFile(t, "z.json", `{"zones":{"`+zoneA+`":{"name":"a.example.","peers":[]}}}`)
+	r := cli(t, srv, "plan", "-f", f, "--out=--x")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.FileExists(t, filepath.Join(dir, "--x"))
 }

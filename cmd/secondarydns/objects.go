@@ -4,6 +4,7 @@ package main
 // list/get/create/update/delete over one generic kind, and zones list.
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -124,6 +125,12 @@ type objectKind[T, P any] struct {
 	// updateDetail is then update's description.
 	merge        func(a *app, old T, p P) P
 	updateDetail string
+	// checkable, when set, fills the fields update may leave out (kept
+	// from the read object) with valid stand-ins, so that checking the
+	// flags before any request does not refuse an empty required field.
+	checkable func(a *app, p P) P
+	// updateArgs, when set, is update's synopsis (writeArgs otherwise).
+	updateArgs string
 
 	// deleteWarning, when set, is what deleting the object would break
 	// ("" for nothing), asked before the delete: it goes into the
@@ -166,7 +173,7 @@ func (k *objectKind[T, P]) group() *command {
 		example: ex + "list --account " + exampleAccountID,
 	}
 	update := &command{
-		name: k.plural + " update", args: k.idArg + " " + k.writeArgs, minArgs: 1, maxArgs: 1, flags: withAccount(k.writeFlags),
+		name: k.plural + " update", args: k.idArg + " " + cmp.Or(k.updateArgs, k.writeArgs), minArgs: 1, maxArgs: 1, flags: withAccount(k.writeFlags),
 		summary: "replace a " + k.noun,
 		detail: "Replace a " + k.noun + " (PUT " + path + "/{id}): the flags give the whole object, and a\n" +
 			"field not given is cleared." + k.writeDetail,
@@ -292,6 +299,9 @@ func (k *objectKind[T, P]) mergedUpdate(ctx context.Context, a *app, c *secondar
 		// objectCall's check, which sends nothing: the ID passed the GET's
 		// rules; check the flags as given (a field left out is empty,
 		// which every field allows).
+		if k.checkable != nil {
+			p = k.checkable(a, p)
+		}
 		_, err = api.Update(ctx, acct, id, p)
 	}
 	if err != nil {
@@ -545,11 +555,12 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 	about: `Peers are the account's secondary nameservers: Cloudflare sends them NOTIFY (to
 --ip, at --port) and lets them transfer the zones that list them ('create' and
 'update' of a zone, or "peers" in a desired-state file).`,
-	api:       func(c *secondarydns.Client) objectAPI[secondarydns.Peer, secondarydns.PeerParams] { return c.Peers },
-	writeArgs: "--name NAME [--ip IP] [--port N] [--ixfr] [--tsig TSIG_ID]",
+	api:        func(c *secondarydns.Client) objectAPI[secondarydns.Peer, secondarydns.PeerParams] { return c.Peers },
+	writeArgs:  "--name NAME [--ip IP] [--port N] [--ixfr] [--tsig TSIG_ID]",
+	updateArgs: "[--name NAME] [--ip IP] [--port N] [--ixfr] [--tsig TSIG_ID]",
 	writeFlags: func(a *app, fs *flag.FlagSet) {
 		a.obj.set = fs
-		fs.StringVar(&a.obj.name, "name", "", "the peer's `NAME` (required)")
+		fs.StringVar(&a.obj.name, "name", "", "the peer's `NAME` (required by create; update keeps it when left out)")
 		fs.StringVar(&a.obj.ip, "ip", "", "the `IP` address NOTIFY is sent to (IPv4 or IPv6, no port)")
 		fs.IntVar(&a.obj.port, "port", 0, "the NOTIFY port `N` (default none: DNS's 53)")
 		fs.BoolVar(&a.obj.ixfr, "ixfr", false, "enable IXFR (used only for secondary zones)")
@@ -557,16 +568,36 @@ var peerKind = &objectKind[secondarydns.Peer, secondarydns.PeerParams]{
 	},
 	writeExample: "--name ns1 --ip 192.0.2.53 --port 53",
 	check: func(a *app) string {
-		if a.obj.name == "" {
-			return "--name is required"
+		if a.cmd.name != "peers update" {
+			if a.obj.name == "" {
+				return "--name is required"
+			}
+			return ""
 		}
-		return ""
+		// update keeps every field not given, so any one will do.
+		for _, f := range []string{"name", "ip", "port", "ixfr", "tsig"} {
+			if a.obj.given(f) {
+				if f == "name" && a.obj.name == "" {
+					return "--name \"\": a peer needs a name; leave --name out to keep it"
+				}
+				return ""
+			}
+		}
+		return "nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig"
 	},
 	params: func(a *app) (secondarydns.PeerParams, int) {
 		return secondarydns.PeerParams{Name: a.obj.name, IP: a.obj.ip, Port: a.obj.port, IXFREnable: a.obj.ixfr, TSIGID: a.obj.tsig}, -1
 	},
+	checkable: func(a *app, p secondarydns.PeerParams) secondarydns.PeerParams {
+		if !a.obj.given("name") {
+			p.Name = "kept" // the read name, which the API already holds
+		}
+		return p
+	},
 	merge: func(a *app, old secondarydns.Peer, p secondarydns.PeerParams) secondarydns.PeerParams {
-		// --name is required, so always given.
+		if !a.obj.given("name") {
+			p.Name = old.Name
+		}
 		if !a.obj.given("ip") {
 			p.IP = old.IP
 		}

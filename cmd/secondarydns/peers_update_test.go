@@ -81,9 +81,16 @@ func TestPeersUpdateKeepsWhatIsNotGiven(t *testing.T) {
 	getThenPut(t, n, `{"name": "ns1-old", "port": 53, "ixfr_enable": true, "tsig_id": "`+key2+`"}`)
 	assert.Equal(t, "id    "+id+"\nname  ns1-old\nip    -\nport  53\nixfr  yes\ntsig  "+key2+"\n(nothing changed)\n", r.stdout)
 
+	// Without --name the read name is kept: --ip alone is enough.
+	n = len(srv.Requests())
+	r = run("peers", "update", id, "--ip", "192.0.2.54")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	getThenPut(t, n, `{"name": "ns1-old", "ip": "192.0.2.54", "port": 53, "ixfr_enable": true, "tsig_id": "`+key2+`"}`)
+	assert.Equal(t, "id    "+id+"\nname  ns1-old\nip    - → 192.0.2.54\nport  53\nixfr  yes\ntsig  "+key2+"\n", r.stdout)
+
 	got, err := sdkClient(t, srv).Peers.Get(t.Context(), secondarydnstest.DefaultAccountID, id)
 	require.NoError(t, err)
-	assert.Equal(t, secondarydns.Peer{ID: id, Name: "ns1-old", Port: 53, IXFREnable: true, TSIGID: key2}, *got)
+	assert.Equal(t, secondarydns.Peer{ID: id, Name: "ns1-old", IP: "192.0.2.54", Port: 53, IXFREnable: true, TSIGID: key2}, *got)
 }
 
 // TestPeersUpdateFailures: a peer that is not there is exit 1 after the
@@ -102,9 +109,25 @@ func TestPeersUpdateFailures(t *testing.T) {
 		{"peers", "update", peer1, "--name", "ns1", "--port", "70000"},
 		{"peers", "update", peer1, "--name", "ns1", "--ip", "192.0.2.1:53"},
 		{"peers", "update", peer1, "--name", "ns1", "--tsig", "a b"},
+		{"peers", "update", peer1, "--tsig", "a b"}, // the name kept: still checked
+		{"peers", "update", peer1, "--port", "-1"},
 	} {
 		r = invoke(t, invocation{args: args, env: env})
 		assert.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)
+	}
+	// Nothing to change, or an empty name: exit 2 saying so.
+	for args, want := range map[string]string{
+		"":          "secondarydns peers update: nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig (see 'secondarydns peers update --help')\n",
+		"--name=":   `secondarydns peers update: --name "": a peer needs a name; leave --name out to keep it (see 'secondarydns peers update --help')` + "\n",
+		"--account=" + secondarydnstest.DefaultAccountID: "secondarydns peers update: nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig (see 'secondarydns peers update --help')\n",
+	} {
+		argv := []string{"peers", "update", peer1}
+		if args != "" {
+			argv = append(argv, args)
+		}
+		r = invoke(t, invocation{args: argv, env: env})
+		assert.Equal(t, exitUsage, r.code, "%v: %s", argv, r.stderr)
+		assert.Equal(t, want, r.stderr, "%v", argv)
 	}
 	assert.Len(t, srv.Requests(), n, "nothing sent")
 }

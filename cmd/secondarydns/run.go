@@ -335,6 +335,9 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 		c.flags(a, fs)
 	}
 	a.countSets(fs)
+	if msg := flagAsValue(fs, args); msg != "" {
+		return nil, false, errors.New(msg)
+	}
 	all := args
 	defer func() {
 		if err == nil && !help && a.twice != "" {
@@ -360,6 +363,39 @@ func (a *app) parse(c *command, args []string) (pos []string, help bool, err err
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagAsValue reports a flag that takes a value followed by another of
+// fs's flags ("--out --exit-code", "--out $EMPTY --exit-code"): the flag
+// package would take the second flag as the value, write a plan to a file
+// named "--exit-code" and drop the gate a CI job relies on. A value that
+// really starts with a dash is given with "=" (--out=--x); "-" alone and
+// negative numbers are values.
+func flagAsValue(fs *flag.FlagSet, args []string) string {
+	for i := 0; i < len(args)-1; i++ {
+		arg := args[i]
+		if arg == "--" {
+			return ""
+		}
+		if len(arg) < 2 || arg[0] != '-' || strings.Contains(arg, "=") {
+			continue
+		}
+		f := fs.Lookup(strings.TrimLeft(arg, "-"))
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		next := args[i+1]
+		name, _, _ := strings.Cut(strings.TrimLeft(next, "-"), "=")
+		if len(next) > 1 && next[0] == '-' && name != "" && fs.Lookup(name) != nil {
+			return fmt.Sprintf("%s needs a value, but the next argument is the flag %s (an empty variable?); write %s=VALUE for a value that starts with a dash",
+				typed(f.Name, args), clip(next), typed(f.Name, args))
+		}
+		i++ // the value
+	}
+	return ""
 }
 
 func (a *app) checkGlobals() string {
