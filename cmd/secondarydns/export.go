@@ -143,7 +143,7 @@ func runExport(a *app, args []string) int {
 // exit code (nothing is written: a file of some of the zones would pass for
 // all of them); else -1.
 func (a *app) exportRead(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired) ([]outcome, int) {
-	outs, err := a.planAll(ctx, c, zones)
+	outs, err := a.planAllAs(ctx, c, zones, "reading")
 	if err != nil {
 		return nil, a.failure(exitFailed, err.Error())
 	}

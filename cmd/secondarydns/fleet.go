@@ -62,7 +62,13 @@ or ACL needs --allow-destroy too.`,
 
 // planAll plans every zone (ApplyAll with DryRun), drawing the progress line.
 func (a *app) planAll(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired) ([]outcome, error) {
-	prog := a.startProgress("planning", len(zones))
+	return a.planAllAs(ctx, c, zones, "planning")
+}
+
+// planAllAs is planAll with the progress line's verb: export reads
+// through the same plans, but plans nothing for the user.
+func (a *app) planAllAs(ctx context.Context, c *secondarydns.Client, zones map[string]secondarydns.Desired, verb string) ([]outcome, error) {
+	prog := a.startProgress(verb, len(zones))
 	res, err := c.Outgoing.ApplyAll(ctx, zones, secondarydns.FleetOptions{
 		Concurrency: a.concurrency, DryRun: true, Progress: prog.zoneDone, Lockout: prog.lockout,
 	})

@@ -47,6 +47,14 @@ func TestPlainProgress(t *testing.T) {
 	r = invoke(t, inv)
 	assert.Equal(t, exitOK, r.code)
 	assert.Empty(t, r.stderr)
+
+	// export reads the same way, and says "reading": it plans nothing.
+	seedFleet(srv)
+	inv = invocation{args: []string{"export", "--rate", "9", zoneA, zoneC, zoneD}, env: fakeEnv(srv), plainEvery: 150 * time.Millisecond} // 6 reads
+	r = invoke(t, inv)
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stderr, "planning")
+	assert.Regexp(t, `(?m)\Areading: \d+/\d+ zones, (-|\d+\.\d) req/s, (-|[0-9hms.]+) left$`, r.stderr)
 }
 
 // holdWrites is a proxy in front of srv that holds every write to zone
