@@ -182,14 +182,24 @@ func writePlan(w io.Writer, outs []outcome) {
 		case errors.Is(o.err, secondarydns.ErrStale):
 			fmt.Fprintf(w, "%s %s stale: %s\n", o.id, headerOf(o), o.err)
 		case notRead(o):
-			fmt.Fprintf(w, "%s not read (interrupted)\n", o.id)
+			fmt.Fprintf(w, "%s%s not read (interrupted)\n", o.id, unplannedName(o))
 		case unfinished(o):
 			// Counted in the summary; --timeout is said once (timedOut).
 		case o.err != nil:
-			fmt.Fprintf(w, "%s error: %s\n", o.id, unprefixed(o.err.Error()))
+			fmt.Fprintf(w, "%s%s error: %s\n", o.id, unplannedName(o), unprefixed(o.err.Error()))
 		}
 	}
 	fmt.Fprintln(w, planSummary(outs))
+}
+
+// unplannedName is " name" for a zone the file names that has no plan
+// (not read, or its read failed), so that a file keyed by name is reported
+// by name; "" when the file gives none.
+func unplannedName(o outcome) string {
+	if o.plan == nil && o.wantName != "" {
+		return " " + o.wantName
+	}
+	return ""
 }
 
 // planSummary is "3 to change (1 create, 2 update, 2 enable), 997 in sync".
