@@ -545,6 +545,9 @@ func (f *file2) locate(err error) string {
 		if !ok {
 			continue
 		}
+		// "peer name "x" is ambiguous: …" keeps its words after the path.
+		named := strings.HasPrefix(rest, "name ")
+		rest = strings.TrimPrefix(rest, "name ")
 		q, qerr := strconv.QuotedPrefix(rest)
 		if qerr != nil {
 			continue
@@ -560,7 +563,11 @@ func (f *file2) locate(err error) string {
 			line = f.acls[name].line
 		}
 		if line > 0 {
-			return errorAt(f.name, line, path2(k.section, name, "", 0), "%s", strings.TrimLeft(strings.TrimPrefix(rest[len(q):], ":"), " ")).Error()
+			detail := strings.TrimLeft(strings.TrimPrefix(rest[len(q):], ":"), " ")
+			if named {
+				detail = "name " + q + " " + detail
+			}
+			return errorAt(f.name, line, path2(k.section, name, "", 0), "%s", detail).Error()
 		}
 	}
 	return msg
