@@ -49,6 +49,7 @@ func accountDestroys(p *secondarydns.AccountPlan) []string {
 // code.
 func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, outs []outcome) int {
 	run := newStepRun(r)
+	a.names = r.resultNames(nil)
 	// If a zone could not be planned (or re-read), nothing is changed.
 	for _, o := range outs {
 		if o.err != nil && !errors.Is(o.err, secondarydns.ErrStale) {
@@ -106,7 +107,9 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 		return a.finish2(r, run, notApplied(outs, "an account step failed"), nil, cut)
 	}
 
-	// The zones, with the new peers' IDs.
+	// The zones, with the new peers' IDs; their result lines name peers
+	// as the plan did.
+	a.names = r.resultNames(acct)
 	var ready []*secondarydns.Plan
 	for _, p := range todo {
 		ids, err := r.withPeerIDs(p.Want.Peers, acct)
@@ -273,7 +276,7 @@ func (a *app) finish2(r *resolved, run *stepRun, outs []outcome, streamed map[st
 	if from < cut {
 		writeStepLines(w, run, from, cut)
 	}
-	writeZoneLines(w, outs, a.interrupted(), streamed)
+	writeZoneLines(w, outs, a.interrupted(), streamed, a.names)
 	writeStepLines(w, run, max(from, cut), len(run.steps))
 	for _, o := range run.stale {
 		fmt.Fprintf(w, "%s %s: stale: no step: %s; not touched\n", o.kind, o.name, o)

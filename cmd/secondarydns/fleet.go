@@ -362,7 +362,7 @@ func (a *app) finishApply(outs []outcome, streamed map[string]bool) int {
 		w = a.stderr
 	}
 	if !a.json() || !a.quiet {
-		writeApplied(w, outs, a.interrupted(), streamed)
+		writeApplied(w, outs, a.interrupted(), streamed, nil)
 	}
 	a.timedOut(outs)
 	switch {
@@ -436,19 +436,30 @@ func appliedLine(o outcome, interrupted bool) string {
 
 // writeApplied lists what happened to each zone that had something to do,
 // but those in streamed (written as they finished), then the final summary.
-func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
-	writeZoneLines(w, outs, interrupted, streamed)
+func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool, names *strings.Replacer) {
+	writeZoneLines(w, outs, interrupted, streamed, names)
 	writeAppliedSummary(w, outs, interrupted, false)
 }
 
 // writeZoneLines writes the result line of each zone that has one, but
-// those in streamed.
-func writeZoneLines(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool) {
+// those in streamed, with names replacing peer IDs (nil: none).
+func writeZoneLines(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool, names *strings.Replacer) {
 	for _, o := range outs {
 		if line := appliedLine(o, interrupted); line != "" && !streamed[o.id] {
+			if names != nil {
+				line = names.Replace(line)
+			}
 			fmt.Fprintln(w, line)
 		}
 	}
+}
+
+// named is line with a.names's replacements (see app.names).
+func (a *app) named(line string) string {
+	if a.names == nil {
+		return line
+	}
+	return a.names.Replace(line)
 }
 
 // writeAppliedSummary writes apply's summary of the zones; more says the

@@ -117,8 +117,8 @@ func TestPeersUpdateFailures(t *testing.T) {
 	}
 	// Nothing to change, or an empty name: exit 2 saying so.
 	for args, want := range map[string]string{
-		"":          "secondarydns peers update: nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig (see 'secondarydns peers update --help')\n",
-		"--name=":   `secondarydns peers update: --name "": a peer needs a name; leave --name out to keep it (see 'secondarydns peers update --help')` + "\n",
+		"":        "secondarydns peers update: nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig (see 'secondarydns peers update --help')\n",
+		"--name=": `secondarydns peers update: --name "": a peer needs a name; leave --name out to keep it (see 'secondarydns peers update --help')` + "\n",
 		"--account=" + secondarydnstest.DefaultAccountID: "secondarydns peers update: nothing to change: give at least one of --name, --ip, --port, --ixfr, --tsig (see 'secondarydns peers update --help')\n",
 	} {
 		argv := []string{"peers", "update", peer1}

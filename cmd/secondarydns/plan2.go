@@ -123,6 +123,11 @@ func (a *app) runPlan2(f *file2) int {
 // not a 32-digit ID. (JSON keeps the IDs and names them beside:
 // namePeers.)
 func (r *resolved) labeller() *strings.Replacer {
+	return strings.NewReplacer(r.labelPairs()...)
+}
+
+// labelPairs is labeller's replacements, old and new in turn.
+func (r *resolved) labelPairs() []string {
 	var pairs []string
 	for ph, name := range r.newPeers {
 		pairs = append(pairs, ph, name+" (new)")
@@ -136,7 +141,22 @@ func (r *resolved) labeller() *strings.Replacer {
 			pairs = append(pairs, p.ID, p.Name)
 		}
 	}
-	return strings.NewReplacer(pairs...)
+	return pairs
+}
+
+// resultNames is labeller for apply's result lines, once acct (the
+// account's first half, executed) has created its peers: their new IDs,
+// which a stale message may quote, read as "name (new)" too.
+func (r *resolved) resultNames(acct *secondarydns.AccountPlan) *strings.Replacer {
+	var pairs []string
+	if acct != nil {
+		for _, st := range acct.Done {
+			if st.Kind == secondarydns.KindPeer && st.Action == secondarydns.ActionCreate && st.ID != "" {
+				pairs = append(pairs, st.ID, st.Name+" (new)")
+			}
+		}
+	}
+	return strings.NewReplacer(append(pairs, r.labelPairs()...)...)
 }
 
 // writePlan2 writes the account's steps, the zones (writePlan) and one

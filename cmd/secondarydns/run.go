@@ -91,6 +91,10 @@ type app struct {
 	// terminal, if not plainProgressEvery (tests shorten it).
 	plainEvery time.Duration
 
+	// names, when set (a format-2 apply), turns the account's peer IDs in
+	// apply's result lines into their names, as the plan showed them.
+	names *strings.Replacer
+
 	cmd     *command
 	tracker *tracker    // set by a command that sends requests
 	waits   *retryWaits // likewise: announces Retry-After waits

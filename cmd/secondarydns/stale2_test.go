@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -358,5 +359,42 @@ func TestFormat2SavedPlanNoLongerPlannable(t *testing.T) {
 		assert.Contains(t, errorMessage(t, r.stdout), "the account changed since the plan was made (acl x now has 2 of that name, not 1), and the plan can no longer run (ACL name \"x\" is ambiguous")
 		assert.Contains(t, errorMessage(t, r.stdout), "; nothing was changed. Run plan again")
 		assert.Empty(t, writes(f.srv))
+	})
+}
+
+// TestFormat2StaleLinesByName: in a format-2 apply, the result line of a
+// zone someone changed names its peers as the plan did ("ns1 (new)",
+// "bind-a", "old"), not by their 32-digit IDs: live (changed at the prompt)
+// and from a saved plan.
+func TestFormat2StaleLinesByName(t *testing.T) {
+	t.Run("live", func(t *testing.T) {
+		f := newFmt2(t)
+		file := writeFile(t, "zones.json", exampleFile2)
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		in := &readSignal{reading: make(chan struct{}), Reader: pr}
+		go func() {
+			<-in.reading // the prompt is up: the plan was read
+			f.srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{f.old}, Status: "Enabled"})
+			_, _ = io.WriteString(pw, "yes\n")
+		}()
+		r := invoke(t, invocation{args: []string{"apply", "-f", file, "--allow-destroy"}, env: f.env, stdinR: in, stdinTTY: true})
+		assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
+		assert.Contains(t, r.stdout, zoneA+` example.com.: stale (nothing done): `)
+		assert.Contains(t, r.stdout, `the peers differ (extra "old", missing "bind-a")`)
+		i := strings.Index(r.stdout, "tsig ns1-key: done")
+		require.Positive(t, i, r.stdout)
+		assert.NotContains(t, r.stdout[i:], f.bindA, "no peer ID in the result lines")
+		assert.NotContains(t, r.stdout[i:], f.old)
+	})
+	t.Run("saved plan", func(t *testing.T) {
+		f := newFmt2(t)
+		out := savePlan2(t, f, writeFile(t, "zones.json", exampleFile2))
+		f.srv.Seed(zoneA, secondarydnstest.Config{Name: "example.com.", Peers: []string{f.old}, Status: "Enabled"})
+		r := f.run(t, "apply", "--plan", out, "--yes", "--allow-destroy")
+		assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
+		assert.Contains(t, r.stdout, zoneA+` example.com.: stale (nothing done): secondarydns: the zone changed since it was planned (peers +old -bind-a); not touched`)
+		assert.NotContains(t, r.stdout, f.bindA, "no peer ID in the output")
+		assert.NotContains(t, r.stdout, f.old)
 	})
 }

@@ -71,7 +71,7 @@ func (s *resultStream) flush() {
 		if a.json() && a.quiet {
 			continue
 		}
-		line := appliedLine(o, a.interrupted())
+		line := a.named(appliedLine(o, a.interrupted()))
 		if line == "" {
 			continue
 		}
