@@ -83,7 +83,7 @@ func (a *app) apply2(ctx context.Context, c *secondarydns.Client, r *resolved, o
 		}
 		todo = append(todo, o.plan)
 		if why := planDestroys(o.plan); why != "" {
-			destroy = append(destroy, destroyEntry(o.id, jsonZoneName(o), r.labeller().Replace(why)))
+			destroy = append(destroy, destroyEntry(o.id, headerOf(o), r.labeller().Replace(why)))
 		}
 	}
 	steps := run.runnable(0, len(run.steps))

@@ -244,7 +244,7 @@ func runApply(a *app, _ []string) int {
 		}
 		todo = append(todo, o.plan)
 		if why := planDestroys(o.plan); why != "" {
-			destroy = append(destroy, destroyEntry(o.id, jsonZoneName(o), why))
+			destroy = append(destroy, destroyEntry(o.id, headerOf(o), why))
 		}
 	}
 	if len(todo) == 0 {
@@ -318,7 +318,7 @@ func (a *app) refuseSaved(sp *savedPlan) int {
 			todo++
 		}
 		if why := savedDestroys(z); why != "" {
-			destroy = append(destroy, destroyEntry(z.ZoneID, z.name(), why))
+			destroy = append(destroy, destroyEntry(z.ZoneID, z.header(), why))
 		}
 	}
 	slices.Sort(destroy)
@@ -421,7 +421,13 @@ func appliedLine(o outcome, interrupted bool) string {
 	case stateStale:
 		return fmt.Sprintf("%s %s: stale (%s): %s", o.id, nameOf(o), doneText(o), o.err)
 	case stateUnknown:
-		return fmt.Sprintf("%s %s: unknown: %s was sent, its answer was lost (%s): %s", o.id, nameOf(o), o.unknown, doneText(o), o.err)
+		// Only what was done before it is bracketed: "nothing done" would
+		// read as if the lost request had done nothing.
+		before := ""
+		if o.plan != nil && len(o.plan.Done) > 0 {
+			before = " (done before it: " + joinActions(o.plan.Done) + ")"
+		}
+		return fmt.Sprintf("%s %s: unknown: %s was sent, its answer was lost%s: %s", o.id, nameOf(o), o.unknown, before, o.err)
 	case stateUnfinished:
 		if o.plan != nil && len(o.plan.Done) > 0 {
 			return fmt.Sprintf("%s %s: unfinished (%s): --timeout", o.id, nameOf(o), doneText(o))

@@ -95,6 +95,15 @@ func (z savedZone) name() string {
 	return z.Read.Name
 }
 
+// header is the zone's name as the plan showed it: "old → new" for a
+// rename (zoneHeader).
+func (z savedZone) header() string {
+	if z.Read.Configured && z.Want.Name != "" && !z.Want.Absent && !secondarydns.EqualNames(z.Read.Name, z.Want.Name) {
+		return z.Read.Name + " → " + z.Want.Name
+	}
+	return z.name()
+}
+
 // writeSavedPlan writes the plans to path, atomically (see writeAtomic),
 // and returns the file's SHA-256 for apply --plan --checksum.
 func writeSavedPlan(path string, outs []outcome) (string, error) {

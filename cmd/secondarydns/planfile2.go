@@ -315,7 +315,7 @@ func (a *app) refuseSaved2(sp *savedPlan) int {
 			todo++
 		}
 		if why := savedDestroys(z); why != "" {
-			destroy = append(destroy, destroyEntry(z.ZoneID, z.name(), why))
+			destroy = append(destroy, destroyEntry(z.ZoneID, z.header(), why))
 		}
 	}
 	switch {

@@ -245,7 +245,7 @@ func TestApplyTimeout(t *testing.T) {
 			lines := strings.SplitAfter(results, "\n")
 			require.Len(t, lines, 5, results)
 			assert.Equal(t, zoneA+" example.com.: done: update, enable\n", lines[0])
-			assert.True(t, strings.HasPrefix(lines[1], zoneB+" new.example.: unknown: create was sent, its answer was lost (nothing done): "), lines[1])
+			assert.True(t, strings.HasPrefix(lines[1], zoneB+" new.example.: unknown: create was sent, its answer was lost: "), lines[1])
 			assert.Equal(t, "1 changed, 1 failed (1 unknown), 1 in sync\n"+
 				"run plan again to see what is left to do\n", lines[2]+lines[3])
 		})

@@ -12,7 +12,7 @@ import (
 )
 
 // TestDestroyRefusalEveryPath: the --allow-destroy refusal names each zone
-// by ID and name and, when --yes is missing too (no terminal), says so in
+// by ID and name (a rename as "old → new", as the plan shows it) and, when --yes is missing too (no terminal), says so in
 // the same line, for apply -f and apply --plan of a format-1 and of a
 // format-2 file (whose refusal counts account deletes too). With
 // --allow-destroy alone, the --yes refusal follows; nothing is written.
@@ -25,21 +25,21 @@ func TestDestroyRefusalEveryPath(t *testing.T) {
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "a.example.", Peers: []string{peer1}, Status: "Enabled"})
 	srv.Seed(zoneC, secondarydnstest.Config{Name: "c.example.", Peers: []string{peer1}, Status: "Enabled"})
 	f1 := writeFile(t, "dis.json", `{"zones": {
-  "`+zoneA+`": {"name": "a.example.", "peers": []},
+  "`+zoneA+`": {"name": "renamed.example.", "peers": []},
   "`+zoneC+`": {"name": "c.example.", "peers": ["`+peer1+`"], "status": "Disabled"}
 }}`)
 	plan1 := savePlan(t, srv, f1)
-	zones1 := zoneA + " a.example. (update: removes every peer), " + zoneC + " c.example. (disable)\n"
+	zones1 := zoneA + " a.example. → renamed.example. (update: removes every peer), " + zoneC + " c.example. (disable)\n"
 
 	// Format 2: example.com loses every peer while Enabled, old.example is
 	// disabled.
 	f2 := newFmt2(t)
 	file2 := writeFile(t, "dis2.json", `{"account": "`+secondarydnstest.DefaultAccountID+`",
-  "zones": {"example.com.": {"peers": []}, "old.example.": {"peers": ["old"], "status": "Disabled"}}}`)
+  "zones": {"`+zoneA+`": {"name": "renamed.com.", "peers": []}, "old.example.": {"peers": ["old"], "status": "Disabled"}}}`)
 	plan2 := filepath.Join(t.TempDir(), "plan2.json")
 	r := f2.run(t, "plan", "-f", file2, "--out", plan2)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	zones2 := zoneA + " example.com. (update: removes every peer), " + zoneC + " old.example. (disable)\n"
+	zones2 := zoneC + " old.example. (disable), " + zoneA + " example.com. → renamed.com. (update: removes every peer)\n" // by name, as the plan
 
 	for _, tc := range []struct {
 		name    string

@@ -53,7 +53,7 @@ func TestTimeoutMidApplyUnknown(t *testing.T) {
 			require.Equal(t, 2, held, r.stdout+r.stderr)
 			assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
 			if o == "text" {
-				assert.Contains(t, r.stdout, zU+" u.example.: unknown: update was sent, its answer was lost (nothing done): ")
+				assert.Contains(t, r.stdout, zU+" u.example.: unknown: update was sent, its answer was lost: ")
 				assert.Contains(t, r.stdout, zE+" e.example.: unknown: enable was sent, its answer was lost (done: create): ")
 				assert.Contains(t, r.stdout, "0 changed, 3 failed (2 unknown, 1 unfinished), 0 in sync\n")
 				assert.NotContains(t, r.stdout, "nothing done): context")
@@ -178,9 +178,9 @@ func TestAnswerLostUnknown(t *testing.T) {
 			assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
 			assert.Empty(t, srv.PendingFaults())
 			if o == "text" {
-				assert.Contains(t, r.stdout, zUpd+" u.example.: unknown: update was sent, its answer was lost (nothing done): ")
-				assert.Contains(t, r.stdout, zLost+" l.example.: unknown: create was sent, its answer was lost (nothing done): ")
-				assert.Contains(t, r.stdout, z503+" e.example.: unknown: enable was sent, its answer was lost (nothing done): ")
+				assert.Contains(t, r.stdout, zUpd+" u.example.: unknown: update was sent, its answer was lost: ")
+				assert.Contains(t, r.stdout, zLost+" l.example.: unknown: create was sent, its answer was lost: ")
+				assert.Contains(t, r.stdout, z503+" e.example.: unknown: enable was sent, its answer was lost: ")
 				assert.Contains(t, r.stdout, zSettled+" s.example.: done: create, enable\n")
 				assert.Contains(t, r.stdout, zOK+" ok.example.: done: update\n")
 				assert.Contains(t, r.stdout, z400+" r.example.: failed (nothing done): ")
