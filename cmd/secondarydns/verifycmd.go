@@ -49,10 +49,12 @@ asks its targets again every 2 s until they are in sync or --wait (default
 60s with --notify) passes. --wait without --notify only waits. After
 waiting, a serial at or after the one read counts as in sync.
 
-Text output shows each zone not fully in sync, then a summary line; -o json
-lists every zone checked.
+Text output shows each zone not fully in sync (or with nothing to ask: no
+peer with an IP, no --ns), then a summary line; -o json lists every zone
+checked.
 
-Exit codes: 0 every target of every zone in sync (no_address alone is fine);
+Exit codes: 0 every target of every zone in sync (no_address alone, or a
+zone with nothing to ask, is reported, not failed);
 3 a target behind, not serving or unreachable; 1 a zone could not be read
 from the API, or --timeout passed first (1 wins over 3); 2 bad usage; 130
 interrupted (what was checked is reported).`,
@@ -135,8 +137,39 @@ type zoneCheck struct {
 // failed reports a zone an API request failed for.
 func (z *zoneCheck) failed() bool { return z.err != nil }
 
-// inSync reports a zone whose every target with an address is in sync.
-func (z *zoneCheck) inSync() bool { return z.checked && z.err == nil && z.result.InSync() }
+// inSync reports a zone whose every target with an address is in sync,
+// and that has one at least (see unverified).
+func (z *zoneCheck) inSync() bool {
+	return z.checked && z.err == nil && z.result.InSync() && !z.unverified()
+}
+
+// unverified reports a zone read and checked that had nothing to ask: no
+// peer, no --ns, or only peers without an IP. It is not "in sync on every
+// secondary", which would tell a monitoring job all is well with a zone no
+// secondary can pull; it does not fail the run either (no_address alone
+// does not), but is shown and counted apart.
+func (z *zoneCheck) unverified() bool {
+	if !z.checked || z.err != nil {
+		return false
+	}
+	for _, t := range z.result.Targets {
+		if t.State != verify.NoAddress {
+			return false
+		}
+	}
+	return true
+}
+
+// behind reports a zone with a target that serves an earlier serial (or
+// one whose order is undefined): the zones verify --notify can help.
+func (z *zoneCheck) behind() bool {
+	for _, t := range z.result.Targets {
+		if t.State == verify.Behind || t.State == verify.OrderUndefined {
+			return true
+		}
+	}
+	return false
+}
 
 func runVerify(a *app, args []string) int {
 	f := &a.vfy
@@ -636,11 +669,18 @@ type jsonVerifyTarget struct {
 	Error   *string      `json:"error"`
 }
 
+// jsonVerifySummary counts the zones: each is in exactly one of in_sync,
+// out_of_sync, failed and unverified (nothing to ask). Behind and
+// Unreached split out_of_sync for the text line.
 type jsonVerifySummary struct {
-	Zones     int `json:"zones"`
-	InSync    int `json:"in_sync"`
-	OutOfSync int `json:"out_of_sync"`
-	Failed    int `json:"failed"`
+	Zones      int `json:"zones"`
+	InSync     int `json:"in_sync"`
+	OutOfSync  int `json:"out_of_sync"`
+	Failed     int `json:"failed"`
+	Unverified int `json:"unverified"`
+
+	Behind    int `json:"-"` // a target behind (or its order undefined)
+	Unreached int `json:"-"` // none behind: unreachable or not serving
 }
 
 func verifySummary(zones []*zoneCheck) jsonVerifySummary {
@@ -649,10 +689,16 @@ func verifySummary(zones []*zoneCheck) jsonVerifySummary {
 		switch {
 		case z.failed():
 			s.Failed++
+		case z.unverified():
+			s.Unverified++
 		case z.inSync():
 			s.InSync++
+		case z.behind():
+			s.OutOfSync++
+			s.Behind++
 		default:
 			s.OutOfSync++
+			s.Unreached++
 		}
 	}
 	return s
@@ -744,6 +790,8 @@ func writeVerifyText(w io.Writer, zones []*zoneCheck, sum jsonVerifySummary) {
 		}
 		if len(z.result.Targets) == 0 {
 			fmt.Fprintln(w, "  no target to ask: the zone has no peers and no --ns was given")
+		} else if z.unverified() {
+			fmt.Fprintln(w, "  no target to ask: no peer of the zone has an IP, and no --ns was given")
 		}
 		rows := make([][]string, 0, len(z.result.Targets))
 		for _, t := range z.result.Targets {
@@ -762,8 +810,23 @@ func writeVerifyText(w io.Writer, zones []*zoneCheck, sum jsonVerifySummary) {
 		writeColumns(w, "  ", rows)
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%d zone%s: %d in sync on every secondary, %d behind, %d failed\n",
-		sum.Zones, plural(sum.Zones), sum.InSync, sum.OutOfSync, sum.Failed)
+	fmt.Fprintln(w, verifySummaryLine(sum))
+}
+
+// verifySummaryLine is "1000 zones: 997 in sync on every secondary, 2
+// behind, 1 failed", with the zones whose secondaries did not answer (or
+// did not serve the zone) and those with nothing to ask counted apart when
+// there are some: "behind" calls for a NOTIFY, they do not.
+func verifySummaryLine(sum jsonVerifySummary) string {
+	s := fmt.Sprintf("%d zone%s: %d in sync on every secondary, %d behind", sum.Zones, plural(sum.Zones), sum.InSync, sum.Behind)
+	if sum.Unreached > 0 {
+		s += fmt.Sprintf(", %d unreachable or not serving", sum.Unreached)
+	}
+	s += fmt.Sprintf(", %d failed", sum.Failed)
+	if sum.Unverified > 0 {
+		s += fmt.Sprintf(", %d with no secondary to ask", sum.Unverified)
+	}
+	return s
 }
 
 func plural(n int) string {

@@ -341,7 +341,7 @@ func TestVerifyJSON(t *testing.T) {
      "error": {"message": "secondarydns: GET /client/v4/zones/%s/secondary_dns/outgoing: 403 Forbidden: [1000] Forbidden (ray %s)",
                "status": 403, "codes": [1000], "ray_id": %q}}
   ],
-  "summary": {"zones": 3, "in_sync": 1, "out_of_sync": 1, "failed": 1}
+  "summary": {"zones": 3, "in_sync": 1, "out_of_sync": 1, "failed": 1, "unverified": 0}
 }`, zoneA, serialA, a1, serialA, a2, serialA,
 		zoneB, serialB+1, a1, serialB, a2, port,
 		zoneC, zoneC, rayOf(t, res.stdout), rayOf(t, res.stdout)), string(got))
@@ -626,6 +626,64 @@ func TestVerifyInterrupted(t *testing.T) {
 // TestVerifyNoTargets: a zone without peers, and none given with --ns, has
 // nothing to ask: in sync vacuously, and the text says so only when asked
 // for more (it is not a block).
+// TestVerifyNothingToAsk: a zone with no peer (and no --ns), or whose only
+// peers have no IP, is never "in sync on every secondary": it gets a block
+// saying there is nothing to ask and is counted apart in the text and in
+// JSON ("unverified"); exit 0, as no_address alone is. Beside a zone that
+// is in sync, the summary still adds up.
+func TestVerifyNothingToAsk(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	r.zone(t, zoneA, "example.com.")
+	r.srv.Seed(zoneB, secondarydnstest.Config{Name: "bare.example.", Peers: []string{}, Status: "Enabled"})
+	r.srv.Seed(zoneC, secondarydnstest.Config{Name: "noip.example.", Peers: []string{r.peer(t, "no-ip", "", 0)}, Status: "Enabled"})
+
+	res := r.run(t, zoneA, zoneB, zoneC)
+	assert.Equal(t, exitOK, res.code, res.stdout+res.stderr)
+	assert.Contains(t, res.stdout, "bare.example. ("+zoneB+")\n  Cloudflare's serial ")
+	assert.Contains(t, res.stdout, "\n  no target to ask: the zone has no peers and no --ns was given\n")
+	assert.Contains(t, res.stdout, "noip.example. ("+zoneC+")\n  Cloudflare's serial ")
+	assert.Contains(t, res.stdout, "\n  no target to ask: no peer of the zone has an IP, and no --ns was given\n")
+	assert.NotContains(t, res.stdout, "example.com. (")
+	assert.True(t, strings.HasSuffix(res.stdout, "\n3 zones: 1 in sync on every secondary, 0 behind, 0 failed, 2 with no secondary to ask\n"), res.stdout)
+
+	js := r.run(t, zoneA, zoneB, zoneC, "-o", "json")
+	assert.Equal(t, exitOK, js.code)
+	var doc jsonVerify
+	require.NoError(t, json.Unmarshal([]byte(js.stdout), &doc), js.stdout)
+	assert.Equal(t, jsonVerifySummary{Zones: 3, InSync: 1, Unverified: 2}, doc.Summary)
+	assert.Contains(t, js.stdout, `"unverified": 2`)
+
+	// With --ns there is something to ask.
+	sec := secondarydnstest.NewSecondary()
+	defer sec.Close()
+	cfg, _ := r.srv.Config(zoneB)
+	sec.Serve("bare.example.", cfg.SOASerial)
+	res = r.run(t, zoneB, "--ns", sec.Addr.String())
+	assert.Equal(t, exitOK, res.code, res.stdout+res.stderr)
+	assert.Equal(t, "1 zone: 1 in sync on every secondary, 0 behind, 0 failed\n", res.stdout)
+}
+
+// TestVerifyUnreachableIsNotBehind: a zone whose secondaries did not
+// answer, or do not serve it, is counted as such, not as "behind" (which
+// a NOTIFY fixes); with a target behind as well, it counts as behind.
+func TestVerifyUnreachableIsNotBehind(t *testing.T) {
+	r := newVerifyRig(t, 1)
+	closed := r.peer(t, "gone", "127.0.0.1", closedPort(t))
+	r.zone(t, zoneA, "example.com.", closed)
+	r.zone(t, zoneB, "example.org.")
+	r.secs[0].Refuse("example.org.")
+	r.zone(t, zoneC, "example.net.", closed)
+	r.srv.BumpSerial(zoneC)
+	res := r.run(t, zoneA, zoneB, zoneC)
+	assert.Equal(t, exitChanges, res.code, res.stdout+res.stderr)
+	assert.True(t, strings.HasSuffix(res.stdout, "\n3 zones: 0 in sync on every secondary, 1 behind, 2 unreachable or not serving, 0 failed\n"), res.stdout)
+
+	js := r.run(t, zoneA, zoneB, zoneC, "-o", "json")
+	var doc jsonVerify
+	require.NoError(t, json.Unmarshal([]byte(js.stdout), &doc), js.stdout)
+	assert.Equal(t, jsonVerifySummary{Zones: 3, OutOfSync: 3}, doc.Summary, "JSON keeps out_of_sync whole")
+}
+
 func TestVerifyNoAddressNote(t *testing.T) {
 	r := newVerifyRig(t, 1)
 	r.zone(t, zoneA, "example.com.", r.peer(t, "no-ip", "", 0))
