@@ -220,6 +220,9 @@ func writeSteps(w io.Writer, r *resolved, p *secondarydns.AccountPlan) {
 	for i, st := range p.Steps {
 		fmt.Fprintf(w, "%s %s\n", st.Kind, st.Name)
 		fmt.Fprintf(w, "  %-8s %s\n", st.Action, describeStep(r, p, st))
+		if warn := stepWarning(r, p, st); warn != "" {
+			fmt.Fprintf(w, "  warning: %s\n", warn)
+		}
 		var nr *notRunError
 		switch err := r.skip[i]; {
 		case errors.As(err, &nr):
@@ -231,6 +234,37 @@ func writeSteps(w io.Writer, r *resolved, p *secondarydns.AccountPlan) {
 	for _, o := range r.staleOnly {
 		fmt.Fprintf(w, "%s (the plan has no step for it)\n", o)
 	}
+}
+
+// stepWarning is what a step breaks that the plan does not change, "" for
+// nothing: a TSIG deleted while a peer the file does not manage still uses
+// it (a peer in the file cannot: the SDK refuses a peer naming an absent
+// TSIG, and one moved to another key is updated before the delete runs).
+// The peers list was read for the plan, so this costs nothing.
+func stepWarning(r *resolved, p *secondarydns.AccountPlan, st secondarydns.Step) string {
+	if st.Kind != secondarydns.KindTSIG || st.Action != secondarydns.ActionDelete || st.ID == "" {
+		return ""
+	}
+	var users []string
+	for _, peer := range p.Peers {
+		if _, managed := r.file.peers[peer.Name]; managed || peer.TSIGID != st.ID {
+			continue
+		}
+		users = append(users, peer.Name+" ("+peer.ID+")")
+	}
+	if len(users) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("peer%s %s, which the file does not manage, still use%s this key: their transfers fail once it is gone (add them to \"peers\" without it, or keep the key)",
+		plural(len(users)), strings.Join(users, ", "), verbS(len(users)))
+}
+
+// verbS is the third person's "s" of a verb whose subject counts n.
+func verbS(n int) string {
+	if n == 1 {
+		return "s"
+	}
+	return ""
 }
 
 // describeStep is what one step changes.
@@ -373,8 +407,11 @@ type jsonStep struct {
 	// Changes is what the step changes, field by field (stepChanges); {}
 	// for a stale object with no step.
 	Changes map[string]jsonValueChange `json:"changes"`
-	Done    bool                       `json:"done"`
-	Error   *jsonError                 `json:"error"`
+	// Warning is what the step breaks that the plan does not change
+	// (stepWarning), present only when there is something.
+	Warning string     `json:"warning,omitempty"`
+	Done    bool       `json:"done"`
+	Error   *jsonError `json:"error"`
 }
 
 type jsonAccount struct {
@@ -402,7 +439,7 @@ const actionNone secondarydns.Action = "none"
 func accountJSON(r *resolved, run *stepRun) jsonAccount {
 	doc := jsonAccount{ID: run.accountID, InSync: len(run.steps)+len(run.stale) == 0, Steps: []jsonStep{}}
 	for i, st := range run.steps {
-		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Changes: stepChanges(r, r.acct, st), Done: run.done[i], Error: errorJSON(run.errs[i])})
+		doc.Steps = append(doc.Steps, jsonStep{Kind: st.Kind, Name: st.Name, Action: st.Action, ID: st.ID, Changes: stepChanges(r, r.acct, st), Warning: stepWarning(r, r.acct, st), Done: run.done[i], Error: errorJSON(run.errs[i])})
 	}
 	for _, o := range run.stale {
 		doc.Steps = append(doc.Steps, jsonStep{Kind: o.kind, Name: o.name, Action: actionNone, ID: o.id, Changes: map[string]jsonValueChange{}, Error: errorJSON(&staleStepError{o.String()})})

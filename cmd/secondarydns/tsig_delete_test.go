@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -101,4 +103,51 @@ func TestTSIGUsersNamesAFew(t *testing.T) {
 			assert.Equal(t, "peers "+strings.Join(named[:5], ", ")+" and 2 more use this key; their transfers will fail", got)
 		}
 	}
+}
+
+// TestFormat2TSIGDeleteInUse: a format-2 plan that deletes a TSIG key a
+// peer outside the file still uses warns under the step, in text and in
+// JSON (from the peers list the plan read: no extra request); a key only
+// the file's own peers used, and which they drop, gets no warning.
+func TestFormat2TSIGDeleteInUse(t *testing.T) {
+	f := newFmt2(t)
+	c := sdkClient(t, f.srv)
+	ctx := context.Background()
+	acct := secondarydnstest.DefaultAccountID
+	key, err := c.TSIGs.Create(ctx, acct, secondarydns.TSIGParams{Name: "lab-key.", Algo: "hmac-sha256.", Secret: tsigSecret})
+	require.NoError(t, err)
+	lab, err := c.Peers.Create(ctx, acct, secondarydns.PeerParams{Name: "lab", IP: "192.0.2.77", TSIGID: key.ID})
+	require.NoError(t, err)
+	file := writeFile(t, "zones.json", `{"account": "`+acct+`",
+  "tsigs": {"lab-key.": {"absent": true}},
+  "zones": {"example.com.": {"peers": ["bind-a"]}}}`)
+	f.srv.ResetRequests()
+
+	r := f.run(t, "plan", "-f", file)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "tsig lab-key.\n  delete   remove the TSIG (algo hmac-sha256.)\n"+
+		"  warning: peer lab ("+lab.ID+"), which the file does not manage, still uses this key: their transfers fail once it is gone (add them to \"peers\" without it, or keep the key)\n"+
+		"account: 1 to change (1 delete); zones: 0 to change, 1 in sync; 4 unmanaged zone(s) (in the account, not in the file)\n", r.stdout)
+	assert.Equal(t, append(lookups(), "GET /zones/"+zoneA+"/secondary_dns/outgoing"), requestList(f.srv), "no extra request")
+
+	r = f.run(t, "plan", "-f", file, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var doc struct {
+		Account struct {
+			Steps []jsonStep `json:"steps"`
+		} `json:"account"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
+	require.Len(t, doc.Account.Steps, 1)
+	assert.Contains(t, doc.Account.Steps[0].Warning, "peer lab ("+lab.ID+"), which the file does not manage")
+
+	// The file manages lab and moves it off the key: no warning.
+	file = writeFile(t, "zones2.json", `{"account": "`+acct+`",
+  "tsigs": {"lab-key.": {"absent": true}},
+  "peers": {"lab": {"ip": "192.0.2.77"}},
+  "zones": {"example.com.": {"peers": ["bind-a"]}}}`)
+	r = f.run(t, "plan", "-f", file)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stdout, "warning")
+	assert.Contains(t, r.stdout, "peer lab\n  update   ")
 }
