@@ -84,6 +84,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// syncFile flushes a file to the disk; tests replace it to see that it
+// runs before the rename, and to make it fail.
+var syncFile = (*os.File).Sync
+
 // writeAtomic replaces the file at path with data, so that a crash, a full
 // disk or an error leaves either the old file or the new one, never part of
 // one: data goes to a temporary file in the same directory, is synced to the
@@ -106,7 +110,7 @@ func writeAtomic(path string, data []byte) (sum string, err error) {
 	if _, err = f.Write(data); err != nil {
 		return "", err
 	}
-	if err = f.Sync(); err != nil {
+	if err = syncFile(f); err != nil {
 		return "", err
 	}
 	// Checked again just before the rename: the path may have become

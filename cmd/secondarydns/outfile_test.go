@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -139,6 +140,45 @@ func TestPlanOutAtomic(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, data, got)
 	assert.Equal(t, []string{"later.json", "plan.json"}, dirNames(t, dir))
+}
+
+// TestPlanOutSyncs: the plan is synced to the disk before it replaces the
+// old one (at the sync, the temporary file holds the whole plan and the
+// path still the old plan); a sync that fails (a full disk, an I/O error)
+// is exit 1, the old plan stays and no temporary file is left.
+func TestPlanOutSyncs(t *testing.T) {
+	srv := newFake(t)
+	seedFleet(srv)
+	dir := t.TempDir()
+	f := writeFile(t, "zones.json", fleetFile)
+	out := filepath.Join(dir, "plan.json")
+	require.NoError(t, os.WriteFile(out, []byte("old plan"), 0o644))
+
+	var synced []string
+	syncFile = func(file *os.File) error {
+		tmp, err := os.ReadFile(file.Name())
+		require.NoError(t, err)
+		old, err := os.ReadFile(out)
+		require.NoError(t, err)
+		synced = append(synced, string(old)+" | "+string(tmp[:min(len(tmp), 1)]))
+		assert.True(t, json.Valid(tmp), "the whole plan is written before the sync")
+		return file.Sync()
+	}
+	t.Cleanup(func() { syncFile = (*os.File).Sync })
+	r := cli(t, srv, "plan", "-f", f, "--out", out)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"old plan | {"}, synced, "one sync, while the path still held the old plan")
+
+	require.NoError(t, os.WriteFile(out, []byte("old plan"), 0o644))
+	syncFile = func(*os.File) error { return syscall.EIO }
+	r = cli(t, srv, "plan", "-f", f, "--out", out)
+	assert.Equal(t, exitFailed, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "secondarydns plan: saving the plan: ")
+	assert.Contains(t, r.stderr, "input/output error")
+	got, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, "old plan", string(got), "the old plan stays")
+	assert.Equal(t, []string{"plan.json"}, dirNames(t, dir), "no temporary file left")
 }
 
 // TestChecksum: apply --plan --checksum runs a plan only if the file's
