@@ -59,7 +59,8 @@ type zoneAccountJSON struct {
 // bob.ns.cloudflare.com and lola.ns.cloudflare.com when z.NameServers is
 // empty. Its name is kept without a trailing dot, as Cloudflare names zones.
 // A zone added without a name is known (WithStrictZones accepts it) but not
-// listed, since Cloudflare has no zone without one.
+// listed, since Cloudflare has no zone without one, until a configuration
+// is seeded or created for it: it is then listed under that name.
 //
 // AddZone panics if z.ID or a non-empty z.Account.ID is not 32 lowercase
 // hexadecimal characters (ZoneID makes such IDs): the server could never
@@ -93,11 +94,18 @@ func (s *Server) AddZone(z secondarydns.Zone) {
 }
 
 // knowZone makes zoneID known to GET /zones under name, in DefaultAccountID,
-// unless AddZone added it. A zone that Seed seeds again takes the new name;
+// unless AddZone added it (with a name: one added without takes this one). A zone that Seed seeds again takes the new name;
 // one created through the API keeps the name it was first known by. The
 // caller holds s.mu.
 func (s *Server) knowZone(zoneID, name string, seeded bool) {
 	k := s.known[zoneID]
+	if k != nil && k.added && k.zone.Name == "" {
+		// Added without a name (an absent entry of a seed file): the
+		// first configuration names it, as Cloudflare has no zone
+		// without a name to list.
+		k.zone.Name = strings.TrimSuffix(name, ".")
+		return
+	}
 	if k != nil && (k.added || !seeded) {
 		return
 	}

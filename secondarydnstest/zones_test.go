@@ -137,7 +137,8 @@ func TestZoneListFilters(t *testing.T) {
 
 // TestZoneListKnowsSeededZones: a zone seeded or created through the API is
 // listed under its configuration's name in DefaultAccountID; AddZone's name
-// wins; a zone added without a name is not listed.
+// wins; a zone added without a name is not listed until a configuration
+// names it (created through the API, or seeded).
 func TestZoneListKnowsSeededZones(t *testing.T) {
 	srv := newServer(t)
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "seeded.example."})
@@ -160,6 +161,19 @@ func TestZoneListKnowsSeededZones(t *testing.T) {
 	srv.AddZone(secondarydns.Zone{ID: zoneA, Name: "added.example"})
 	srv.Seed(zoneA, secondarydnstest.Config{Name: "ignored.example"})
 	assert.Equal(t, []string{"added.example", "created.example"}, listZones(t, srv, "").Names)
+
+	// The zone added without a name: listed once a configuration names
+	// it, in its account, and then keeps that name.
+	srv.AddZone(secondarydns.Zone{ID: secondarydnstest.ZoneID(4), Account: secondarydns.ZoneAccount{ID: secondarydnstest.ZoneID(9)}})
+	assert.Empty(t, listZones(t, srv, "?account.id="+secondarydnstest.ZoneID(9)).IDs)
+	require.Equal(t, 200, send(t, srv, "POST", outgoingPath(secondarydnstest.ZoneID(4)), `{"name":"later.example.","peers":[]}`).Status)
+	send(t, srv, "PUT", outgoingPath(secondarydnstest.ZoneID(4)), `{"name":"renamed.example.","peers":[]}`)
+	p = listZones(t, srv, "?account.id="+secondarydnstest.ZoneID(9))
+	assert.Equal(t, []string{"later.example"}, p.Names)
+	assert.Equal(t, []string{secondarydnstest.ZoneID(4)}, p.IDs)
+	srv.AddZone(secondarydns.Zone{ID: secondarydnstest.ZoneID(5)})
+	srv.Seed(secondarydnstest.ZoneID(5), secondarydnstest.Config{Name: "seeded-later.example."})
+	assert.Contains(t, listZones(t, srv, "").Names, "seeded-later.example")
 }
 
 func TestAddZonePanics(t *testing.T) {
