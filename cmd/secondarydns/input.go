@@ -112,32 +112,41 @@ func (r *inputRead) run() {
 }
 
 // readAll reads in to its end, or to one byte past the limit. size is the
-// file's size when it is known (-1 if not), to allocate once.
+// file's size when it is known (-1 if not), to allocate once. Otherwise it
+// reads into chunks (64 KiB, doubling up to 16 MiB) joined once at the end:
+// an input that passes the limit (/dev/zero) never holds more than the
+// limit and a chunk, where a buffer grown by copying would hold its old and
+// new copies at once.
 func (r *inputRead) readAll(in io.Reader, size int64) ([]byte, error) {
-	n := int64(64 << 10)
+	next := int64(64 << 10)
 	if size >= 0 {
-		n = size + 1 // one more, to see the end
+		next = size + 1 // one more, to see the end
 	}
-	buf := make([]byte, 0, min(n, r.max+1))
+	var chunks [][]byte
+	total := int64(0)
 	for !r.stopped.Load() {
-		if len(buf) == cap(buf) {
-			// Grow by half, never past the limit plus the one byte that
-			// shows it was passed.
-			next := min(int64(cap(buf))+int64(cap(buf))/2+4096, r.max+1)
-			if next <= int64(cap(buf)) {
-				return nil, errTooLarge
+		if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
+			if len(chunks) > 0 {
+				next = min(2*int64(cap(chunks[len(chunks)-1])), 16<<20)
 			}
-			nb := make([]byte, len(buf), next)
-			copy(nb, buf)
-			buf = nb
+			chunks = append(chunks, make([]byte, 0, min(next, r.max+1-total)))
 		}
-		m, err := in.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+m]
-		if int64(len(buf)) > r.max {
+		c := chunks[len(chunks)-1]
+		m, err := in.Read(c[len(c):cap(c)])
+		chunks[len(chunks)-1] = c[:len(c)+m]
+		total += int64(m)
+		if total > r.max {
 			return nil, errTooLarge
 		}
 		if err == io.EOF {
-			return buf, nil
+			if len(chunks) == 1 {
+				return chunks[0], nil
+			}
+			out := make([]byte, 0, total)
+			for _, c := range chunks {
+				out = append(out, c...)
+			}
+			return out, nil
 		}
 		if err != nil {
 			return nil, err
