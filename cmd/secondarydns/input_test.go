@@ -3,12 +3,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -93,4 +95,26 @@ func TestReadFIFOStops(t *testing.T) {
 	assert.JSONEq(t, `{"error": {"message": "--timeout 300ms passed while reading `+fifo+`; nothing was sent"}}`, r.stdout)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.Empty(t, srv.Requests(), "nothing sent")
+}
+
+// TestReadAllChunks: an input of unknown size read in many chunks comes
+// back byte for byte, whatever sizes the reads return; one byte past the
+// limit is too large, exactly the limit is not.
+func TestReadAllChunks(t *testing.T) {
+	data := make([]byte, 5<<20+12345)
+	for i := range data {
+		data[i] = byte(i*7 + i>>11)
+	}
+	r := &inputRead{max: int64(len(data))}
+	got, err := r.readAll(iotest.HalfReader(bytes.NewReader(data)), -1)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(data, got), "the same bytes")
+
+	got, err = r.readAll(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(data, got), "the same bytes, size known")
+
+	r.max--
+	_, err = r.readAll(bytes.NewReader(data), -1)
+	assert.ErrorIs(t, err, errTooLarge)
 }
