@@ -81,7 +81,7 @@ type ZoneResult struct {
 // InSync reports whether every target of the zone that has an address
 // serves it at Cloudflare's serial or later. NoAddress targets do not count
 // (there is nothing to ask), so a zone whose peers have no IPs is in sync
-// vacuously; a zone with Err is not.
+// vacuously (see Asked); a zone with Err is not.
 func (r ZoneResult) InSync() bool {
 	if r.Err != nil {
 		return false
@@ -92,6 +92,19 @@ func (r ZoneResult) InSync() bool {
 		}
 	}
 	return true
+}
+
+// Asked reports whether the zone had a target to ask: one that is not
+// NoAddress. A zone without one (no peer, or only peers without an IP, and
+// no extra server) is InSync vacuously; a report should say that nothing
+// was verified rather than call it in sync.
+func (r ZoneResult) Asked() bool {
+	for _, t := range r.Targets {
+		if t.State != NoAddress {
+			return true
+		}
+	}
+	return false
 }
 
 // MaxConcurrency is the most DNS queries a Checker has in flight at once.

@@ -110,6 +110,11 @@ func TestCheckStates(t *testing.T) {
 	assert.True(t, results[1].InSync(), "NoAddress alone does not make a zone out of sync")
 	assert.True(t, results[2].InSync())
 	assert.Empty(t, results[2].Targets)
+	// In sync vacuously: nothing was asked.
+	assert.True(t, r.Asked())
+	assert.True(t, results[1].Asked(), "one target with an address")
+	assert.False(t, results[2].Asked(), "no target")
+	assert.False(t, ZoneResult{Targets: []TargetResult{{Target: Target{Name: "no-ip"}, State: NoAddress}}}.Asked(), "only NoAddress targets")
 }
 
 // TestCheckZoneWithoutAValidName: a zone whose name DNS cannot carry (none,

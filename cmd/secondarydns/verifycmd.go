@@ -149,15 +149,7 @@ func (z *zoneCheck) inSync() bool {
 // secondary can pull; it does not fail the run either (no_address alone
 // does not), but is shown and counted apart.
 func (z *zoneCheck) unverified() bool {
-	if !z.checked || z.err != nil {
-		return false
-	}
-	for _, t := range z.result.Targets {
-		if t.State != verify.NoAddress {
-			return false
-		}
-	}
-	return true
+	return z.checked && z.err == nil && !z.result.Asked()
 }
 
 // behind reports a zone with a target that serves an earlier serial (or
