@@ -124,6 +124,8 @@ func TestFlagTakenAsValue(t *testing.T) {
 		{[]string{"apply", "--plan", "p.json", "--checksum", "--rate", "0"}, "secondarydns apply: --checksum needs a value, but the next argument is the flag --rate (an empty variable?); write --checksum=VALUE for a value that starts with a dash (see 'secondarydns apply --help')\n"},
 		{[]string{"update", zoneA, "--peer", "-name=x"}, "secondarydns update: --peer needs a value, but the next argument is the flag -name=x (an empty variable?); write --peer=VALUE for a value that starts with a dash (see 'secondarydns update --help')\n"},
 		{[]string{"peers", "create", "--name", "--ip", "192.0.2.1"}, "secondarydns peers create: --name needs a value, but the next argument is the flag --ip (an empty variable?); write --name=VALUE for a value that starts with a dash (see 'secondarydns peers create --help')\n"},
+		{[]string{"plan", "-f", "x.json", "--out", "-h"}, "secondarydns plan: --out needs a value, but the next argument is the flag -h (an empty variable?); write --out=VALUE for a value that starts with a dash (see 'secondarydns plan --help')\n"},
+		{[]string{"plan", "-f", "x.json", "--out", "--help"}, "secondarydns plan: --out needs a value, but the next argument is the flag --help (an empty variable?); write --out=VALUE for a value that starts with a dash (see 'secondarydns plan --help')\n"},
 		// Not a flag of the command: left to the value's own checks.
 		{[]string{"plan", "-f", "x.json", "--rate", "-1"}, "secondarydns plan: --rate -1: want 0 (unpaced) or more (see 'secondarydns plan --help')\n"},
 		{[]string{"plan", "-f", "--exit-code", "x.json"}, "secondarydns plan: -f needs a value, but the next argument is the flag --exit-code (an empty variable?); write -f=VALUE for a value that starts with a dash (see 'secondarydns plan --help')\n"},
@@ -145,4 +147,13 @@ func TestFlagTakenAsValue(t *testing.T) {
 	r := cli(t, srv, "plan", "-f", f, "--out=--x")
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.FileExists(t, filepath.Join(dir, "--x"))
+
+	// "-f -" is standard input, followed by a flag or not.
+	zones, err := os.ReadFile(f)
+	require.NoError(t, err)
+	for _, args := range [][]string{{"plan", "-f", "-", "--exit-code"}, {"plan", "--exit-code", "-f", "-"}} {
+		r = invoke(t, invocation{args: args, env: fakeEnv(srv), stdin: string(zones)})
+		assert.Equal(t, exitChanges, r.code, "%v: %s", args, r.stderr)
+		assert.Contains(t, r.stdout, "1 to change (1 create)", args)
+	}
 }

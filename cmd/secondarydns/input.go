@@ -112,14 +112,17 @@ func (r *inputRead) run() {
 }
 
 // readAll reads in to its end, or to one byte past the limit. size is the
-// file's size when it is known (-1 if not), to allocate once. Otherwise it
-// reads into chunks (64 KiB, doubling up to 16 MiB) joined once at the end:
-// an input that passes the limit (/dev/zero) never holds more than the
-// limit and a chunk, where a buffer grown by copying would hold its old and
-// new copies at once.
+// file's size when it is known (-1 if not), to allocate once; 0, which
+// /proc and some other file systems report for files that are not empty,
+// counts as unknown. Otherwise it reads into chunks (64 KiB, doubling up
+// to 16 MiB) joined once at the end: an input that passes the limit
+// (/dev/zero) never holds more than the limit and a chunk, and one within
+// it at most twice its size, during the join (a buffer grown by copying
+// held its old and new copies at every step, and the garbage of the steps
+// before).
 func (r *inputRead) readAll(in io.Reader, size int64) ([]byte, error) {
 	next := int64(64 << 10)
-	if size >= 0 {
+	if size > 0 {
 		next = size + 1 // one more, to see the end
 	}
 	var chunks [][]byte

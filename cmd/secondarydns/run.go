@@ -393,7 +393,8 @@ func flagAsValue(fs *flag.FlagSet, args []string) string {
 		}
 		next := args[i+1]
 		name, _, _ := strings.Cut(strings.TrimLeft(next, "-"), "=")
-		if len(next) > 1 && next[0] == '-' && name != "" && fs.Lookup(name) != nil {
+		isFlag := fs.Lookup(name) != nil || name == "h" || name == "help" // help is the flag package's
+		if len(next) > 1 && next[0] == '-' && name != "" && isFlag {
 			return fmt.Sprintf("%s needs a value, but the next argument is the flag %s (an empty variable?); write %s=VALUE for a value that starts with a dash",
 				typed(f.Name, args), clip(next), typed(f.Name, args))
 		}

@@ -70,7 +70,7 @@ func yesToo(needYes bool) string {
 // destroyEntry is one zone of the refusal: its ID, its name (a reader of
 // 400 zones knows them by name; "" left out) and what it destroys.
 func destroyEntry(id, name, why string) string {
-	if name == "" {
+	if name == "" || name == "-" { // "-": headerOf's "no name"
 		return fmt.Sprintf("%s (%s)", id, why)
 	}
 	return fmt.Sprintf("%s %s (%s)", id, name, why)

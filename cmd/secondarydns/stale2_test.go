@@ -363,9 +363,9 @@ func TestFormat2SavedPlanNoLongerPlannable(t *testing.T) {
 }
 
 // TestFormat2StaleLinesByName: in a format-2 apply, the result line of a
-// zone someone changed names its peers as the plan did ("ns1 (new)",
-// "bind-a", "old"), not by their 32-digit IDs: live (changed at the prompt)
-// and from a saved plan.
+// zone someone changed names its peers as the plan did ("bind-a", "old"),
+// not by their 32-digit IDs: live (changed at the prompt) and from a saved
+// plan. (TestResultNames covers a created peer's new ID.)
 func TestFormat2StaleLinesByName(t *testing.T) {
 	t.Run("live", func(t *testing.T) {
 		f := newFmt2(t)
@@ -397,4 +397,31 @@ func TestFormat2StaleLinesByName(t *testing.T) {
 		assert.NotContains(t, r.stdout, f.bindA, "no peer ID in the output")
 		assert.NotContains(t, r.stdout, f.old)
 	})
+}
+
+// TestResultNames: apply's result lines turn the account's peer IDs into
+// their names (where the name is unique), the placeholders of peers to
+// create and, once created, their new IDs into "name (new)".
+func TestResultNames(t *testing.T) {
+	const (
+		oldID  = "70656572000000000000000000000001"
+		twinA  = "70656572000000000000000000000002"
+		twinB  = "70656572000000000000000000000003"
+		madeID = "70656572000000000000000000000004"
+	)
+	r := &resolved{
+		newPeers: map[string]string{placeholder(0): "ns1"},
+		acct: &secondarydns.AccountPlan{Peers: []secondarydns.Peer{
+			{ID: oldID, Name: "old"}, {ID: twinA, Name: "twin"}, {ID: twinB, Name: "twin"},
+		}},
+	}
+	done := &secondarydns.AccountPlan{Done: []secondarydns.Step{
+		{Kind: secondarydns.KindTSIG, Name: "k.", Action: secondarydns.ActionCreate, ID: "74736967000000000000000000000001"},
+		{Kind: secondarydns.KindPeer, Name: "ns1", Action: secondarydns.ActionCreate, ID: madeID},
+	}}
+	line := `peers differ (extra "` + oldID + `", missing "` + madeID + `"); ` + twinA + " " + placeholder(0) + " 74736967000000000000000000000001"
+	assert.Equal(t, `peers differ (extra "old", missing "ns1 (new)"); `+twinA+" ns1 (new) 74736967000000000000000000000001",
+		r.resultNames(done).Replace(line), "a twin's ID stays; a TSIG's ID is no peer's")
+	assert.Equal(t, `peers differ (extra "old", missing "`+madeID+`"); `+twinA+" ns1 (new) 74736967000000000000000000000001",
+		r.resultNames(nil).Replace(line), "before the account ran, no ID is new")
 }

@@ -54,7 +54,7 @@ func TestTimeoutMidApplyUnknown(t *testing.T) {
 			assert.Equal(t, exitFailed, r.code, r.stdout+r.stderr)
 			if o == "text" {
 				assert.Contains(t, r.stdout, zU+" u.example.: unknown: update was sent, its answer was lost: ")
-				assert.Contains(t, r.stdout, zE+" e.example.: unknown: enable was sent, its answer was lost (done: create): ")
+				assert.Contains(t, r.stdout, zE+" e.example.: unknown: enable was sent, its answer was lost (done before it: create): ")
 				assert.Contains(t, r.stdout, "0 changed, 3 failed (2 unknown, 1 unfinished), 0 in sync\n")
 				assert.NotContains(t, r.stdout, "nothing done): context")
 			} else {

@@ -144,10 +144,11 @@ func (z *zoneCheck) inSync() bool {
 }
 
 // unverified reports a zone read and checked that had nothing to ask: no
-// peer, no --ns, or only peers without an IP. It is not "in sync on every
-// secondary", which would tell a monitoring job all is well with a zone no
-// secondary can pull; it does not fail the run either (no_address alone
-// does not), but is shown and counted apart.
+// peer, no --ns, or only peers without an IP. It is not reported "in sync
+// on every secondary", which would tell whoever reads the report all is
+// well with a zone nothing proved; the exit code stays 0, as for
+// no_address alone (the contract's "every target in sync"), and the block
+// and the count say why.
 func (z *zoneCheck) unverified() bool {
 	return z.checked && z.err == nil && !z.result.Asked()
 }
@@ -783,7 +784,7 @@ func writeVerifyText(w io.Writer, zones []*zoneCheck, sum jsonVerifySummary) {
 		if len(z.result.Targets) == 0 {
 			fmt.Fprintln(w, "  no target to ask: the zone has no peers and no --ns was given")
 		} else if z.unverified() {
-			fmt.Fprintln(w, "  no target to ask: no peer of the zone has an IP, and no --ns was given")
+			fmt.Fprintln(w, "  no target to ask: no peer of the zone has an IP (or its peer IDs are not the account's), and no --ns was given")
 		}
 		rows := make([][]string, 0, len(z.result.Targets))
 		for _, t := range z.result.Targets {

@@ -623,9 +623,6 @@ func TestVerifyInterrupted(t *testing.T) {
 	assert.LessOrEqual(t, w.count(), 1+n+1, "no request started after the interrupt")
 }
 
-// TestVerifyNoTargets: a zone without peers, and none given with --ns, has
-// nothing to ask: in sync vacuously, and the text says so only when asked
-// for more (it is not a block).
 // TestVerifyNothingToAsk: a zone with no peer (and no --ns), or whose only
 // peers have no IP, is never "in sync on every secondary": it gets a block
 // saying there is nothing to ask and is counted apart in the text and in
@@ -642,7 +639,7 @@ func TestVerifyNothingToAsk(t *testing.T) {
 	assert.Contains(t, res.stdout, "bare.example. ("+zoneB+")\n  Cloudflare's serial ")
 	assert.Contains(t, res.stdout, "\n  no target to ask: the zone has no peers and no --ns was given\n")
 	assert.Contains(t, res.stdout, "noip.example. ("+zoneC+")\n  Cloudflare's serial ")
-	assert.Contains(t, res.stdout, "\n  no target to ask: no peer of the zone has an IP, and no --ns was given\n")
+	assert.Contains(t, res.stdout, "\n  no target to ask: no peer of the zone has an IP (or its peer IDs are not the account's), and no --ns was given\n")
 	assert.NotContains(t, res.stdout, "example.com. (")
 	assert.True(t, strings.HasSuffix(res.stdout, "\n3 zones: 1 in sync on every secondary, 0 behind, 0 failed, 2 with no secondary to ask\n"), res.stdout)
 
