@@ -599,7 +599,10 @@ func TestExecuteAllContextEnded(t *testing.T) {
 // pause's wait blocks until the test releases it, and the test waits until
 // all the workers are inside it. Had only the locked-out zone waited, the
 // others would never arrive and the test would fail. While they wait,
-// nothing is on the wire.
+// nothing is on the wire. The zones after the locked-out one are held at
+// the transport until the pause has begun: on a loaded machine the other
+// workers could otherwise finish every zone before the 429 is read, and
+// never meet the pause.
 func TestFleetPauseIsShared(t *testing.T) {
 	const conc = 4
 	for _, mode := range []string{"ApplyAll", "ApplyAll DryRun", "ExecuteAll"} {
@@ -607,16 +610,24 @@ func TestFleetPauseIsShared(t *testing.T) {
 			clock := newFakeClock()
 			entered := make(chan struct{}, 100)
 			release := make(chan struct{})
+			paused := make(chan struct{})
+			var pausedOnce sync.Once
 			sleep := func(ctx context.Context, d time.Duration) error {
 				start := clock.now()
+				pausedOnce.Do(func() { close(paused) })
 				entered <- struct{}{}
 				<-release
 				return clock.sleepFrom(ctx, start, d)
 			}
-			tr := &lockoutWatch{}
-			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
 			ids := zoneIDs(40)
 			stuck := ids[9]
+			later := ids[10:] // the SDK starts zones in ID order
+			tr := &lockoutWatch{hold: func(r *http.Request) {
+				if slices.ContainsFunc(later, func(id string) bool { return strings.Contains(r.URL.Path, id) }) {
+					<-paused
+				}
+			}}
+			srv, c := fake(t, secondarydns.WithHTTPClient(&http.Client{Transport: tr}))
 			action := "get"
 			if mode == "ExecuteAll" {
 				action = "create"
@@ -689,14 +700,18 @@ type lockoutWatch struct {
 	after429  atomic.Bool
 	sentAfter atomic.Int32
 	inflight  atomic.Int32
+	hold      func(*http.Request) // before a request is sent, if set
 }
 
 func (w *lockoutWatch) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.inflight.Add(1)
+	defer w.inflight.Add(-1)
+	if w.hold != nil {
+		w.hold(r)
+	}
 	if w.after429.Load() {
 		w.sentAfter.Add(1)
 	}
-	w.inflight.Add(1)
-	defer w.inflight.Add(-1)
 	resp, err := http.DefaultTransport.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 		w.after429.Store(true)
