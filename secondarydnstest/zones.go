@@ -94,9 +94,9 @@ func (s *Server) AddZone(z secondarydns.Zone) {
 }
 
 // knowZone makes zoneID known to GET /zones under name, in DefaultAccountID,
-// unless AddZone added it (with a name: one added without takes this one). A zone that Seed seeds again takes the new name;
-// one created through the API keeps the name it was first known by. The
-// caller holds s.mu.
+// unless AddZone added it (with a name: one added without takes this one).
+// A zone that Seed seeds again takes the new name; one created through the
+// API keeps the name it was first known by. The caller holds s.mu.
 func (s *Server) knowZone(zoneID, name string, seeded bool) {
 	k := s.known[zoneID]
 	if k != nil && k.added && k.zone.Name == "" {

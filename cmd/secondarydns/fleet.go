@@ -452,20 +452,17 @@ func writeApplied(w io.Writer, outs []outcome, interrupted bool, streamed map[st
 func writeZoneLines(w io.Writer, outs []outcome, interrupted bool, streamed map[string]bool, names *strings.Replacer) {
 	for _, o := range outs {
 		if line := appliedLine(o, interrupted); line != "" && !streamed[o.id] {
-			if names != nil {
-				line = names.Replace(line)
-			}
-			fmt.Fprintln(w, line)
+			fmt.Fprintln(w, named(names, line))
 		}
 	}
 }
 
-// named is line with a.names's replacements (see app.names).
-func (a *app) named(line string) string {
-	if a.names == nil {
+// named is line with names's replacements (see app.names); nil: none.
+func named(names *strings.Replacer, line string) string {
+	if names == nil {
 		return line
 	}
-	return a.names.Replace(line)
+	return names.Replace(line)
 }
 
 // writeAppliedSummary writes apply's summary of the zones; more says the

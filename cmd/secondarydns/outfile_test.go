@@ -79,18 +79,26 @@ func TestPlanOutTarget(t *testing.T) {
 	assert.Equal(t, []string{"link.json", "sub", "target.json", "zones.json"}, dirNames(t, dir), "no temporary file left")
 }
 
+// planOutFixture is a fake holding seedFleet, fleetFile's desired state in
+// f, and an old plan at out (0644, "old plan") alone in dir.
+func planOutFixture(t *testing.T) (srv *secondarydnstest.Server, f, dir, out string) {
+	t.Helper()
+	srv = newFake(t)
+	seedFleet(srv)
+	dir = t.TempDir()
+	f = writeFile(t, "zones.json", fleetFile)
+	out = filepath.Join(dir, "plan.json")
+	require.NoError(t, os.WriteFile(out, []byte("old plan"), 0o644))
+	return srv, f, dir, out
+}
+
 // TestPlanOutAtomic: the plan goes to a temporary file in the same
 // directory and is renamed over --out, which keeps the permissions of the
 // file it replaces; plan prints the file's SHA-256 (text and JSON); when the
 // write fails, or the plan is not written, no temporary file is left and the
 // old plan stays.
 func TestPlanOutAtomic(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	dir := t.TempDir()
-	f := writeFile(t, "zones.json", fleetFile)
-	out := filepath.Join(dir, "plan.json")
-	require.NoError(t, os.WriteFile(out, []byte("old plan"), 0o644))
+	srv, f, dir, out := planOutFixture(t)
 
 	r := cli(t, srv, "plan", "-f", f, "--out", out)
 	require.Equal(t, exitOK, r.code, r.stderr)
@@ -147,12 +155,7 @@ func TestPlanOutAtomic(t *testing.T) {
 // path still the old plan); a sync that fails (a full disk, an I/O error)
 // is exit 1, the old plan stays and no temporary file is left.
 func TestPlanOutSyncs(t *testing.T) {
-	srv := newFake(t)
-	seedFleet(srv)
-	dir := t.TempDir()
-	f := writeFile(t, "zones.json", fleetFile)
-	out := filepath.Join(dir, "plan.json")
-	require.NoError(t, os.WriteFile(out, []byte("old plan"), 0o644))
+	srv, f, dir, out := planOutFixture(t)
 
 	var synced []string
 	syncFile = func(file *os.File) error {

@@ -71,7 +71,7 @@ func (s *resultStream) flush() {
 		if a.json() && a.quiet {
 			continue
 		}
-		line := a.named(appliedLine(o, a.interrupted()))
+		line := named(a.names, appliedLine(o, a.interrupted()))
 		if line == "" {
 			continue
 		}
